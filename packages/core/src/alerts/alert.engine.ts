@@ -1,0 +1,282 @@
+import { Subject } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import { describeError } from '../errors';
+import type { Logger } from '../logging/logger';
+import { createNoopLogger } from '../logging/logger';
+import { NO_LABELS, matchLabels, seriesKey } from '../metrics/labels';
+import type { MetricStream } from '../metrics/metric.stream';
+import type { Labels, MetricBatch, Sample } from '../metrics/metric.types';
+import { formatAlertMessage } from './alert.format';
+import type { AlertEvent, AlertOp, AlertRule, AlertRuleInput, AlertState } from './alert.types';
+import { normalizeRule } from './rule.validator';
+
+/** Transitions kept for `recent()`. */
+const RECENT_LIMIT = 500;
+
+const INACTIVE = 0;
+const PENDING = 1;
+const FIRING = 2;
+
+const NEGATED: Record<AlertOp, AlertOp> = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' };
+
+/** What the engine knows about one series of one rule. Inactive entries live only while a cooldown runs. */
+interface SeriesState {
+  phase: number;
+  /** When the condition started holding. */
+  since: number;
+  /** When the series last went to firing; -Infinity if never. */
+  firedAt: number;
+  readonly labels: Labels;
+  value: number;
+  firing: AlertEvent | undefined;
+}
+
+/** A rule with what evaluation needs precomputed. */
+interface CompiledRule {
+  readonly rule: AlertRule;
+  /** `>`/`>=` rather than `<`/`<=`. */
+  readonly above: boolean;
+  readonly inclusive: boolean;
+  readonly clear: number;
+  readonly states: Map<string, SeriesState>;
+  removed: boolean;
+}
+
+/** True when `value op threshold`, `op` described by `above`/`inclusive`. */
+function holds(r: CompiledRule, value: number, threshold: number): boolean {
+  return r.above
+    ? r.inclusive
+      ? value >= threshold
+      : value > threshold
+    : r.inclusive
+      ? value <= threshold
+      : value < threshold;
+}
+
+/**
+ * Evaluates rules against every batch: pending → firing → resolved, `for`, cooldown, hysteresis
+ * (`clear`), label matching, thresholds relative to another series. Rules are indexed by metric
+ * name, so a batch costs nothing for the rules it does not concern. Rules can be added and removed
+ * while running.
+ *
+ * Each series (rule id + series key of the sample) is evaluated on its own, with the batch's `at`
+ * as the time, so `for` and `cooldown` follow the metric timestamps (virtual time in tests):
+ * - inactive, condition true → `pending` (since = at); with `for` 0 straight to `firing` instead,
+ *   when the cooldown allows.
+ * - pending, condition false (against `threshold`) → inactive again, no event; held for ≥ `for` →
+ *   `firing` once the cooldown allows (it stays pending until then).
+ * - firing stays firing while `value op clear` holds (`clear` defaults to `threshold`); it resolves
+ *   once it no longer does: for `>` when value ≤ clear, for `>=` when value < clear, mirrored for
+ *   `<`/`<=`. A value hovering between `clear` and `threshold` does not flap.
+ * - `relativeTo`: threshold and clear are multiplied by that series' latest value in the stream;
+ *   while that value is unknown or ≤ 0 the rule is not evaluated.
+ *
+ * Events: `pending`, `firing`, `resolved` (whose message reads `value <= clear` for a `>` rule).
+ * `event.threshold` is always the effective trigger threshold.
+ *
+ * @example
+ * const engine = new AlertEngine(stream, logger);
+ * engine.addRule({ id: 'mem', metric: 'vitals_system_memory_used_ratio', op: '>', threshold: 0.8, clear: 0.75, for: '30s' });
+ * engine.alerts$.subscribe((e) => logger.warn(e, e.message));
+ * engine.attach(stream.batches$);
+ */
+export class AlertEngine {
+  private readonly subject = new Subject<AlertEvent>();
+  private readonly byId = new Map<string, CompiledRule>();
+  private readonly byMetric = new Map<string, CompiledRule[]>();
+  private readonly history: AlertEvent[] = [];
+  private readonly logger: Logger;
+  /** Latest batch time seen: the time of transitions made outside a batch (removeRule). */
+  private now = -Infinity;
+
+  /** Every transition (hot; subscribe before publishing). */
+  readonly alerts$: Observable<AlertEvent> = this.subject.asObservable();
+
+  constructor(
+    private readonly stream: MetricStream,
+    logger?: Logger,
+  ) {
+    this.logger = logger ?? createNoopLogger();
+  }
+
+  /**
+   * Adds a rule, or replaces the rule with the same id (its firing series resolve and its state
+   * starts afresh). Throws ERR_INVALID_ARGUMENT on a bad rule.
+   */
+  addRule(input: AlertRuleInput): AlertRule {
+    const rule = normalizeRule(input);
+    this.removeRule(rule.id);
+    const compiled: CompiledRule = {
+      rule,
+      above: rule.op === '>' || rule.op === '>=',
+      inclusive: rule.op === '>=' || rule.op === '<=',
+      clear: rule.clear ?? rule.threshold,
+      states: new Map(),
+      removed: false,
+    };
+    this.byId.set(rule.id, compiled);
+    // Copy on write: an evaluation in progress keeps iterating the array it started with.
+    this.byMetric.set(rule.metric, [...(this.byMetric.get(rule.metric) ?? []), compiled]);
+    return rule;
+  }
+
+  /** Removes a rule; its firing alerts resolve. Returns false when there was no such rule. */
+  removeRule(id: string): boolean {
+    const compiled = this.byId.get(id);
+    if (!compiled) return false;
+    compiled.removed = true;
+    this.byId.delete(id);
+    const rest = (this.byMetric.get(compiled.rule.metric) ?? []).filter((r) => r !== compiled);
+    if (rest.length > 0) this.byMetric.set(compiled.rule.metric, rest);
+    else this.byMetric.delete(compiled.rule.metric);
+    const at = Number.isFinite(this.now) ? this.now : Date.now();
+    for (const state of compiled.states.values()) {
+      if (state.phase !== FIRING || !state.firing) continue;
+      const { threshold } = state.firing;
+      this.emit(compiled, 'resolved', state, state.value, threshold, at, 'rule removed');
+    }
+    compiled.states.clear();
+    return true;
+  }
+
+  /** Every rule. */
+  rules(): AlertRule[] {
+    return [...this.byId.values()].map((r) => r.rule);
+  }
+
+  /** Evaluates one batch. */
+  evaluate(batch: MetricBatch): void {
+    const at = batch.at;
+    if (at > this.now) this.now = at;
+    if (this.byMetric.size === 0) return;
+    const samples = batch.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      const rules = this.byMetric.get(sample.name);
+      if (rules === undefined) continue;
+      for (let j = 0; j < rules.length; j++) this.step(rules[j], sample, at);
+    }
+  }
+
+  private step(r: CompiledRule, sample: Sample, at: number): void {
+    const rule = r.rule;
+    const value = sample.value;
+    if (r.removed || value !== value) return;
+    if (rule.labels !== undefined && !matchLabels(sample.labels, rule.labels)) return;
+    let threshold = rule.threshold;
+    let clear = r.clear;
+    if (rule.relativeTo !== undefined) {
+      const base = this.stream.latestValue(rule.relativeTo.metric, rule.relativeTo.labels)?.value;
+      if (base === undefined || !(base > 0)) return;
+      threshold *= base;
+      clear *= base;
+    }
+    const triggered = holds(r, value, threshold);
+    // Hot path: nothing pending, firing or cooling down for this rule, and nothing to start.
+    if (!triggered && r.states.size === 0) return;
+    const key = seriesKey(sample.name, sample.labels);
+    let state = r.states.get(key);
+    if (state === undefined) {
+      if (!triggered) return;
+      const labels = sample.labels ? Object.freeze({ ...sample.labels }) : NO_LABELS;
+      state = { phase: INACTIVE, since: at, firedAt: -Infinity, labels, value, firing: undefined };
+      r.states.set(key, state);
+    }
+    state.value = value;
+    const cooled = at - state.firedAt >= rule.cooldown;
+    if (state.phase === FIRING) {
+      if (holds(r, value, clear)) return;
+      state.phase = INACTIVE;
+      state.firing = undefined;
+      this.emit(r, 'resolved', state, value, threshold, at, undefined, clear);
+      return;
+    }
+    if (!triggered) {
+      // Pending without holding goes back to inactive silently; forget the series once no cooldown runs.
+      state.phase = INACTIVE;
+      if (cooled) r.states.delete(key);
+      return;
+    }
+    if (state.phase === INACTIVE) {
+      state.since = at;
+      if (rule.for > 0 || !cooled) {
+        state.phase = PENDING;
+        this.emit(r, 'pending', state, value, threshold, at);
+        return;
+      }
+    } else if (at - state.since < rule.for || !cooled) {
+      return;
+    }
+    state.phase = FIRING;
+    state.firedAt = at;
+    this.emit(r, 'firing', state, value, threshold, at);
+  }
+
+  private emit(
+    r: CompiledRule,
+    kind: AlertState,
+    state: SeriesState,
+    value: number,
+    threshold: number,
+    at: number,
+    note?: string,
+    clear?: number,
+  ): void {
+    const { rule } = r;
+    const resolvedAgainst = kind === 'resolved' && clear !== undefined;
+    const event: AlertEvent = Object.freeze({
+      ruleId: rule.id,
+      state: kind,
+      severity: rule.severity,
+      metric: rule.metric,
+      labels: state.labels,
+      value,
+      threshold,
+      at,
+      since: state.since,
+      message: formatAlertMessage(
+        rule.summary ?? rule.id,
+        rule.metric,
+        state.labels,
+        value,
+        resolvedAgainst ? NEGATED[rule.op] : rule.op,
+        resolvedAgainst ? clear : threshold,
+        note,
+      ),
+    });
+    // Set before emitting, so a subscriber that removes the rule right away still resolves it.
+    if (kind === 'firing') state.firing = event;
+    this.history.push(event);
+    if (this.history.length > RECENT_LIMIT) this.history.shift();
+    this.subject.next(event);
+  }
+
+  /** Evaluates every batch of `batches$`; unsubscribe to detach. */
+  attach(batches$: Observable<MetricBatch>): Subscription {
+    return batches$.subscribe((batch) => {
+      try {
+        this.evaluate(batch);
+      } catch (error) {
+        this.logger.error(
+          { source: batch?.source, err: describeError(error) },
+          'alert engine could not evaluate a batch',
+        );
+      }
+    });
+  }
+
+  /** Alerts currently firing (their `firing` events). */
+  active(): AlertEvent[] {
+    const out: AlertEvent[] = [];
+    for (const r of this.byId.values()) {
+      for (const state of r.states.values()) if (state.firing) out.push(state.firing);
+    }
+    return out;
+  }
+
+  /** The last transitions, newest last (at most 500 are kept). @default limit 500 */
+  recent(limit = RECENT_LIMIT): AlertEvent[] {
+    if (!(limit > 0)) return [];
+    return this.history.slice(-Math.floor(limit));
+  }
+}

@@ -1,0 +1,291 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ZodType } from 'zod';
+import { VitalsError, describeError } from '../errors';
+import type { Thresholds, VitalsConfig } from './config.types';
+import { describeIssue } from './config.issues';
+import { schemas, z } from './schemas';
+
+/** Default thresholds of the design's table, shared by alert rules and diagnostics. */
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  memoryUsedRatio: 0.8,
+  swapUsedBytes: 500 * 1024 * 1024,
+  cpuRatio: 0.9,
+  diskUsedRatio: 0.85,
+  openFds: 500,
+  threads: 50,
+  operationMs: 5000,
+  eventLoopDelayP99Ms: 200,
+});
+
+const coreSchema = z.looseObject({
+  plugins: z.array(z.string(), { error: 'must be a list of plugin package names' }).optional(),
+  http: z
+    .strictObject({
+      port: schemas.port().default(9477),
+      host: z.string().min(1).default('127.0.0.1'),
+      token: z
+        .string()
+        .min(16, { error: 'must be at least 16 characters (use a long random string)' })
+        .optional(),
+      maxBodyBytes: schemas.bytes().default(1024 * 1024),
+    })
+    .prefault({}),
+  history: z
+    .strictObject({
+      capacity: schemas.positiveInt().default(900),
+      maxSeries: schemas.positiveInt().default(2000),
+    })
+    .prefault({}),
+  thresholds: z
+    .strictObject({
+      memoryUsedRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.memoryUsedRatio),
+      swapUsedBytes: schemas.bytes().default(DEFAULT_THRESHOLDS.swapUsedBytes),
+      cpuRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.cpuRatio),
+      diskUsedRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.diskUsedRatio),
+      openFds: schemas.positiveInt().default(DEFAULT_THRESHOLDS.openFds),
+      threads: schemas.positiveInt().default(DEFAULT_THRESHOLDS.threads),
+      operationMs: schemas.duration().default(DEFAULT_THRESHOLDS.operationMs),
+      eventLoopDelayP99Ms: schemas.duration().default(DEFAULT_THRESHOLDS.eventLoopDelayP99Ms),
+    })
+    .prefault({}),
+  startTimeoutMs: schemas.duration().default(10_000),
+  stopTimeoutMs: schemas.duration().default(5_000),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    })
+    .prefault({}),
+  requiredEnv: z.array(z.string()).default([]),
+});
+
+/** Keys of the core sections (everything else is a plugin section). */
+const CORE_KEYS = new Set(Object.keys(coreSchema.shape));
+
+/** The core sections with every default applied. */
+export const CORE_CONFIG_DEFAULTS: VitalsConfig = Object.freeze(
+  coreSchema.parse({}),
+) as VitalsConfig;
+
+/** One thing wrong (or suspicious) in a configuration. */
+export interface ConfigProblem {
+  readonly severity: 'error' | 'warning';
+  /** Dotted path, e.g. `monitor.intervalMs`. */
+  readonly path: string;
+  /** Where the value came from: the file name or the environment variable. */
+  readonly source: string;
+  /** The full one-line message, e.g. `vitals.config.json: monitor.intervalMs must be … (got "fast")`. */
+  readonly message: string;
+}
+
+/** What `loadConfig` read. */
+export interface LoadedConfig {
+  /** Raw values: the file merged with `VITALS_*` overrides. */
+  readonly values: Record<string, unknown>;
+  /** The file read, if any. */
+  readonly file?: string;
+  /** Dotted paths set from the environment → the variable's name. */
+  readonly envPaths: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** A config file; when absent `vitals.config.json`, `.js` or `.cjs` is looked for in `cwd`. */
+  readonly file?: string;
+  /** @default process.cwd() (passed in by the CLI) */
+  readonly cwd?: string;
+  /** Environment to read `VITALS_*` overrides from (the CLI passes process.env). @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const CANDIDATES = ['vitals.config.json', 'vitals.config.js', 'vitals.config.cjs'];
+
+function readFile(file: string): Record<string, unknown> {
+  const shown = path.basename(file);
+  if (!fs.existsSync(file)) {
+    throw new VitalsError('ERR_CONFIG_FILE', `${shown}: no such file (looked at ${file})`);
+  }
+  let value: unknown;
+  if (file.endsWith('.json')) {
+    const text = fs.readFileSync(file, 'utf8');
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new VitalsError(
+        'ERR_CONFIG_FILE',
+        `${shown}: invalid JSON (${describeError(error)}); fix the syntax and try again`,
+        { cause: error },
+      );
+    }
+  } else if (/\.(c?js)$/.test(file)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(file);
+      value = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+    } catch (error) {
+      throw new VitalsError(
+        'ERR_CONFIG_FILE',
+        `${shown}: failed to load (${describeError(error)})`,
+        { cause: error },
+      );
+    }
+  } else {
+    throw new VitalsError(
+      'ERR_CONFIG_FILE',
+      `${shown}: unsupported config file type; use .json, .js or .cjs`,
+    );
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new VitalsError('ERR_CONFIG_FILE', `${shown}: must hold an object at the top level`);
+  }
+  return value as Record<string, unknown>;
+}
+
+const camel = (segment: string) =>
+  segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function parseEnvValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Reads the configuration: one file (JSON, or a JS module exporting an object) and `VITALS_*`
+ * environment overrides, where `__` separates path segments and each segment is converted to
+ * camelCase: `VITALS_MONITOR__INTERVAL_MS=500` sets `monitor.intervalMs`, `VITALS_HTTP__PORT=0`
+ * sets `http.port`. Values are parsed as JSON when they can be (`500`, `true`, `["a"]`), else kept
+ * as strings. `VITALS_CONFIG` names the file. A missing or broken file is a one-line
+ * ERR_CONFIG_FILE. Validation happens in {@link validateConfig} (createHost calls it).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? {};
+  const explicit = options.file ?? env['VITALS_CONFIG'];
+  let file: string | undefined;
+  if (explicit) file = path.resolve(cwd, explicit);
+  else file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
+  const values: Record<string, unknown> = file ? structuredClone(readFile(file)) : {};
+  const envPaths: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('VITALS_') || name === 'VITALS_CONFIG' || raw === undefined) continue;
+    const segments = name.slice('VITALS_'.length).split('__').filter(Boolean).map(camel);
+    if (segments.length === 0) continue;
+    let target = values;
+    for (const segment of segments.slice(0, -1)) {
+      const next = target[segment];
+      if (!next || typeof next !== 'object' || Array.isArray(next)) target[segment] = {};
+      target = target[segment] as Record<string, unknown>;
+    }
+    const last = segments[segments.length - 1];
+    target[last] =
+      last === 'plugins' && !raw.trim().startsWith('[')
+        ? raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : parseEnvValue(raw);
+    envPaths[segments.join('.')] = name;
+  }
+  return { values, file, envPaths };
+}
+
+/** A plugin section to validate: its key and schema. */
+export interface SectionSpec {
+  readonly name: string;
+  readonly schema?: ZodType<unknown>;
+  readonly defaults?: unknown;
+}
+
+/** Result of {@link validateConfig}. */
+export interface ValidatedConfig {
+  readonly config: VitalsConfig;
+  /** Each plugin's validated section. */
+  readonly sections: ReadonlyMap<string, unknown>;
+  readonly problems: readonly ConfigProblem[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Validates the core sections and each plugin's section (`{...defaults, ...values[name]}` against
+ * its schema). Every problem is one line naming the source, the dotted path, what was expected and
+ * what it got. Top-level keys that neither core nor a plugin owns are warnings.
+ */
+export function validateConfig(
+  loaded: Pick<LoadedConfig, 'values'> & Partial<LoadedConfig>,
+  sections: readonly SectionSpec[],
+): ValidatedConfig {
+  const fileLabel = loaded.file ? path.basename(loaded.file) : 'config';
+  const envPaths = loaded.envPaths ?? {};
+  const problems: ConfigProblem[] = [];
+  const sourceOf = (dotted: string) => {
+    for (const [p, name] of Object.entries(envPaths)) {
+      if (dotted === p || dotted.startsWith(p + '.') || p.startsWith(dotted + '.')) return name;
+    }
+    return fileLabel;
+  };
+  const report = (severity: ConfigProblem['severity'], dotted: string, text: string) => {
+    const source = sourceOf(dotted);
+    problems.push({ severity, path: dotted, source, message: `${source}: ${text}` });
+  };
+  const check = <T>(schema: ZodType<T>, value: unknown, prefix: string[]): T | undefined => {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      const { path: dotted, text } = describeIssue(issue, prefix);
+      report('error', dotted, text);
+    }
+    return undefined;
+  };
+
+  const core = check(coreSchema, loaded.values, []);
+  const validated = new Map<string, unknown>();
+  for (const section of sections) {
+    const raw = loaded.values[section.name];
+    if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+      report(
+        'error',
+        section.name,
+        `${section.name} must be an object (got ${JSON.stringify(raw)})`,
+      );
+      continue;
+    }
+    const merged = { ...((section.defaults as object) ?? {}), ...((raw as object) ?? {}) };
+    validated.set(
+      section.name,
+      section.schema ? check(section.schema, merged, [section.name]) : merged,
+    );
+  }
+  const owned = new Set([...CORE_KEYS, ...sections.map((s) => s.name)]);
+  for (const key of Object.keys(loaded.values)) {
+    if (!owned.has(key)) {
+      report(
+        'warning',
+        key,
+        `${key} matches no installed plugin and no core setting; it is ignored (check the spelling or install the plugin)`,
+      );
+    }
+  }
+  const config = deepFreeze({
+    ...(core ?? CORE_CONFIG_DEFAULTS),
+    ...Object.fromEntries(validated),
+  });
+  return { config: config as VitalsConfig, sections: validated, problems };
+}
+
+/** Throws one ERR_CONFIG_INVALID listing every error line, when there is any. */
+export function assertValid(result: ValidatedConfig): void {
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    throw new VitalsError('ERR_CONFIG_INVALID', errors.map((e) => e.message).join('\n'));
+  }
+}

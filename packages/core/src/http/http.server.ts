@@ -1,0 +1,317 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpConfig } from '../config/config.types';
+import { VitalsError, describeError } from '../errors';
+import { createNoopLogger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
+import { systemClock } from '../util/clock';
+import type { Clock } from '../util/clock';
+import { declaresTooLarge, hasBody, readBody } from './body.reader';
+import { sendJson } from './http.respond';
+import type { HttpContext, HttpRoute } from './http.types';
+import { isLoopbackHost } from './loopback-host';
+import { RouteMatcher } from './route.matcher';
+import { TokenGuard } from './token.guard';
+
+export { isLoopbackHost } from './loopback-host';
+
+/** Extra knobs of {@link HttpServer}, mostly for tests; the host passes its clock. */
+export interface HttpServerOptions {
+  /** Drives the handler time-out and the stop deadline. @default systemClock */
+  readonly clock?: Clock;
+  /**
+   * A handler that has not started its response after this long gets a 503 and the connection
+   * is closed. Handlers that already sent headers (e.g. server-sent events) are left alone.
+   * @default 30000
+   */
+  readonly handlerTimeoutMs?: number;
+}
+
+/** Node's own request deadlines: whole request (headers and body), and headers alone. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+
+type Address = { host: string; port: number };
+
+/**
+ * The host's one HTTP server (`node:http`) for every plugin's {@link HttpRoute}s. Listens on
+ * `config.host:config.port` (127.0.0.1:9477 by default; port 0 picks a free one). Off loopback it
+ * refuses to start without `config.token`; with a token, every non-`public` route needs
+ * `Authorization: Bearer <token>` or `?token=<token>` (401 otherwise). Answers 404 / 405 (with
+ * `Allow`) / 413 / 500 as JSON, HEAD through GET routes, and adds `X-Content-Type-Options: nosniff`.
+ * A throwing handler gets a 500 and is logged; the server keeps serving.
+ *
+ * @example
+ * const server = new HttpServer({ port: 0, host: '127.0.0.1', maxBodyBytes: 1 << 20 }, routes, logger);
+ * const { port } = await server.start();
+ * // ...
+ * await server.stop();
+ */
+export class HttpServer {
+  private readonly matcher: RouteMatcher;
+  private readonly guard: TokenGuard | undefined;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly handlerTimeoutMs: number;
+  private server: Server | undefined;
+  private starting: Promise<Address> | undefined;
+  private stopping: Promise<void> | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly config: HttpConfig,
+    routes: readonly HttpRoute[],
+    logger: Logger = createNoopLogger(),
+    options: HttpServerOptions = {},
+  ) {
+    const { port, maxBodyBytes } = config;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new VitalsError(
+        'ERR_INVALID_ARGUMENT',
+        `http.port must be an integer 0–65535, got ${String(port)}`,
+      );
+    }
+    if (!Number.isFinite(maxBodyBytes) || maxBodyBytes < 0) {
+      throw new VitalsError(
+        'ERR_INVALID_ARGUMENT',
+        `http.maxBodyBytes must be a number ≥ 0, got ${String(maxBodyBytes)}`,
+      );
+    }
+    this.matcher = new RouteMatcher(routes);
+    this.guard = config.token ? new TokenGuard(config.token) : undefined;
+    this.logger = logger;
+    this.clock = options.clock ?? systemClock;
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+  }
+
+  /** Handler failures (throws, rejections, time-outs) since construction. */
+  get errorCount(): number {
+    return this.failures;
+  }
+
+  /**
+   * Starts listening and resolves with the bound address. Rejects with `ERR_HTTP_TOKEN_REQUIRED`
+   * (off loopback without a token), `ERR_HTTP_PORT_IN_USE` or `ERR_HTTP_LISTEN`. Calling it again
+   * while started returns the same address.
+   */
+  start(): Promise<Address> {
+    if (this.stopping) {
+      return Promise.reject(
+        new VitalsError('ERR_LIFECYCLE_STATE', 'this HTTP server was stopped; create a new one'),
+      );
+    }
+    this.starting ??= this.listen().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** The bound address while listening, else undefined. */
+  address(): Address | undefined {
+    const info = this.server?.address() as AddressInfo | null | undefined;
+    return info ? { host: info.address, port: info.port } : undefined;
+  }
+
+  /**
+   * Stops accepting connections, closes idle keep-alive connections at once, lets requests in
+   * flight finish, and closes whatever is left after `timeoutMs`. Idempotent.
+   */
+  stop(timeoutMs = 5000): Promise<void> {
+    this.stopping ??= this.close(timeoutMs);
+    return this.stopping;
+  }
+
+  private listen(): Promise<Address> {
+    const { host, port } = this.config;
+    if (!this.guard && !isLoopbackHost(host)) {
+      return Promise.reject(
+        new VitalsError(
+          'ERR_HTTP_TOKEN_REQUIRED',
+          `http.host ${host} is reachable from other machines; set http.token or bind to 127.0.0.1`,
+        ),
+      );
+    }
+    const server = createServer(
+      { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+      (req, res) => this.dispatch(req, res, false),
+    );
+    // With a listener Node no longer answers `Expect: 100-continue` itself: we send 100 only to
+    // requests that pass routing, the token and the size limit (RFC 9110 §10.1.1).
+    server.on('checkContinue', (req, res) => this.dispatch(req, res, true));
+    return new Promise<Address>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void =>
+        reject(listenError(error, host, port));
+      server.once('error', onError);
+      server.listen({ host, port }, () => {
+        server.off('error', onError);
+        server.on('error', (error) => this.logger.error({ err: error }, 'http server error'));
+        this.server = server;
+        const address = this.address() as Address;
+        this.logger.info(address, `http server listening on ${address.host}:${address.port}`);
+        resolve(address);
+      });
+    });
+  }
+
+  private async close(timeoutMs: number): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const cancel = this.clock.setTimeout(() => server.closeAllConnections(), timeoutMs);
+      server.close(() => {
+        cancel();
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    this.logger.info('http server stopped');
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    // A write after we answered for a handler (time-out) must not become an uncaught 'error'.
+    res.on('error', (error) => this.logger.debug({ err: error }, 'http response error'));
+    this.handle(req, res, expectContinue).catch((error: unknown) =>
+      this.fail(res, error, req.method, req.url),
+    );
+  }
+
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+  ): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (this.stopping) res.setHeader('Connection', 'close');
+    // An early answer leaves the body unread: close instead of draining it for keep-alive.
+    const early = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
+      sendJson(res, status, body, hasBody(req) ? { ...headers, Connection: 'close' } : headers);
+
+    const url = parseUrl(req);
+    if (!url) return early(400, { error: 'bad request', reason: 'invalid request target' });
+    const match = this.matcher.match(req.method ?? 'GET', url.pathname);
+    if (match.kind === 'malformed')
+      return early(400, { error: 'bad request', reason: 'malformed percent-encoding in path' });
+
+    const isPublic = match.kind === 'found' && match.route.public === true;
+    if (this.guard && !isPublic) {
+      if (!this.guard.allows(req, url)) {
+        return early(
+          401,
+          { error: 'unauthorized', reason: 'send Authorization: Bearer <token> or ?token=' },
+          {
+            'WWW-Authenticate': 'Bearer realm="vitals"',
+          },
+        );
+      }
+    }
+    // The token must not reach handlers that echo or log their URL.
+    if (this.guard) url.searchParams.delete('token');
+    if (match.kind === 'not-found') return early(404, { error: 'not found', path: url.pathname });
+    if (match.kind === 'method-not-allowed') {
+      return early(
+        405,
+        { error: 'method not allowed', method: req.method, allow: match.allow },
+        {
+          Allow: match.allow.join(', '),
+        },
+      );
+    }
+
+    const limit = this.config.maxBodyBytes;
+    if (expectContinue && !declaresTooLarge(req, limit)) res.writeContinue();
+    const read = await readBody(req, limit).catch(() => undefined);
+    if (!read) return void res.destroy(); // the client went away mid-body
+    if (!read.ok) {
+      return sendJson(res, 413, { error: 'payload too large', limit }, { Connection: 'close' });
+    }
+    await this.invoke(match.route, req, res, { url, params: match.params, body: read.body });
+  }
+
+  private async invoke(
+    route: HttpRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: HttpContext,
+  ): Promise<void> {
+    let cancel: (() => void) | undefined;
+    try {
+      const pending = route.handle(req, res, ctx);
+      if (!res.writableEnded) {
+        cancel = this.clock.setTimeout(() => this.timedOut(route, res), this.handlerTimeoutMs);
+        res.once('close', cancel);
+      }
+      await pending;
+    } catch (error) {
+      cancel?.();
+      this.fail(res, error, route.method, route.path);
+    }
+  }
+
+  private timedOut(route: HttpRoute, res: ServerResponse): void {
+    if (res.headersSent) return; // streaming responses (SSE) own their connection
+    this.failures++;
+    this.logger.warn(
+      { method: route.method, route: route.path, timeoutMs: this.handlerTimeoutMs },
+      `http handler ${route.method} ${route.path} did not respond within ${this.handlerTimeoutMs} ms`,
+    );
+    sendJson(res, 503, { error: 'handler timed out' }, { Connection: 'close' });
+  }
+
+  private fail(
+    res: ServerResponse,
+    error: unknown,
+    method: string | undefined,
+    route: string | undefined,
+  ): void {
+    this.failures++;
+    this.logger.error(
+      { err: error, method, route },
+      `http handler ${method} ${route} failed: ${describeError(error)}`,
+    );
+    if (res.headersSent) {
+      res.destroy(); // the status is gone; a cut connection tells the client something broke
+    } else {
+      sendJson(res, 500, { error: 'internal server error' });
+    }
+  }
+}
+
+function parseUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  try {
+    if (!target.startsWith('/')) return new URL(target); // absolute-form, as proxies send
+    // Appended to a fixed origin so `//evil/x` stays a path; the Host header is applied after,
+    // through the setter, so a header like `a/b` cannot change the path we route on.
+    const url = new URL(`http://localhost${target}`);
+    if (req.headers.host) url.host = req.headers.host;
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): VitalsError {
+  if (error.code === 'EADDRINUSE') {
+    return new VitalsError(
+      'ERR_HTTP_PORT_IN_USE',
+      `port ${port} on ${host} is already in use; set http.port to a free port (or 0 for any)`,
+      { cause: error },
+    );
+  }
+  const hint =
+    error.code === 'EACCES'
+      ? 'ports below 1024 need privileges; set http.port above 1023'
+      : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+        ? 'this machine has no such address; set http.host to one of its addresses or 127.0.0.1'
+        : 'check http.host and http.port';
+  return new VitalsError(
+    'ERR_HTTP_LISTEN',
+    `cannot listen on ${host}:${port} (${error.code ?? describeError(error)}); ${hint}`,
+    {
+      cause: error,
+    },
+  );
+}

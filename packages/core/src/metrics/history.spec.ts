@@ -1,0 +1,123 @@
+import { createMemoryLogger } from '../logging/logger';
+import type { MemoryLogger } from '../logging/logger';
+import { History } from './history';
+import { MetricStream } from './metric.stream';
+import type { Labels } from './metric.types';
+
+describe('History', () => {
+  let logger: MemoryLogger;
+  let stream: MetricStream;
+
+  beforeEach(() => {
+    logger = createMemoryLogger();
+    stream = new MetricStream(logger);
+  });
+
+  afterEach(() => stream.close());
+
+  const batch = (at: number, samples: { name: string; value: number; labels?: Labels }[]) => ({
+    source: 'test',
+    at,
+    samples,
+  });
+
+  it('returns the points of a series oldest first, optionally since a time', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 });
+    for (let t = 1; t <= 4; t++) history.record(batch(t * 1000, [{ name: 'rss', value: t * 10 }]));
+    expect(history.points('rss')).toEqual([
+      { at: 1000, value: 10 },
+      { at: 2000, value: 20 },
+      { at: 3000, value: 30 },
+      { at: 4000, value: 40 },
+    ]);
+    expect(history.points('rss', undefined, 3000)).toEqual([
+      { at: 3000, value: 30 },
+      { at: 4000, value: 40 },
+    ]);
+    expect(history.points('unknown')).toEqual([]);
+  });
+
+  it('keeps at most `capacity` points per series, dropping the oldest', () => {
+    const history = new History({ capacity: 5, maxSeries: 10 });
+    for (let t = 0; t < 12; t++) history.record(batch(t, [{ name: 'x', value: t }]));
+    expect(history.points('x').map((p) => p.value)).toEqual([7, 8, 9, 10, 11]);
+    expect(history.series('x')[0].size).toBe(5);
+  });
+
+  it('grows a series past its first allocation and then wraps at capacity, in order', () => {
+    const history = new History({ capacity: 40, maxSeries: 10 });
+    for (let t = 0; t < 30; t++) history.record(batch(t, [{ name: 'x', value: t }]));
+    expect(history.points('x').map((p) => p.value)).toEqual([...Array(30).keys()]);
+    for (let t = 30; t < 100; t++) history.record(batch(t, [{ name: 'x', value: t }]));
+    const points = history.points('x');
+    expect(points).toHaveLength(40);
+    expect(points.map((p) => p.at)).toEqual([...Array(40).keys()].map((i) => 60 + i));
+  });
+
+  it('keeps at most `maxSeries` series, warns once, and existing series keep recording', () => {
+    const history = new History({ capacity: 10, maxSeries: 3 }, logger);
+    for (let t = 0; t < 3; t++) {
+      history.record(
+        batch(
+          t,
+          [0, 1, 2, 3, 4].map((i) => ({ name: 'fs', value: t, labels: { dev: `d${i}` } })),
+        ),
+      );
+    }
+    expect(history.size).toBe(3);
+    expect(history.series().map((s) => s.labels.dev)).toEqual(['d0', 'd1', 'd2']);
+    expect(history.points('fs', { dev: 'd0' })).toHaveLength(3);
+    expect(history.points('fs', { dev: 'd4' })).toEqual([]);
+    const warnings = logger.entries.filter((e) => e.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('maxSeries');
+  });
+
+  it('identifies a series by its labels whatever their order', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 });
+    history.record(batch(1, [{ name: 'fs', value: 1, labels: { device: 'sda1', mount: '/' } }]));
+    history.record(batch(2, [{ name: 'fs', value: 2, labels: { mount: '/', device: 'sda1' } }]));
+    expect(history.size).toBe(1);
+    expect(history.points('fs', { mount: '/', device: 'sda1' }).map((p) => p.value)).toEqual([
+      1, 2,
+    ]);
+    expect(history.points('fs', { device: 'sda1' })).toEqual([]);
+  });
+
+  it('lists series, optionally of one metric name', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 });
+    history.record(
+      batch(1, [
+        { name: 'cpu', value: 1, labels: { mode: 'user' } },
+        { name: 'cpu', value: 2, labels: { mode: 'system' } },
+        { name: 'rss', value: 3 },
+      ]),
+    );
+    expect(history.series()).toHaveLength(3);
+    expect(history.series('cpu').map((s) => s.labels)).toEqual([
+      { mode: 'user' },
+      { mode: 'system' },
+    ]);
+    expect(history.series('rss')).toEqual([{ key: 'rss', name: 'rss', labels: {}, size: 1 }]);
+  });
+
+  it('records what the stream publishes until detached', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 });
+    const sub = history.attach(stream.batches$);
+    stream.publish(batch(1, [{ name: 'rss', value: 1 }]));
+    stream.publish(batch(2, [{ name: 'rss', value: 2 }]));
+    sub.unsubscribe();
+    stream.publish(batch(3, [{ name: 'rss', value: 3 }]));
+    expect(history.points('rss').map((p) => p.value)).toEqual([1, 2]);
+  });
+
+  it('rejects bounds that are not whole numbers ≥ 1 with a one-line error', () => {
+    expect(() => new History({ capacity: 0, maxSeries: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: expect.stringMatching(/^history\.capacity[^\n]*$/),
+      }),
+    );
+    expect(() => new History({ capacity: 10, maxSeries: 1.5 })).toThrow(/history\.maxSeries/);
+  });
+});

@@ -1,0 +1,187 @@
+import type { Observable, Subscription } from 'rxjs';
+import { VitalsError, describeError } from '../errors';
+import type { Logger } from '../logging/logger';
+import { createNoopLogger } from '../logging/logger';
+import type { HistoryConfig } from '../config/config.types';
+import { NO_LABELS, seriesKey } from './labels';
+import type { Labels, MetricBatch } from './metric.types';
+
+/** One stored point. */
+export interface HistoryPoint {
+  readonly at: number;
+  readonly value: number;
+}
+
+/** A series known to the history. */
+export interface HistorySeries {
+  readonly key: string;
+  readonly name: string;
+  readonly labels: Labels;
+  /** Points currently held. */
+  readonly size: number;
+}
+
+/** Points a new series starts with; it doubles up to `capacity` as points arrive. */
+const INITIAL_POINTS = 16;
+
+/**
+ * One series: timestamps and values in two Float64Arrays used as a ring. The arrays start small
+ * and double until they reach `capacity`, so hundreds of short-lived or sparse series cost little;
+ * only a full ring wraps (and `start` moves), so while growing the data is contiguous from 0.
+ */
+class SeriesRing {
+  times: Float64Array;
+  values: Float64Array;
+  start = 0;
+  length = 0;
+
+  constructor(
+    readonly key: string,
+    readonly name: string,
+    readonly labels: Labels,
+    private readonly capacity: number,
+  ) {
+    const initial = Math.min(INITIAL_POINTS, capacity);
+    this.times = new Float64Array(initial);
+    this.values = new Float64Array(initial);
+  }
+
+  push(at: number, value: number): void {
+    let size = this.times.length;
+    if (this.length === size && size < this.capacity) {
+      // Not wrapped yet (start is 0): grow by doubling, keeping the points in place.
+      size = Math.min(size * 2, this.capacity);
+      const times = new Float64Array(size);
+      const values = new Float64Array(size);
+      times.set(this.times);
+      values.set(this.values);
+      this.times = times;
+      this.values = values;
+    }
+    if (this.length < size) {
+      const i = this.start + this.length;
+      this.times[i < size ? i : i - size] = at;
+      this.values[i < size ? i : i - size] = value;
+      this.length++;
+    } else {
+      // Full at capacity: overwrite the oldest point.
+      this.times[this.start] = at;
+      this.values[this.start] = value;
+      this.start = this.start + 1 === size ? 0 : this.start + 1;
+    }
+  }
+
+  toPoints(since: number): HistoryPoint[] {
+    const out: HistoryPoint[] = [];
+    const size = this.times.length;
+    for (let n = 0; n < this.length; n++) {
+      const i = (this.start + n) % size;
+      const at = this.times[i];
+      if (at >= since) out.push({ at, value: this.values[i] });
+    }
+    return out;
+  }
+}
+
+function positiveInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new VitalsError(
+      'ERR_INVALID_ARGUMENT',
+      `history.${field} must be a whole number ≥ 1 (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Bounded per-series history: a ring buffer per series (`capacity` points) and at most
+ * `maxSeries` series (one warning when the cap is reached; new series are then dropped).
+ * Memory stays bounded however long the host runs. Trend analysis and the dashboard read it.
+ *
+ * @example
+ * const history = new History({ capacity: 900, maxSeries: 2000 }, logger);
+ * const sub = history.attach(stream.batches$);
+ * history.points('process_resident_memory_bytes', undefined, Date.now() - 60_000);
+ */
+export class History {
+  private readonly byKey = new Map<string, SeriesRing>();
+  private readonly capacity: number;
+  private readonly maxSeries: number;
+  private readonly logger: Logger;
+  private warnedFull = false;
+
+  constructor(options: HistoryConfig, logger?: Logger) {
+    this.capacity = positiveInteger(options?.capacity, 'capacity');
+    this.maxSeries = positiveInteger(options?.maxSeries, 'maxSeries');
+    this.logger = logger ?? createNoopLogger();
+  }
+
+  /** Records every sample of every batch of `batches$`; unsubscribe to detach. */
+  attach(batches$: Observable<MetricBatch>): Subscription {
+    return batches$.subscribe((batch) => {
+      try {
+        this.record(batch);
+      } catch (error) {
+        this.logger.error(
+          { source: batch?.source, err: describeError(error) },
+          'history could not record a batch',
+        );
+      }
+    });
+  }
+
+  /** Records one batch. */
+  record(batch: MetricBatch): void {
+    const at = batch.at;
+    const samples = batch.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      const key = seriesKey(sample.name, sample.labels);
+      let ring = this.byKey.get(key);
+      if (ring === undefined) {
+        ring = this.create(key, sample.name, sample.labels);
+        if (ring === undefined) continue;
+      }
+      ring.push(at, sample.value);
+    }
+  }
+
+  private create(key: string, name: string, labels: Labels | undefined): SeriesRing | undefined {
+    if (this.byKey.size >= this.maxSeries) {
+      if (!this.warnedFull) {
+        this.warnedFull = true;
+        this.logger.warn(
+          { maxSeries: this.maxSeries, series: name },
+          'history series cap reached; new series are not recorded (raise history.maxSeries)',
+        );
+      }
+      return undefined;
+    }
+    const frozen =
+      labels && Object.keys(labels).length > 0 ? Object.freeze({ ...labels }) : NO_LABELS;
+    const ring = new SeriesRing(key, name, frozen, this.capacity);
+    this.byKey.set(key, ring);
+    return ring;
+  }
+
+  /** Points of one series, oldest first, optionally only those at or after `since` (epoch ms). */
+  points(name: string, labels?: Labels, since?: number): HistoryPoint[] {
+    const ring = this.byKey.get(seriesKey(name, labels));
+    return ring ? ring.toPoints(since ?? -Infinity) : [];
+  }
+
+  /** Series held, optionally only those of one metric name. */
+  series(name?: string): HistorySeries[] {
+    const out: HistorySeries[] = [];
+    for (const ring of this.byKey.values()) {
+      if (name !== undefined && ring.name !== name) continue;
+      out.push({ key: ring.key, name: ring.name, labels: ring.labels, size: ring.length });
+    }
+    return out;
+  }
+
+  /** Number of series held. */
+  get size(): number {
+    return this.byKey.size;
+  }
+}

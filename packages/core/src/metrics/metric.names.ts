@@ -1,0 +1,89 @@
+/**
+ * Well-known metric names shared between plugins (a producer in one package, readers in others).
+ * Process and runtime metrics use prom-client's default names and system metrics node_exporter's,
+ * so existing Grafana dashboards work; derived metrics use the `vitals_` prefix.
+ * Ratios are 0–1. A producer declares each with a descriptor; readers never import the producer.
+ */
+export const METRICS = {
+  // System (monitor): node_exporter names.
+  cpuUsedRatio: 'vitals_system_cpu_used_ratio',
+  cpuCoreUsedRatio: 'vitals_system_cpu_core_used_ratio', // {cpu}
+  cpuCount: 'vitals_system_cpu_count',
+  load1: 'node_load1',
+  load5: 'node_load5',
+  load15: 'node_load15',
+  memTotalBytes: 'node_memory_MemTotal_bytes',
+  memAvailableBytes: 'node_memory_MemAvailable_bytes',
+  swapTotalBytes: 'node_memory_SwapTotal_bytes',
+  swapFreeBytes: 'node_memory_SwapFree_bytes',
+  swapUsedBytes: 'vitals_system_swap_used_bytes',
+  /** Used / total, against the cgroup memory limit when one is set. */
+  memoryUsedRatio: 'vitals_system_memory_used_ratio',
+  fsSizeBytes: 'node_filesystem_size_bytes', // {device, mountpoint, fstype}
+  fsAvailBytes: 'node_filesystem_avail_bytes',
+  fsFiles: 'node_filesystem_files',
+  fsFilesFree: 'node_filesystem_files_free',
+  fsUsedRatio: 'vitals_filesystem_used_ratio',
+  netReceiveBytes: 'node_network_receive_bytes_total', // {device}
+  netTransmitBytes: 'node_network_transmit_bytes_total',
+  netReceiveErrors: 'node_network_receive_errs_total',
+  netTransmitErrors: 'node_network_transmit_errs_total',
+  cgroupMemoryLimitBytes: 'vitals_cgroup_memory_limit_bytes',
+  cgroupMemoryUsageBytes: 'vitals_cgroup_memory_usage_bytes',
+  cgroupCpuLimitCores: 'vitals_cgroup_cpu_limit_cores',
+
+  // Process (monitor): prom-client names; {pid} when not this process.
+  processCpuSeconds: 'process_cpu_seconds_total',
+  processCpuUserSeconds: 'process_cpu_user_seconds_total',
+  processCpuSystemSeconds: 'process_cpu_system_seconds_total',
+  /** CPU used by the process, 1 = one full core. */
+  processCpuRatio: 'vitals_process_cpu_used_ratio',
+  processRssBytes: 'process_resident_memory_bytes',
+  processVirtualBytes: 'process_virtual_memory_bytes',
+  processOpenFds: 'process_open_fds',
+  processMaxFds: 'process_max_fds',
+  processStartTimeSeconds: 'process_start_time_seconds',
+  processThreads: 'vitals_process_threads',
+  processUptimeSeconds: 'vitals_process_uptime_seconds',
+
+  // Runtime (monitor): prom-client names where they exist.
+  eventLoopLagMin: 'nodejs_eventloop_lag_min_seconds',
+  eventLoopLagMax: 'nodejs_eventloop_lag_max_seconds',
+  eventLoopLagMean: 'nodejs_eventloop_lag_mean_seconds',
+  eventLoopLagP50: 'nodejs_eventloop_lag_p50_seconds',
+  eventLoopLagP90: 'nodejs_eventloop_lag_p90_seconds',
+  eventLoopLagP99: 'nodejs_eventloop_lag_p99_seconds',
+  eventLoopUtilization: 'vitals_eventloop_utilization_ratio',
+  activeHandles: 'nodejs_active_handles', // {type}
+  activeHandlesTotal: 'nodejs_active_handles_total',
+  activeRequests: 'nodejs_active_requests', // {type}
+  activeRequestsTotal: 'nodejs_active_requests_total',
+  heapTotalBytes: 'nodejs_heap_size_total_bytes',
+  heapUsedBytes: 'nodejs_heap_size_used_bytes',
+  externalBytes: 'nodejs_external_memory_bytes',
+  arrayBuffersBytes: 'vitals_nodejs_array_buffers_bytes',
+  versionInfo: 'nodejs_version_info', // {version, major, minor, patch}
+
+  // Memory plugin.
+  heapLimitBytes: 'vitals_nodejs_heap_size_limit_bytes',
+  heapSpaceUsedBytes: 'nodejs_heap_space_size_used_bytes', // {space}
+  heapSpaceTotalBytes: 'nodejs_heap_space_size_total_bytes',
+  heapSpaceAvailableBytes: 'nodejs_heap_space_size_available_bytes',
+  gcDuration: 'nodejs_gc_duration_seconds', // histogram {kind}
+  heapAfterGcBytes: 'vitals_heap_after_gc_bytes',
+  gcPressureRatio: 'vitals_gc_pressure_ratio',
+  leakRateBytesPerSecond: 'vitals_memory_leak_rate_bytes_per_second', // {kind: heap|external}
+
+  // Application (monitor).
+  operationDuration: 'vitals_operation_duration_seconds', // histogram {operation}
+
+  // Process plugin.
+  duplicateProcesses: 'vitals_duplicate_processes',
+
+  // Scheduler (monitor).
+  collectorErrors: 'vitals_collector_errors_total', // {collector}
+  collectorDuration: 'vitals_collector_duration_seconds', // {collector}
+} as const;
+
+/** Any well-known metric name. */
+export type MetricName = (typeof METRICS)[keyof typeof METRICS];

@@ -1,0 +1,313 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg, uptime } from 'node:os';
+import { join } from 'node:path';
+import { VitalsError } from '../errors';
+
+/**
+ * Synchronous readers of Linux `/proc` (see `man 5 proc`). These pseudo-files are tiny and served
+ * from kernel memory, so a `readFileSync` costs microseconds: no process spawns, no async hop.
+ *
+ * Failure policy, the same for every reader: a process that vanished (`ENOENT`, `ESRCH`), a file
+ * the caller may not read (`EACCES`, `EPERM`: another user's `/proc/<pid>/fd`, `limits` under
+ * hidepid) and a missing `/proc` (macOS, Windows) all give `undefined` (or `[]`/`{}`), never a
+ * throw. Other I/O errors (`EMFILE`, `EIO`) are thrown so the calling collector reports them.
+ * An invalid pid is a programming error: `VitalsError` `ERR_INVALID_ARGUMENT`.
+ */
+const DEFAULT_PROC_ROOT = '/proc';
+const ABSENT = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM', 'ENOTDIR', 'EINVAL', 'ENODEV']);
+
+/** A process id, or `'self'` for the calling process. */
+type Pid = number | 'self';
+
+/** Fields of `/proc/<pid>/stat` (`man 5 proc`, fields 1–5, 14, 15, 20, 22–24). */
+export interface ProcStat {
+  pid: number;
+  /** Executable name (at most 15 bytes), without the surrounding parentheses; may hold spaces. */
+  comm: string;
+  /** One letter: R running, S sleeping, D disk sleep, Z zombie, T stopped, I idle, … */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  /** User-mode CPU time in clock ticks (see {@link clockTicksPerSecond}). */
+  utimeTicks: number;
+  /** Kernel-mode CPU time in clock ticks. */
+  stimeTicks: number;
+  numThreads: number;
+  /** Start time after boot, in clock ticks (see {@link processStartTimeMs}). */
+  startTimeTicks: number;
+  vsizeBytes: number;
+  /** Resident set size in pages (usually 4096 bytes). */
+  rssPages: number;
+}
+
+/** Limits of `/proc/<pid>/limits` (`Infinity` = unlimited); absent when the kernel omits one. */
+export interface ProcLimits {
+  /** `Max open files` (RLIMIT_NOFILE). */
+  openFiles?: { soft: number; hard: number };
+  /** `Max address space` in bytes (RLIMIT_AS). */
+  addressSpace?: { soft: number; hard: number };
+  /** `Max processes` (RLIMIT_NPROC, counted per user). */
+  processes?: { soft: number; hard: number };
+}
+
+/** CPU time by mode, in clock ticks since boot (a `cpu` line of `/proc/stat`). */
+export interface CpuTimes {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+}
+
+/** Runs an fs call; `undefined` for the "gone or unreadable" codes above, rethrows the rest. */
+function orAbsent<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (ABSENT.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A pseudo-file's text, or `undefined` when it is gone or unreadable. Internal, shared with cgroup.
+ * @internal @example readPseudoFile('/proc/loadavg')
+ */
+export function readPseudoFile(path: string): string | undefined {
+  return orAbsent(() => readFileSync(path, 'utf8'));
+}
+
+/**
+ * `<root>/<pid>` for a valid pid, else `VitalsError` `ERR_INVALID_ARGUMENT`. Internal, shared.
+ * @internal @example procPidDir('self', '/proc') // '/proc/self'
+ */
+export function procPidDir(pid: number | 'self', root: string): string {
+  if (pid !== 'self' && !(Number.isSafeInteger(pid) && pid > 0)) {
+    const msg = `Invalid pid ${String(pid)}: pass a positive integer or 'self'.`;
+    throw new VitalsError('ERR_INVALID_ARGUMENT', msg);
+  }
+  return join(root, String(pid));
+}
+
+/**
+ * Parses `/proc/<pid>/stat`. The name is split off at the LAST `)`, so a `comm` such as
+ * `a) (b c` is kept whole.
+ * @param root - the proc mount. @default '/proc'
+ * @returns `undefined` when the process is gone or the file is malformed.
+ * @example readProcStat('self')?.numThreads
+ */
+export function readProcStat(pid: Pid, root = DEFAULT_PROC_ROOT): ProcStat | undefined {
+  const text = readPseudoFile(join(procPidDir(pid, root), 'stat'));
+  if (text === undefined) return undefined;
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  // f[0] is field 3 (state); field n of `man 5 proc` is f[n - 3].
+  const f = text.slice(close + 2).split(' ');
+  if (f.length < 22) return undefined;
+  return {
+    pid: Number(text.slice(0, open)),
+    comm: text.slice(open + 1, close),
+    state: f[0],
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    utimeTicks: Number(f[11]),
+    stimeTicks: Number(f[12]),
+    numThreads: Number(f[17]),
+    startTimeTicks: Number(f[19]),
+    vsizeBytes: Number(f[20]),
+    rssPages: Number(f[21]),
+  };
+}
+
+/**
+ * Raw key → value pairs of `/proc/<pid>/status`, whitespace runs collapsed to one space
+ * (`VmRSS` → `'12345 kB'`, `Uid` → `'1000 1000 1000 1000'`, `Threads` → `'11'`).
+ * @param root - the proc mount. @default '/proc'
+ * @example Number(readProcStatus('self')?.Threads)
+ */
+export function readProcStatus(
+  pid: Pid,
+  root = DEFAULT_PROC_ROOT,
+): Record<string, string> | undefined {
+  const text = readPseudoFile(join(procPidDir(pid, root), 'status'));
+  if (text === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    const value = line.slice(colon + 1).trim();
+    if (colon > 0) out[line.slice(0, colon)] = value.replace(/\s+/g, ' ');
+  }
+  return out;
+}
+
+const LIMIT_KEYS: Record<string, keyof ProcLimits> = {
+  'Max open files': 'openFiles',
+  'Max address space': 'addressSpace',
+  'Max processes': 'processes',
+};
+
+const limitValue = (s: string): number => (s === 'unlimited' ? Infinity : Number(s));
+
+/**
+ * Open-file, address-space and process limits of `/proc/<pid>/limits` (`Infinity` = unlimited).
+ * @param root - the proc mount. @default '/proc'
+ * @example readProcLimits('self')?.openFiles?.soft
+ */
+export function readProcLimits(pid: Pid, root = DEFAULT_PROC_ROOT): ProcLimits | undefined {
+  const text = readPseudoFile(join(procPidDir(pid, root), 'limits'));
+  if (text === undefined) return undefined;
+  const out: ProcLimits = {};
+  for (const line of text.split('\n')) {
+    // Columns are `%-25s %-20s %-20s %-10s`; names hold single spaces only.
+    const m = /^(\S+(?: \S+)*)\s{2,}(\S+)\s+(\S+)/.exec(line);
+    const key = m && LIMIT_KEYS[m[1]];
+    if (m && key) out[key] = { soft: limitValue(m[2]), hard: limitValue(m[3]) };
+  }
+  return out;
+}
+
+/**
+ * Command line of `/proc/<pid>/cmdline` split at NULs; `[]` for kernel threads and zombies.
+ * @param root - the proc mount. @default '/proc'
+ * @example readCmdline('self')?.[0] // '/usr/bin/node'
+ */
+export function readCmdline(pid: Pid, root = DEFAULT_PROC_ROOT): string[] | undefined {
+  const text = readPseudoFile(join(procPidDir(pid, root), 'cmdline'));
+  if (text === undefined) return undefined;
+  const args = text.split('\0');
+  if (args[args.length - 1] === '') args.pop();
+  return args;
+}
+
+/**
+ * Number of entries in `/proc/<pid>/fd`; `undefined` when the process is gone or the directory is
+ * not readable (`EACCES`: another user's process). For the calling process the count includes the
+ * descriptor used to list the directory.
+ * @param root - the proc mount. @default '/proc'
+ * @example countOpenFds(process.pid)
+ */
+export function countOpenFds(pid: Pid, root = DEFAULT_PROC_ROOT): number | undefined {
+  return orAbsent(() => readdirSync(join(procPidDir(pid, root), 'fd')).length);
+}
+
+/**
+ * Numeric entries of `/proc`, ascending; `[]` without `/proc`.
+ * @param root - the proc mount. @default '/proc'
+ * @example listPids().length
+ */
+export function listPids(root = DEFAULT_PROC_ROOT): number[] {
+  const names = orAbsent(() => readdirSync(root)) ?? [];
+  const pids: number[] = [];
+  for (const name of names) if (/^\d+$/.test(name)) pids.push(Number(name));
+  return pids.sort((a, b) => a - b);
+}
+
+/**
+ * `/proc/meminfo` in BYTES (`kB` × 1024); unit-less lines (`HugePages_Total`) stay counts.
+ * `{}` without `/proc`.
+ * @param root - the proc mount. @default '/proc'
+ * @example readMeminfo().MemAvailable / readMeminfo().MemTotal
+ */
+export function readMeminfo(root = DEFAULT_PROC_ROOT): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readPseudoFile(join(root, 'meminfo'))?.split('\n') ?? []) {
+    const m = /^([^:]+):\s+(\d+)(\s+kB)?/.exec(line);
+    if (m) out[m[1]] = m[3] ? Number(m[2]) * 1024 : Number(m[2]);
+  }
+  return out;
+}
+
+const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+
+function toCpuTimes(parts: string[]): CpuTimes {
+  const t = {} as CpuTimes;
+  CPU_FIELDS.forEach((name, i) => (t[name] = Number(parts[i + 1] ?? 0)));
+  return t;
+}
+
+/**
+ * Aggregate and per-CPU times of `/proc/stat`, in clock ticks since boot (diff two reads for a
+ * rate). Without `/proc`: all-zero `total` and `perCpu: []`.
+ * @param root - the proc mount. @default '/proc'
+ * @example const { total } = readCpuTimes(); total.idle
+ */
+export function readCpuTimes(root = DEFAULT_PROC_ROOT): { total: CpuTimes; perCpu: CpuTimes[] } {
+  let total = toCpuTimes([]);
+  const perCpu: CpuTimes[] = [];
+  for (const line of readPseudoFile(join(root, 'stat'))?.split('\n') ?? []) {
+    if (!line.startsWith('cpu')) continue;
+    const parts = line.split(/\s+/);
+    if (parts[0] === 'cpu') total = toCpuTimes(parts);
+    else perCpu.push(toCpuTimes(parts));
+  }
+  return { total, perCpu };
+}
+
+/**
+ * 1, 5 and 15-minute load averages of `/proc/loadavg`; falls back to `os.loadavg()` when the file
+ * is missing (non-Linux).
+ * @param root - the proc mount. @default '/proc'
+ * @example const [one] = readLoadavg();
+ */
+export function readLoadavg(root = DEFAULT_PROC_ROOT): [number, number, number] {
+  const parts = readPseudoFile(join(root, 'loadavg'))?.split(' ');
+  if (!parts || parts.length < 3) return loadavg() as [number, number, number];
+  return [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+}
+
+const bootTimes = new Map<string, number>();
+
+/**
+ * Boot time in epoch ms (`btime` of `/proc/stat`), cached per root: it never changes while the
+ * machine is up. Without `/proc`: `Date.now() - os.uptime()`, not cached.
+ * @param root - the proc mount. @default '/proc'
+ * @example new Date(bootTimeMs())
+ */
+export function bootTimeMs(root = DEFAULT_PROC_ROOT): number {
+  const cached = bootTimes.get(root);
+  if (cached !== undefined) return cached;
+  const m = /^btime (\d+)$/m.exec(readPseudoFile(join(root, 'stat')) ?? '');
+  if (!m) return Date.now() - uptime() * 1000;
+  const ms = Number(m[1]) * 1000;
+  bootTimes.set(root, ms);
+  return ms;
+}
+
+/**
+ * Clock ticks per second (`USER_HZ`), the unit of `/proc` CPU times. Always 100: Node cannot call
+ * `sysconf(_SC_CLK_TCK)`, and the value is fixed in the kernel ABI at 100 on every mainstream
+ * distribution and architecture (`getconf CLK_TCK` prints 100), whatever the kernel's `CONFIG_HZ`.
+ * @example stat.utimeTicks / clockTicksPerSecond() // seconds
+ */
+export function clockTicksPerSecond(): number {
+  return 100;
+}
+
+/**
+ * Start time of a process in epoch ms: boot time + `startTimeTicks` / CLK_TCK × 1000
+ * (10 ms resolution).
+ * @param root - the proc mount whose `btime` is used. @default '/proc'
+ * @example processStartTimeMs(readProcStat(pid)!)
+ */
+export function processStartTimeMs(stat: ProcStat, root = DEFAULT_PROC_ROOT): number {
+  return bootTimeMs(root) + (stat.startTimeTicks / clockTicksPerSecond()) * 1000;
+}
+
+/**
+ * Whether a process exists, via `process.kill(pid, 0)` (no signal is sent). `EPERM` (it exists
+ * but belongs to another user) → `true`. Works without `/proc`.
+ * @example processExists(1) // true
+ */
+export function processExists(pid: number): boolean {
+  procPidDir(pid, DEFAULT_PROC_ROOT);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'diagnostics',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,88 @@
+import type { Finding, HealthArea, HealthCheck, Severity, Snapshot, Thresholds } from '@vitals/core';
+import type { ProcessSample } from './process.sampler';
+
+/** Filesystem figures as `fs.statfsSync` returns them (block counts × `bsize`). */
+export interface FsStats {
+  readonly bsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly bavail: number;
+  readonly files: number;
+  readonly ffree: number;
+}
+
+/**
+ * What a built-in check reads besides the snapshot. Every OS source is here so a spec can point a
+ * check at a fake `/proc` tree or inject a reading the real machine cannot produce on demand.
+ */
+export interface CheckContext {
+  /** The process diagnosed: `'self'` or another pid read from outside through `/proc`. */
+  readonly pid: number | 'self';
+  /** True when `pid` is this process: runtime checks (heap, GC, event loop, handles) apply. */
+  readonly self: boolean;
+  readonly procRoot: string;
+  readonly cgroupRoot: string;
+  readonly thresholds: Thresholds;
+  /** Environment of the diagnosed process; `undefined` when not supplied (checks say so). */
+  readonly env: Readonly<Record<string, string | undefined>> | undefined;
+  /** Variables that must be set (`config.requiredEnv`). */
+  readonly requiredEnv: readonly string[];
+  /** The host clock's `now()`, epoch ms (Node end-of-life dates are judged against it). */
+  readonly now: () => number;
+  /** `process.version` of the diagnosed runtime, e.g. `v20.20.2`. */
+  readonly nodeVersion: string;
+  /** CPU cores available to the machine (`os.availableParallelism()`). */
+  readonly cores: number;
+  /** Samples of the process over time (`--pid`, `--watch`); fewer than two: no growth rates. */
+  readonly samples: readonly ProcessSample[];
+  /** Event-loop delay p99 in ms measured by the runner, when the snapshot lacks it. */
+  readonly eventLoopDelayP99Ms: number | undefined;
+  /** `fs.statfsSync` (injectable). */
+  readonly statfs: (path: string) => FsStats;
+  /** `v8.getHeapStatistics()` (injectable). */
+  readonly heapStatistics: () => { used_heap_size: number; heap_size_limit: number };
+  /** Active libuv handles and requests of this process (`process.getActiveResourcesInfo().length`). */
+  readonly activeResources: () => number;
+}
+
+/** Extra parts of a finding: the figure behind it, what to do, raw data. */
+export interface FindingParts {
+  /** The figure behind the message, for people: `3.1 GiB of 4 GiB (78%)`. */
+  readonly figure?: string;
+  readonly recommendation?: string;
+  readonly data?: Record<string, unknown>;
+}
+
+/**
+ * Builds a finding; the figure travels in `data.figure` (core's `Finding` has no field for it).
+ * @example finding(check, 'warning', '612 MiB of swap in use', { figure: '612 MiB ≥ 500 MiB' })
+ */
+export function finding(
+  check: { name: string; area?: HealthArea },
+  severity: Severity,
+  message: string,
+  parts: FindingParts = {},
+): Finding {
+  const data = parts.figure === undefined ? parts.data : { figure: parts.figure, ...parts.data };
+  return {
+    check: check.name,
+    area: check.area,
+    severity,
+    message,
+    ...(parts.recommendation && severity !== 'ok' ? { recommendation: parts.recommendation } : {}),
+    ...(data ? { data } : {}),
+  };
+}
+
+/** A built-in check: a `HealthCheck` made from a {@link CheckContext}. */
+export type CheckFactory = (ctx: CheckContext) => HealthCheck;
+
+/** Reads a snapshot value, or computes it directly when no collector produced it. */
+export function fromSnapshot(
+  snapshot: Snapshot,
+  name: string,
+  fallback: () => number | undefined,
+): { value: number | undefined; source: 'snapshot' | 'direct' } {
+  const value = snapshot.value(name);
+  return value !== undefined ? { value, source: 'snapshot' } : { value: fallback(), source: 'direct' };
+}

@@ -1,0 +1,87 @@
+import { formatBytes, formatDuration, processStartTimeMs, readCgroupLimits, readCmdline, readMeminfo, readProcStat } from '@vitals/core';
+import type { Finding, HealthCheck, Severity } from '@vitals/core';
+import { compareSeverity } from '@vitals/core';
+import { finding } from '../check.context';
+import type { CheckContext } from '../check.context';
+import { rate } from '../process.sampler';
+import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+
+/** RSS growth that reaches the memory threshold within this long is a warning. */
+export const RSS_GROWTH_WARNING_MS = 60 * 60 * 1000;
+/** RSS growth that reaches the memory threshold within this long is critical. */
+export const RSS_GROWTH_CRITICAL_MS = 10 * 60 * 1000;
+
+const STATES: Record<string, [Severity, string]> = {
+  R: ['ok', 'running'],
+  S: ['ok', 'sleeping'],
+  I: ['ok', 'idle'],
+  D: ['warning', 'in uninterruptible sleep (stuck on disk or network I/O)'],
+  T: ['warning', 'stopped (SIGSTOP or a debugger)'],
+  t: ['warning', 'stopped by a tracer'],
+  Z: ['critical', 'a zombie: it exited and its parent has not reaped it'],
+  X: ['critical', 'dead'],
+};
+
+const worse = (a: Severity, b: Severity): Severity => (compareSeverity(a, b) >= 0 ? a : b);
+
+/**
+ * `process`: state, command line, uptime, RSS and, over the samples (`--pid`, `--watch`), RSS
+ * growth and CPU. RSS is graded against `thresholds.memoryUsedRatio` of the memory it may use (its
+ * cgroup limit, else RAM); growth by how soon it would reach that line (warning within an hour,
+ * critical within ten minutes); CPU (1 = one core) with the ratio rule on `thresholds.cpuRatio`.
+ * @example processCheck(ctx).run(snapshot)
+ */
+export function processCheck(ctx: CheckContext): HealthCheck {
+  const check = { name: 'process', area: 'process' };
+  return {
+    ...check,
+    run() {
+      const stat = readProcStat(ctx.pid, ctx.procRoot);
+      if (!stat) return [finding(check, 'critical', `process ${ctx.pid} is gone`)];
+      const cmdline = (readCmdline(ctx.pid, ctx.procRoot) ?? []).join(' ') || `[${stat.comm}]`;
+      const last = ctx.samples[ctx.samples.length - 1];
+      const rss = last?.rssBytes ?? stat.rssPages * 4096;
+      const cgroupLimit = readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid }).memoryLimitBytes;
+      const ram = readMeminfo(ctx.procRoot).MemTotal;
+      const memory = cgroupLimit !== undefined && (ram === undefined || cgroupLimit < ram) ? cgroupLimit : ram;
+      const [stateSeverity, stateText] = STATES[stat.state] ?? ['info', `in state ${stat.state}`];
+      const uptimeMs = ctx.now() - processStartTimeMs(stat, ctx.procRoot);
+      const out: Finding[] = [
+        finding(check, stateSeverity, `pid ${stat.pid} (${stat.comm}) is ${stateText}, up ${formatDuration(Math.max(0, uptimeMs))}`, {
+          figure: cmdline,
+          recommendation:
+            stat.state === 'Z' ? `the parent (pid ${stat.ppid}) must wait() for it; restart the parent if it never does` : 'check what it waits on: `cat /proc/PID/wchan`, `cat /proc/PID/stack` (root)',
+          data: { pid: stat.pid, ppid: stat.ppid, state: stat.state, comm: stat.comm, cmdline, uptimeMs },
+        }),
+      ];
+      const t = ctx.thresholds.memoryUsedRatio;
+      const growth = rate(ctx.samples, (s) => s.rssBytes);
+      let rssSeverity: Severity = memory ? gradeRatio(rss / memory, t) : 'ok';
+      let etaMs: number | undefined;
+      if (growth !== undefined && growth > 0 && memory) {
+        etaMs = (Math.max(0, t * memory - rss) / growth) * 1000;
+        rssSeverity = worse(rssSeverity, etaMs <= RSS_GROWTH_CRITICAL_MS ? 'critical' : etaMs <= RSS_GROWTH_WARNING_MS ? 'warning' : 'ok');
+      }
+      const growthText = growth !== undefined ? `, ${growth >= 0 ? '+' : ''}${formatBytes(growth)}/s over ${((ctx.samples[ctx.samples.length - 1].at - ctx.samples[0].at) / 1000).toFixed(1)} s` : '';
+      out.push(
+        finding(check, rssSeverity, `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of ${formatBytes(memory)})` : ''}${growthText}`, {
+          figure: `warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)}${etaMs !== undefined ? `; at this rate in ${formatDuration(etaMs)}` : ''}`,
+          recommendation: 'memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)',
+          data: { rssBytes: rss, memoryBytes: memory, growthBytesPerSecond: growth, etaMs },
+        }),
+      );
+      const cpu = rate(ctx.samples, (s) => s.cpuSeconds);
+      if (cpu !== undefined) {
+        const c = ctx.thresholds.cpuRatio;
+        out.push(
+          finding(check, gradeRatio(cpu, c), `CPU ${percent(cpu)} of one core`, {
+            figure: `warning ≥ ${percent(c)}, critical ≥ ${percent(criticalRatio(c))} of one core`,
+            recommendation: 'a Node process near one full core has a saturated event loop: profile it (`node --cpu-prof`) or spread the work over workers',
+            data: { cpuRatio: cpu },
+          }),
+        );
+      }
+      return out;
+    },
+  };
+}

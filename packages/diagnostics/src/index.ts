@@ -1,0 +1,2 @@
+export { diagnosticsPlugin } from './diagnostics.plugin';
+export type { DiagnosticsOptions } from './diagnostics.plugin';

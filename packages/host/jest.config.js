@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'host',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,204 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import {
+  CLI_COMMAND,
+  createHost,
+  isVitalsError,
+  loadConfig,
+  type CliCommand,
+  type CliOption,
+  type HostHandle,
+} from '@vitals/core';
+import { startCommand } from './commands/start.command';
+import { checkConfig } from './commands/config-check.command';
+import { renderCommandHelp, renderHelp } from './cli.help';
+import { createLogger } from './host.logger';
+import { loadPlugins } from './plugin.loader';
+
+/** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
+export const EXIT_USAGE = 64;
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: Writable & { isTTY?: boolean; columns?: number };
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Aborted on SIGINT/SIGTERM. The binary wires it to the process signals. */
+  readonly stopSignal: AbortSignal;
+}
+
+const GLOBAL_OPTIONS: Record<string, CliOption> = {
+  config: {
+    type: 'string',
+    short: 'c',
+    description: 'Config file (default ./vitals.config.json or $VITALS_CONFIG)',
+    valueName: 'FILE',
+  },
+  help: {
+    type: 'boolean',
+    short: 'h',
+    description: 'Show help (vitals <command> --help for one command)',
+  },
+  version: { type: 'boolean', short: 'v', description: 'Print the version' },
+};
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../package.json') as { version: string }).version;
+}
+
+/** Splits `argv` at the first `--`. */
+function splitRest(argv: readonly string[]): { head: string[]; rest: string[] } {
+  const i = argv.indexOf('--');
+  return i < 0
+    ? { head: [...argv], rest: [] }
+    : { head: argv.slice(0, i), rest: argv.slice(i + 1) };
+}
+
+/** Finds `--config FILE`/`-c FILE`/`--config=FILE` anywhere before `--`. */
+function findConfigFlag(head: readonly string[]): string | undefined {
+  for (let i = 0; i < head.length; i++) {
+    const arg = head[i];
+    if (arg === '--config' || arg === '-c') return head[i + 1];
+    if (arg.startsWith('--config=')) return arg.slice('--config='.length);
+  }
+  return undefined;
+}
+
+function findCommand(
+  words: readonly string[],
+  commands: readonly CliCommand[],
+): CliCommand | undefined {
+  const two = words.slice(0, 2).join(' ');
+  return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
+}
+
+function defaultIo(): CliIo {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`vitals: second ${signal}, exiting now\n`);
+      process.exit(130);
+    }
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stopSignal: controller.signal,
+  };
+}
+
+/**
+ * The `vitals` command line. Loads the config and the plugins, builds the host (not started),
+ * finds the command among the built-in ones and those plugins contribute on CLI_COMMAND, parses
+ * its options and runs it. Returns the exit code; errors a user can fix are one line on stderr.
+ */
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const err = (line: string) => io.stderr.write(`vitals: ${line}\n`);
+  const { head, rest } = splitRest(argv);
+  if (head[0] === '--version' || head[0] === '-v') {
+    io.stdout.write(version() + '\n');
+    return 0;
+  }
+  const configFile = findConfigFlag(head);
+  const words = head.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'config' && (words[1] === 'check' || words[1] === undefined)) {
+    if (head.includes('--help') || head.includes('-h')) {
+      io.stdout.write(
+        'Usage: vitals config check [file]\n\nValidates a configuration file and prints every problem on one line; exit code 1 if there is any.\n',
+      );
+      return 0;
+    }
+    const file = words[2] ?? configFile;
+    return checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
+  }
+
+  let host: HostHandle;
+  try {
+    const loaded = loadConfig({ file: configFile, cwd: io.cwd, env: io.env });
+    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
+    const isStart = words[0] === 'start';
+    const level = (loaded.values['log'] as { level?: string } | undefined)?.level;
+    const logger = createLogger({
+      level: isStart ? (level ?? 'info') : (level ?? 'warn'),
+      stream: isStart ? 'stdout' : 'stderr',
+    });
+    host = createHost({ plugins: plugins.map((p) => p.plugin), config: loaded, logger });
+  } catch (error) {
+    if (isVitalsError(error)) {
+      for (const line of error.message.split('\n')) err(line);
+      return 1;
+    }
+    throw error;
+  }
+
+  const commands = [startCommand, ...host.resolveAll<CliCommand>(CLI_COMMAND)];
+  const wantsHelp = head.includes('--help') || head.includes('-h');
+  const command = findCommand(words, commands);
+  if (!command) {
+    if (words.length === 0 || wantsHelp) {
+      io.stdout.write(renderHelp(version(), commands, GLOBAL_OPTIONS, host.plugins));
+      return words.length === 0 && !wantsHelp ? EXIT_USAGE : 0;
+    }
+    err(`unknown command "${words[0]}"; run vitals --help to see the commands`);
+    return EXIT_USAGE;
+  }
+  if (wantsHelp) {
+    io.stdout.write(renderCommandHelp(command, GLOBAL_OPTIONS));
+    return 0;
+  }
+
+  const argsAfterName = head.slice(head.indexOf(command.name.split(' ').pop() as string) + 1);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argsAfterName,
+      options: { ...GLOBAL_OPTIONS, ...(command.options ?? {}) },
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    err(
+      `${command.name}: ${(error as Error).message.split('\n')[0]}; run vitals ${command.name} --help`,
+    );
+    return EXIT_USAGE;
+  }
+  if (rest.length > 0 && !command.positionals) {
+    err(`${command.name} takes no arguments after --; run vitals ${command.name} --help`);
+    return EXIT_USAGE;
+  }
+
+  try {
+    const code = await command.run({
+      options: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+      rest,
+      host,
+      config: host.config,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      cwd: io.cwd,
+      stopSignal: io.stopSignal,
+    });
+    return typeof code === 'number' ? code : 0;
+  } catch (error) {
+    if (isVitalsError(error)) {
+      for (const line of error.message.split('\n')) err(line);
+      return 1;
+    }
+    err(`${command.name} failed: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  } finally {
+    if (host.state !== 'stopped') await host.stop('cli exit');
+  }
+}

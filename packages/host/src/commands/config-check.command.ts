@@ -1,0 +1,49 @@
+import { loadConfig, validateConfig, isVitalsError } from '@vitals/core';
+import type { Writable } from 'node:stream';
+import { loadPlugins } from '../plugin.loader';
+
+/** Inputs of {@link checkConfig}. */
+export interface ConfigCheckInput {
+  readonly file?: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Writable;
+}
+
+/**
+ * `vitals config check [file]`: validates a configuration against core and every plugin it names
+ * (or every installed one) and prints each problem on one line. Returns 1 when anything is wrong
+ * (unknown keys included), 0 when the file is clean.
+ */
+export function checkConfig(input: ConfigCheckInput): number {
+  const out = (line: string) => input.stdout.write(line + '\n');
+  try {
+    const loaded = loadConfig({ file: input.file, cwd: input.cwd, env: input.env });
+    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, {
+      cwd: input.cwd,
+    });
+    const result = validateConfig(
+      loaded,
+      plugins.map(({ plugin }) => ({
+        name: plugin.name,
+        schema: plugin.configSchema,
+        defaults: plugin.options,
+      })),
+    );
+    const label = loaded.file ?? 'no config file (defaults and VITALS_* variables)';
+    if (result.problems.length === 0) {
+      out(`${label}: ok (plugins: ${plugins.map((p) => p.plugin.name).join(', ') || 'none'})`);
+      return 0;
+    }
+    for (const problem of result.problems) {
+      out(`${problem.severity === 'warning' ? 'warning: ' : ''}${problem.message}`);
+    }
+    return 1;
+  } catch (error) {
+    if (isVitalsError(error)) {
+      out(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}

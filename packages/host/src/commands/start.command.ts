@@ -1,0 +1,34 @@
+import type { CliCommand } from '@vitals/core';
+
+/**
+ * `vitals start`: runs the host in the foreground until SIGINT or SIGTERM, then stops every plugin
+ * within the shutdown deadline. Exit code 0 after a clean stop, 1 when a step failed or timed out.
+ */
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Run the host with every configured plugin in the foreground until SIGINT/SIGTERM',
+  async run(ctx) {
+    const { host } = ctx;
+    await host.start();
+    const address = host.httpAddress();
+    host.logger.info(
+      { plugins: host.plugins, http: address ? `http://${address.host}:${address.port}` : null },
+      `vitals host running with ${host.plugins.length} plugin(s): ${host.plugins.join(', ') || 'none'}; stop with Ctrl-C`,
+    );
+    // Monitoring timers are unref()ed so they never keep a service alive; the foreground host is
+    // the one place that must, until it is told to stop.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    await new Promise<void>((resolve) => {
+      if (ctx.stopSignal.aborted) resolve();
+      else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    }).finally(() => clearInterval(keepAlive));
+    const reason = String(ctx.stopSignal.reason ?? 'signal');
+    host.logger.info({ reason }, `stopping (${reason})`);
+    const report = await host.stop(reason);
+    for (const failure of report.failures) {
+      host.logger.error(failure, `${failure.step}: ${failure.message}`);
+    }
+    host.logger.info({ durationMs: report.durationMs }, 'stopped');
+    return report.failures.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,96 @@
+import * as path from 'node:path';
+import { VitalsError, type Plugin } from '@vitals/core';
+
+/** First-party plugins the host looks for when config names none. */
+export const FIRST_PARTY_PLUGINS = [
+  'monitor',
+  'memory',
+  'process',
+  'diagnostics',
+  'prometheus',
+  'startup',
+] as const;
+
+/** Where a plugin came from. */
+export interface LoadedPlugin {
+  readonly id: string;
+  readonly module: string;
+  readonly plugin: Plugin<unknown>;
+}
+
+/** Options of {@link loadPlugins}. */
+export interface LoadPluginsOptions {
+  /** Resolves relative plugin paths. */
+  readonly cwd: string;
+  /** The `require` to load with (tests pass their own). @default this module's require */
+  readonly requireFn?: (id: string) => unknown;
+}
+
+function moduleName(id: string, cwd: string): string {
+  if (id.startsWith('.') || path.isAbsolute(id)) return path.resolve(cwd, id);
+  if (id.startsWith('@') || id.includes('/')) return id;
+  return `@vitals/${id}`;
+}
+
+function factoryName(moduleId: string): string {
+  const base = path
+    .basename(moduleId)
+    .replace(/\.(c?js|ts)$/, '')
+    .replace(/^vitals-/, '');
+  return base.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) + 'Plugin';
+}
+
+function isMissing(error: unknown, moduleId: string): boolean {
+  const e = error as NodeJS.ErrnoException;
+  return (
+    e?.code === 'MODULE_NOT_FOUND' &&
+    typeof e.message === 'string' &&
+    e.message.includes(`'${moduleId}'`)
+  );
+}
+
+/**
+ * Loads plugins by name. A name is a first-party short name (`monitor` → `@vitals/monitor`), a
+ * package (`@acme/vitals-queue`) or a path (`./plugins/queue.js`). The module must export a factory
+ * named `<name>Plugin` (`monitorPlugin`, `queuePlugin`), `default` or `plugin`; it is called with no
+ * options (the config file's section configures it). With no names, every installed first-party
+ * plugin is loaded and missing ones are skipped; a listed plugin that is missing is an error.
+ */
+export function loadPlugins(
+  names: readonly string[] | undefined,
+  options: LoadPluginsOptions,
+): LoadedPlugin[] {
+  const requireFn = options.requireFn ?? require;
+  const explicit = names !== undefined;
+  const loaded: LoadedPlugin[] = [];
+  for (const id of names ?? FIRST_PARTY_PLUGINS) {
+    const moduleId = moduleName(id, options.cwd);
+    let mod: Record<string, unknown>;
+    try {
+      mod = requireFn(moduleId) as Record<string, unknown>;
+    } catch (error) {
+      if (isMissing(error, moduleId)) {
+        if (!explicit) continue;
+        throw new VitalsError(
+          'ERR_PLUGIN_NOT_FOUND',
+          `plugin "${id}" is not installed (no module ${moduleId}); run npm install ${moduleId} or remove it from "plugins"`,
+          { cause: error },
+        );
+      }
+      throw new VitalsError(
+        'ERR_PLUGIN_NOT_FOUND',
+        `plugin "${id}" failed to load: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
+    const factory = mod[factoryName(moduleId)] ?? mod['default'] ?? mod['plugin'];
+    if (typeof factory !== 'function') {
+      throw new VitalsError(
+        'ERR_PLUGIN_NOT_FOUND',
+        `module ${moduleId} exports no plugin factory; export ${factoryName(moduleId)}(), default or plugin`,
+      );
+    }
+    loaded.push({ id, module: moduleId, plugin: factory() as Plugin<unknown> });
+  }
+  return loaded;
+}

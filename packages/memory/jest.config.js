@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'memory',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export { memoryPlugin } from './memory.plugin';
+export type { MemoryOptions } from './memory.plugin';

@@ -1,0 +1,175 @@
+import { VitalsError } from '@vitals/core';
+import { theilSen } from './theil-sen';
+
+const MB = 1024 * 1024;
+
+/** Tuning of a {@link LeakDetector}; every field has a default. */
+export interface LeakDetectorOptions {
+  /** Points older than this are forgotten, ms. @default 600000 (10 min) */
+  readonly windowMs?: number;
+  /** No verdict before the baseline spans this long, ms. @default 120000 (2 min) */
+  readonly minSpanMs?: number;
+  /** Raw points are reduced to the minimum of each bucket of this length, ms. @default 5000 */
+  readonly bucketMs?: number;
+  /** Rolling-minimum width that erases bursts and sawtooth teeth, ms. @default 30000 */
+  readonly erosionMs?: number;
+  /** Slower growth is never a leak, bytes/s. @default 30 MB/h (≈ 8738 B/s) */
+  readonly minRateBytesPerSecond?: number;
+  /** Minimum Kendall agreement (0–1) of the baseline's rise. @default 0.6 */
+  readonly minConfidence?: number;
+  /** Minimum growth of the fitted baseline across the window, bytes. @default 1 MiB */
+  readonly minGrowthBytes?: number;
+  /** The plateau test looks at this fraction of the window's end. @default 0.4 */
+  readonly recentFraction?: number;
+  /** …but at least this long, ms. @default 45000 */
+  readonly recentMinMs?: number;
+  /** The recent slope must be at least this fraction of the whole window's. @default 0.3 */
+  readonly recentSlopeRatio?: number;
+}
+
+/** One verdict of the detector. */
+export interface LeakAssessment {
+  readonly leaking: boolean;
+  /** Theil–Sen slope of the eroded baseline, bytes/s (0 before the minimum span). */
+  readonly rateBytesPerSecond: number;
+  readonly rateMBPerHour: number;
+  /** Kendall agreement of the baseline's rise, 0–1. */
+  readonly confidence: number;
+  /** Time the baseline covers, ms. */
+  readonly windowMs: number;
+  /** Bucketed points in the window. */
+  readonly points: number;
+  /** The baseline now (fitted, bytes). */
+  readonly baselineBytes: number;
+  /** Projected time until `limitBytes` at this rate, ms; undefined without a leak or a limit. */
+  readonly timeToLimitMs: number | undefined;
+  /** Why this verdict, one line. */
+  readonly reason: string;
+}
+
+interface Bucket {
+  start: number;
+  at: number;
+  min: number;
+}
+
+/**
+ * Finds steady growth in a memory baseline fed as (time, bytes) points — the JS heap after each
+ * major GC, or external + array-buffer memory. Pure and clock-free: time is whatever the caller
+ * passes, so it runs on virtual time in tests and on a child's timestamps in the bench.
+ *
+ * Algorithm (see the package README): bucket minima → rolling minimum (erosion) → Theil–Sen
+ * slope with Kendall agreement over the window → minimum span, rate, growth and confidence →
+ * plateau test on the window's recent part.
+ *
+ * @example
+ * const d = new LeakDetector();
+ * d.add(Date.now(), v8.getHeapStatistics().used_heap_size);
+ * if (d.assess(Date.now(), heapLimit).leaking) …
+ */
+export class LeakDetector {
+  private readonly o: Required<LeakDetectorOptions>;
+  private readonly buckets: Bucket[] = [];
+
+  constructor(options: LeakDetectorOptions = {}) {
+    this.o = {
+      windowMs: 600_000,
+      minSpanMs: 120_000,
+      bucketMs: 5_000,
+      erosionMs: 30_000,
+      minRateBytesPerSecond: (30 * MB) / 3600,
+      minConfidence: 0.6,
+      minGrowthBytes: MB,
+      recentFraction: 0.4,
+      recentMinMs: 45_000,
+      recentSlopeRatio: 0.3,
+      ...options,
+    };
+    for (const [key, value] of Object.entries(this.o)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new VitalsError('ERR_INVALID_ARGUMENT', `leak detector option ${key} must be a finite number ≥ 0 (got ${String(value)})`);
+      }
+    }
+  }
+
+  /** The options in force, defaults filled in. */
+  get options(): Readonly<Required<LeakDetectorOptions>> {
+    return this.o;
+  }
+
+  /** Adds one point; non-finite values and points older than the last bucket are ignored. */
+  add(atMs: number, bytes: number): void {
+    if (!Number.isFinite(atMs) || !Number.isFinite(bytes)) return;
+    const start = Math.floor(atMs / this.o.bucketMs) * this.o.bucketMs;
+    const last = this.buckets[this.buckets.length - 1];
+    if (last && start < last.start) return;
+    if (last && start === last.start) {
+      if (bytes <= last.min) {
+        last.min = bytes;
+        last.at = atMs;
+      }
+    } else {
+      this.buckets.push({ start, at: atMs, min: bytes });
+    }
+    const horizon = atMs - this.o.windowMs - this.o.erosionMs;
+    while (this.buckets.length > 0 && this.buckets[0].at < horizon) this.buckets.shift();
+  }
+
+  /** Forgets every point (after a forced GC or a cleanup changed the baseline on purpose). */
+  reset(): void {
+    this.buckets.length = 0;
+  }
+
+  /** The verdict now. `limitBytes` (the heap limit) gives the projected time to it. */
+  assess(nowMs?: number, limitBytes?: number): LeakAssessment {
+    const end = nowMs ?? this.buckets[this.buckets.length - 1]?.at ?? 0;
+    const inWindow = this.buckets.filter((b) => b.at >= end - this.o.windowMs && b.at <= end);
+    const span = inWindow.length > 1 ? inWindow[inWindow.length - 1].at - inWindow[0].at : 0;
+    if (inWindow.length < 6 || span < this.o.minSpanMs) {
+      return this.verdict(false, 0, 0, span, inWindow.length, inWindow[inWindow.length - 1]?.min ?? 0, undefined,
+        `collecting: ${inWindow.length} points over ${Math.round(span / 1000)} s (needs ${Math.round(this.o.minSpanMs / 1000)} s)`);
+    }
+    const xs = inWindow.map((b) => (b.at - inWindow[0].at) / 1000);
+    const ys = this.erode(inWindow);
+    const fit = theilSen(xs, ys);
+    const baseline = fit.intercept + fit.slope * xs[xs.length - 1];
+    const confidence = Math.max(0, fit.agreement);
+    const growth = fit.slope * (span / 1000);
+    const recentFrom = xs[xs.length - 1] - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
+    const first = xs.findIndex((x) => x >= recentFrom);
+    const recent = theilSen(xs.slice(first), ys.slice(first));
+    const toLimit = (rate: number): number | undefined =>
+      limitBytes !== undefined && rate > 0 ? Math.max(0, ((limitBytes - baseline) / rate) * 1000) : undefined;
+    const mbh = (r: number): string => `${((r * 3600) / MB).toFixed(1)} MB/h`;
+    let reason: string;
+    if (fit.slope < this.o.minRateBytesPerSecond) reason = `slope ${mbh(fit.slope)} below ${mbh(this.o.minRateBytesPerSecond)}`;
+    else if (confidence < this.o.minConfidence) reason = `rise not consistent (agreement ${confidence.toFixed(2)} < ${this.o.minConfidence})`;
+    else if (growth < this.o.minGrowthBytes) reason = `grew only ${(growth / MB).toFixed(2)} MB in the window`;
+    else if (recent.slope < this.o.recentSlopeRatio * fit.slope) reason = `plateau: recent slope ${mbh(recent.slope)} vs ${mbh(fit.slope)} over the window`;
+    else {
+      return this.verdict(true, fit.slope, confidence, span, inWindow.length, baseline, toLimit(fit.slope),
+        `baseline growing ${mbh(fit.slope)} over ${Math.round(span / 1000)} s (agreement ${confidence.toFixed(2)})`);
+    }
+    return this.verdict(false, fit.slope, confidence, span, inWindow.length, baseline, undefined, reason);
+  }
+
+  /** Rolling minimum over ±erosionMs/2 of the bucket minima. */
+  private erode(points: Bucket[]): number[] {
+    const half = this.o.erosionMs / 2;
+    return points.map((p) => {
+      let min = p.min;
+      for (const q of points) if (Math.abs(q.at - p.at) <= half && q.min < min) min = q.min;
+      return min;
+    });
+  }
+
+  private verdict(
+    leaking: boolean, rate: number, confidence: number, windowMs: number, points: number,
+    baselineBytes: number, timeToLimitMs: number | undefined, reason: string,
+  ): LeakAssessment {
+    return {
+      leaking, rateBytesPerSecond: rate, rateMBPerHour: (rate * 3600) / MB, confidence, windowMs, points,
+      baselineBytes, timeToLimitMs, reason,
+    };
+  }
+}

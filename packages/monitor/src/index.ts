@@ -1,0 +1,2 @@
+export { monitorPlugin } from './monitor.plugin';
+export type { MonitorOptions } from './monitor.plugin';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'process',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export { processPlugin } from './process.plugin';
+export type { ProcessOptions } from './process.plugin';

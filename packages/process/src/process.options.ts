@@ -1,0 +1,71 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from '@vitals/core';
+
+const duration = z.union([z.number().nonnegative(), z.string().min(1)]);
+
+/** A named service whose copies count as duplicates of each other. */
+const serviceGroup = z.strictObject({
+  /** Name shown in reports and used as the `group`. */
+  name: z.string().min(1),
+  /** Substring of the normalized command line that identifies the service. */
+  match: z.string().min(1),
+});
+
+/**
+ * Config section `process`. Every field is optional; defaults are documented per field and in the
+ * README.
+ */
+export const processConfigSchema = z.strictObject({
+  /** Folder of instance-lock files. @default `<os.tmpdir()>/vitals-locks` */
+  lockDir: z.string().min(1).optional(),
+  /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`). @default 5000 */
+  graceMs: duration.default(5000),
+  duplicates: z
+    .strictObject({
+      /**
+       * Which duplicates the `duplicates` check and collector count: copies of the current process
+       * (`self`), every duplicate group of the current user (`user`), or of everybody (`all`).
+       * @default 'self'
+       */
+      scope: z.enum(['self', 'user', 'all']).default('self'),
+      /** Services identified by a command-line substring. @default [] */
+      services: z.array(serviceGroup).default([]),
+    })
+    .default({ scope: 'self', services: [] }),
+  /** Paths the `perms` audit checks, relative to the working folder. */
+  permissions: z
+    .strictObject({
+      /** Files readable by the owner only (0600/0400): `.env`, keys, configs with credentials. @default [] */
+      secrets: z.array(z.string().min(1)).default([]),
+      /** Folders the service writes its data to. @default [] */
+      dataDirs: z.array(z.string().min(1)).default([]),
+      /** Folders the service writes its logs to. @default [] */
+      logDirs: z.array(z.string().min(1)).default([]),
+    })
+    .default({ secrets: [], dataDirs: [], logDirs: [] }),
+  systemd: z
+    .strictObject({
+      /** Units whose status `vitals services` shows. @default [] */
+      units: z.array(z.string().min(1)).default([]),
+      /** Talk to the user manager (`systemctl --user`). @default false */
+      user: z.boolean().default(false),
+    })
+    .default({ units: [], user: false }),
+});
+
+/** The validated `process` config section. */
+export type ProcessConfig = z.infer<typeof processConfigSchema>;
+
+/** Options of {@link processPlugin}: the config section before defaults. */
+export type ProcessOptions = z.input<typeof processConfigSchema>;
+
+/**
+ * The default folder of lock files: `$XDG_RUNTIME_DIR/vitals` when the environment has it (a
+ * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-locks`.
+ * @example defaultLockDir(process.env)
+ */
+export function defaultLockDir(env: Readonly<Record<string, string | undefined>> = {}): string {
+  const runtime = env.XDG_RUNTIME_DIR;
+  return runtime ? join(runtime, 'vitals') : join(tmpdir(), 'vitals-locks');
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'prometheus',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export { prometheusPlugin } from './prometheus.plugin';
+export type { PrometheusOptions } from './prometheus.plugin';

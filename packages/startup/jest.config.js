@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'startup',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export { startupPlugin } from './startup.plugin';
+export type { StartupOptions } from './startup.plugin';
