@@ -51,9 +51,13 @@ const MOUNTS = [
   ['sdc1', '/var/log'],
 ];
 
-/** Values in 0..1 that now and then cross the rules' thresholds, so alerts really transition. */
+/**
+ * Values in 0.2..0.8 that spike to 0.97 for 8 batches once per pool cycle (a different moment for
+ * each series), so alerts really go pending, fire and resolve, at a pessimistic rate.
+ */
 function wave(i: number, k: number): number {
-  return 0.5 + 0.45 * Math.sin((i + k * 7) / 23) + 0.04 * Math.sin(i * 1.7 + k);
+  if ((i + 37 * k) % POOL < 8) return 0.97;
+  return 0.5 + 0.3 * Math.sin((i + k * 7) / 23);
 }
 
 /** A pool of batches with fresh sample and label objects, as collectors produce them. */

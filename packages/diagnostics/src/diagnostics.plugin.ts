@@ -1,18 +1,35 @@
-import type { Plugin } from '@vitals/core';
-
-/** Options of the diagnostics plugin. */
-export interface DiagnosticsOptions {}
+import { CLI_COMMAND, DIAGNOSTICS, HEALTH_CHECK, HOST, systemClock } from '@vitals/core';
+import type { DiagnosticsService, HealthCheck, HostHandle, Plugin } from '@vitals/core';
+import { createCheckContext } from './check-context.factory';
+import { builtinChecks } from './checks/builtin.checks';
+import { diagnoseCommand } from './diagnose.command';
+import { diagnosticsConfigSchema } from './diagnostics.options';
+import type { DiagnosticsConfig, DiagnosticsOptions } from './diagnostics.options';
+import { markBuiltin, runDiagnostics } from './diagnostics.runner';
 
 /**
- * The diagnostics plugin.
- * @example createHost({ plugins: [diagnosticsPlugin()] })
+ * The diagnostics plugin: registers the built-in health checks on HEALTH_CHECK (so any consumer
+ * of checks sees them), the `diagnose` CLI command, and a `DiagnosticsService` under DIAGNOSTICS
+ * (startup runs it before starting a service).
+ * @example createHost({ plugins: [diagnosticsPlugin({ env: process.env })] })
  */
-export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<DiagnosticsOptions> {
+export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<DiagnosticsConfig> {
   return {
     name: 'diagnostics',
-    options,
-    register() {
-      // Register collectors, checks and commands here.
+    options: options as Partial<DiagnosticsConfig>,
+    configSchema: diagnosticsConfigSchema,
+    register(container, config, ctx) {
+      // One context per call: thresholds and env as configured, this process, no samples.
+      const context = () => createCheckContext({ options: config, config: ctx.config, clock: ctx.clock ?? systemClock });
+      for (const template of builtinChecks(context())) {
+        const check: HealthCheck = { name: template.name, area: template.area, run: (snapshot) => builtinChecks(context()).find((c) => c.name === template.name)!.run(snapshot) };
+        container.register(HEALTH_CHECK, { useValue: markBuiltin(check) });
+      }
+      container.register(CLI_COMMAND, { useValue: diagnoseCommand(config) });
+      const service: DiagnosticsService = {
+        run: (runOptions) => runDiagnostics(container.resolve<HostHandle>(HOST), { pid: runOptions?.pid, env: config.env, options: config }),
+      };
+      container.register(DIAGNOSTICS, { useValue: service });
     },
   };
 }

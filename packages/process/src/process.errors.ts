@@ -40,6 +40,9 @@ export const processErrors = {
       'the process table needs Linux /proc, which this system does not have',
     );
   },
+  systemdUnavailable(message: string): VitalsError {
+    return new VitalsError('ERR_SYSTEMD_UNAVAILABLE', message);
+  },
   invalidUnit(unit: string): VitalsError {
     return new VitalsError(
       'ERR_INVALID_UNIT',

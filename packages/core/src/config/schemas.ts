@@ -18,10 +18,13 @@ function ratio() {
   return z.number({ error }).min(0, { error }).max(1, { error });
 }
 
-/** A duration in ms: a number, or a string such as "30s", "10m". Parses to milliseconds. */
-function duration() {
+/**
+ * A duration in ms: a number, or a string such as "30s", "10m". Parses to milliseconds. Give the
+ * default as the argument (`schemas.duration('10m')`), not with `.default()`, so it is parsed too.
+ */
+function duration(defaultValue?: number | string) {
   const error = 'must be a duration such as "30s", "10m" or a number of milliseconds';
-  return z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
+  const schema = z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
     try {
       return parseDuration(value);
     } catch {
@@ -29,12 +32,14 @@ function duration() {
       return z.NEVER;
     }
   });
+  // zod's .default() would skip the transform; prefault parses the default like any value.
+  return defaultValue === undefined ? schema : schema.prefault(defaultValue);
 }
 
-/** A size in bytes: a number, or a string such as "512M", "2G". Parses to bytes. */
-function bytes() {
+/** A size in bytes: a number, or a string such as "512M", "2G". Default as the argument, like duration. */
+function bytes(defaultValue?: number | string) {
   const error = 'must be a size such as "512M", "2G" or a number of bytes';
-  return z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
+  const schema = z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
     try {
       return parseBytes(value);
     } catch {
@@ -42,6 +47,8 @@ function bytes() {
       return z.NEVER;
     }
   });
+  // zod's .default() would skip the transform; prefault parses the default like any value.
+  return defaultValue === undefined ? schema : schema.prefault(defaultValue);
 }
 
 function port() {

@@ -8,7 +8,10 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 describe('terminateProcesses', () => {
   const children = new Children();
-  afterEach(() => children.killAll());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await children.killAll();
+  });
 
   it('ends a cooperative child with SIGTERM', async () => {
     const dir = children.botDir();
@@ -26,6 +29,12 @@ describe('terminateProcesses', () => {
     const clock = new ManualClock(0);
     let termSeen = false;
     child.stdout!.on('data', (b: Buffer) => (termSeen ||= b.toString().includes('term')));
+    const sent: [string, number][] = [];
+    const realKill = process.kill.bind(process);
+    jest.spyOn(process, 'kill').mockImplementation((pid, sig) => {
+      if (pid === child.pid) sent.push([String(sig), clock.now()]);
+      return realKill(pid, sig);
+    });
     let outcome: TerminationOutcome | undefined;
     const done = terminateProcesses([{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) }], {
       clock,
@@ -38,7 +47,7 @@ describe('terminateProcesses', () => {
       clock.advance(1000);
       await turn();
     }
-    expect(children.alive(child)).toBe(true);
+    expect(sent).toEqual([['SIGTERM', 0]]);
     clock.advance(1000);
     await turn();
     expect(await children.exited(child)).toBe('SIGKILL');
@@ -48,6 +57,10 @@ describe('terminateProcesses', () => {
     }
     await done;
     expect(outcome).toMatchObject({ pid: child.pid, status: 'killed' });
+    expect(sent).toEqual([
+      ['SIGTERM', 0],
+      ['SIGKILL', 10_000],
+    ]);
   });
 
   it('refuses a target whose start time changed (pid reuse) and leaves it running', async () => {

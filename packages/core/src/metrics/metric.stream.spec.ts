@@ -1,0 +1,71 @@
+import { createMemoryLogger } from '../logging/logger';
+import { MetricStream, type SeriesPoint } from './metric.stream';
+import type { MetricBatch } from './metric.types';
+
+const batch = (at: number, samples: MetricBatch['samples']): MetricBatch => ({
+  source: 'test',
+  at,
+  samples,
+});
+
+describe('MetricStream', () => {
+  it('delivers batches, keeps the latest value per series and filters series$ by labels', () => {
+    const stream = new MetricStream();
+    const points: SeriesPoint[] = [];
+    stream.series$('disk', { mount: '/' }).subscribe((p) => points.push(p));
+    stream.publish(
+      batch(1, [
+        { name: 'disk', value: 10, labels: { mount: '/', dev: 'a' } },
+        { name: 'disk', value: 20, labels: { mount: '/data' } },
+      ]),
+    );
+    stream.publish(batch(2, [{ name: 'disk', value: 11, labels: { dev: 'a', mount: '/' } }]));
+    expect(points.map((p) => [p.at, p.value])).toEqual([
+      [1, 10],
+      [2, 11],
+    ]);
+    expect(stream.latestValue('disk', { mount: '/', dev: 'a' })?.value).toBe(11);
+    expect(stream.latest('disk')).toHaveLength(2);
+  });
+
+  it('drops malformed samples with a warning and keeps the rest of the batch', () => {
+    const logger = createMemoryLogger();
+    const stream = new MetricStream(logger);
+    const seen: MetricBatch[] = [];
+    stream.batches$.subscribe((b) => seen.push(b));
+    stream.publish(
+      batch(1, [{ name: 'ok', value: 1 }, { name: 'bad', value: NaN }, { value: 3 } as never]),
+    );
+    expect(seen[0].samples).toEqual([{ name: 'ok', value: 1 }]);
+    expect(logger.entries[0]).toMatchObject({
+      level: 'warn',
+      data: { source: 'test', dropped: 2 },
+    });
+  });
+
+  it('rejects a publish that is not a batch with one line', () => {
+    expect(() => new MetricStream().publish({} as never)).toThrow(
+      'publish() needs a batch { source, at, samples[] }',
+    );
+  });
+
+  it('caps the number of series kept by latest() and warns once', () => {
+    const logger = createMemoryLogger();
+    const stream = new MetricStream(logger, 3);
+    for (let i = 0; i < 10; i++) stream.publish(batch(i, [{ name: `m${i}`, value: i }]));
+    stream.publish(batch(11, [{ name: 'm0', value: 99 }]));
+    expect(stream.latest()).toHaveLength(3);
+    expect(stream.latestValue('m0')?.value).toBe(99);
+    expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
+  });
+
+  it('ignores publishes after close and completes subscribers', () => {
+    const stream = new MetricStream();
+    let completed = false;
+    stream.batches$.subscribe({ complete: () => (completed = true) });
+    stream.close();
+    stream.publish(batch(1, [{ name: 'x', value: 1 }]));
+    expect(completed).toBe(true);
+    expect(stream.latest()).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { statfsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import type { Clock, VitalsConfig } from '@vitals/core';
+import type { CheckContext } from './check.context';
+import type { DiagnosticsConfig } from './diagnostics.options';
+import type { ProcessSample } from './process.sampler';
+
+/** What varies per run; everything else comes from config. */
+export interface ContextInput {
+  readonly options: DiagnosticsConfig;
+  readonly config: VitalsConfig;
+  readonly clock: Clock;
+  readonly pid?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly samples?: readonly ProcessSample[];
+  readonly eventLoopDelayP99Ms?: number;
+  /** Overrides of any other field (specs inject readings here). */
+  readonly overrides?: Partial<CheckContext>;
+}
+
+/**
+ * Builds the {@link CheckContext} of one run from config and the real OS sources.
+ * @example createCheckContext({ options: DIAGNOSTICS_DEFAULTS, config, clock: systemClock })
+ */
+export function createCheckContext(input: ContextInput): CheckContext {
+  const pid = input.pid ?? process.pid;
+  return {
+    pid,
+    self: pid === process.pid,
+    procRoot: input.options.procRoot,
+    cgroupRoot: input.options.cgroupRoot,
+    thresholds: input.config.thresholds,
+    env: input.env ?? input.options.env,
+    requiredEnv: input.config.requiredEnv ?? [],
+    now: () => input.clock.now(),
+    nodeVersion: process.version,
+    cores: availableParallelism(),
+    samples: input.samples ?? [],
+    eventLoopDelayP99Ms: input.eventLoopDelayP99Ms,
+    statfs: (path) => statfsSync(path),
+    heapStatistics: () => getHeapStatistics(),
+    activeResources: () => process.getActiveResourcesInfo().length,
+    ...input.overrides,
+  };
+}

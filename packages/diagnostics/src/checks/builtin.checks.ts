@@ -1,0 +1,42 @@
+import type { HealthCheck } from '@vitals/core';
+import type { CheckContext, CheckFactory } from '../check.context';
+import { diskCheck } from './disk.check';
+import { eventLoopCheck } from './event-loop.check';
+import { fdsCheck } from './fds.check';
+import { gcCheck } from './gc.check';
+import { handlesCheck } from './handles.check';
+import { heapLimitCheck } from './heap-limit.check';
+import { heapCheck } from './heap.check';
+import { loadCheck } from './load.check';
+import { memoryCheck } from './memory.check';
+import { nodeEnvCheck } from './node-env.check';
+import { nodeOptionsCheck } from './node-options.check';
+import { nodeVersionCheck } from './node-version.check';
+import { processCheck } from './process.check';
+import { requiredEnvCheck } from './required-env.check';
+import { swapCheck } from './swap.check';
+import { threadsCheck } from './threads.check';
+
+/** Machine-wide checks and checks of any process read from outside (`--pid`). */
+const ANY_PROCESS: CheckFactory[] = [memoryCheck, swapCheck, loadCheck, diskCheck, processCheck, fdsCheck, threadsCheck];
+/** Checks of this process's runtime and environment (in process, or `vitals diagnose` itself). */
+const SELF_ONLY: CheckFactory[] = [
+  heapCheck,
+  heapLimitCheck,
+  gcCheck,
+  eventLoopCheck,
+  handlesCheck,
+  nodeVersionCheck,
+  nodeEnvCheck,
+  nodeOptionsCheck,
+  requiredEnvCheck,
+];
+
+/**
+ * The built-in checks for a context: all of them for this process, the machine and `/proc`
+ * ones for another pid (its heap, GC and event loop cannot be read from outside).
+ * @example builtinChecks(ctx).map((c) => c.name)
+ */
+export function builtinChecks(ctx: CheckContext): HealthCheck[] {
+  return (ctx.self ? [...ANY_PROCESS, ...SELF_ONLY] : ANY_PROCESS).map((make) => make(ctx));
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { HEALTH_CHECK, describeError, readCmdline, readProcStat, systemClock, withDeadline, worstSeverity } from '@vitals/core';
+import type { DiagnosticsReport, Finding, HealthArea, HealthCheck, HostHandle, Snapshot } from '@vitals/core';
+import type { CheckContext } from './check.context';
+import { createCheckContext } from './check-context.factory';
+import { builtinChecks } from './checks/builtin.checks';
+import { diagnosticsError } from './diagnostics.errors';
+import type { DiagnosticsConfig } from './diagnostics.options';
+import { DIAGNOSTICS_DEFAULTS } from './diagnostics.options';
+import { sampleProcess } from './process.sampler';
+
+/** A report of `vitals diagnose`: core's `DiagnosticsReport` plus what was diagnosed and how. */
+export interface DiagnosisReport extends DiagnosticsReport {
+  readonly target: { readonly pid: number; readonly self: boolean; readonly command: string };
+  /** Length of the sampling window, ms (0: one reading). */
+  readonly windowMs: number;
+  readonly samples: number;
+  readonly collectorFailures: readonly { readonly collector: string; readonly message: string; readonly timedOut: boolean }[];
+}
+
+/** Options of one run. */
+export interface RunDiagnosticsOptions {
+  /** Another process to diagnose from outside; default this process. */
+  readonly pid?: number;
+  /** Sample over this long and report growth rates, ms (`--watch`). */
+  readonly watchMs?: number;
+  /** Environment of this process, for the environment checks. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Ends a `--watch` window early. */
+  readonly signal?: AbortSignal;
+  /** The plugin's validated options. @default DIAGNOSTICS_DEFAULTS */
+  readonly options?: DiagnosticsConfig;
+  /** Field overrides of the check context (specs). */
+  readonly overrides?: Partial<CheckContext>;
+}
+
+const BUILTIN = new WeakSet<HealthCheck>();
+/** Marks a check as built in, so a run does not run its registered copy twice. */
+export const markBuiltin = (check: HealthCheck): HealthCheck => (BUILTIN.add(check), check);
+
+/** Runs one check within its deadline; a throw, a time-out or a malformed result becomes a finding. */
+async function runCheck(check: HealthCheck, snapshot: Snapshot, timeoutMs: number): Promise<Finding[]> {
+  const area: HealthArea = check.area ?? 'other';
+  const result = await withDeadline(() => check.run(snapshot), timeoutMs, `check ${check.name}`, systemClock);
+  const failed = (reason: string): Finding[] => [
+    { check: check.name, area, severity: 'warning', message: `check ${check.name} failed: ${reason}`, recommendation: 'fix or remove the check; its area was not verified' },
+  ];
+  if (!result.ok) return failed(describeError(result.error));
+  if (!Array.isArray(result.value)) return failed('it returned no list of findings');
+  return result.value.map((f) => ({ ...f, check: f.check ?? check.name, area: f.area ?? area }));
+}
+
+/** Resolves after `ms` of real time (the event-loop sample), without keeping the process alive. */
+const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * One diagnosis: one collection from every registered collector, samples when asked, then every
+ * built-in and registered `HealthCheck` (registered ones only for this process), each isolated.
+ * Throws `ERR_DIAGNOSE_PID` when `pid` does not exist or cannot be read.
+ * @example const report = await runDiagnostics(host, { env: process.env });
+ */
+export async function runDiagnostics(host: HostHandle, run: RunDiagnosticsOptions = {}): Promise<DiagnosisReport> {
+  const options = run.options ?? DIAGNOSTICS_DEFAULTS;
+  const started = performance.now();
+  const pid = run.pid ?? process.pid;
+  const self = pid === process.pid;
+  const stat = readProcStat(pid, options.procRoot);
+  if (!self && !stat) {
+    throw existsSync(join(options.procRoot, String(pid))) ? diagnosticsError.unreadablePid(pid, `${options.procRoot}/${pid}/stat`) : diagnosticsError.noSuchPid(pid);
+  }
+  const loop = self && options.eventLoopSampleMs > 0 ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+  loop?.enable();
+  try {
+    const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
+    const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
+    const samples =
+      windowMs > 0
+        ? await sampleProcess({
+            pid,
+            procRoot: options.procRoot,
+            clock: host.clock,
+            durationMs: windowMs,
+            intervalMs: options.sampleIntervalMs,
+            signal: run.signal,
+            runtime: self ? () => ({ handles: process.getActiveResourcesInfo().length, heapUsedBytes: getHeapStatistics().used_heap_size }) : undefined,
+          })
+        : [];
+    let eventLoopDelayP99Ms: number | undefined;
+    if (loop) {
+      const rest = options.eventLoopSampleMs - (performance.now() - started);
+      if (rest > 0) await realDelay(rest);
+      loop.disable();
+      // The histogram counts the timer's own 10 ms period; subtract it (design.md, metric names).
+      if (loop.count > 0) eventLoopDelayP99Ms = Math.max(0, loop.percentile(99) / 1e6 - 10);
+    }
+    const ctx = createCheckContext({ options, config: host.config, clock: host.clock, pid, env: run.env, samples, eventLoopDelayP99Ms, overrides: run.overrides });
+    const foreign = self ? host.resolveAll<HealthCheck>(HEALTH_CHECK).filter((c) => !BUILTIN.has(c)) : [];
+    const results = await Promise.all([...builtinChecks(ctx), ...foreign].map((c) => runCheck(c, snapshot, options.checkTimeoutMs)));
+    const findings = results.flat();
+    for (const f of snapshot.failures) {
+      findings.push({ check: 'collectors', area: 'vitals', severity: 'info', message: `collector ${f.collector} failed: ${f.message}`, recommendation: 'checks fell back to direct reads where they could' });
+    }
+    return {
+      at: host.clock.now(),
+      severity: worstSeverity(findings),
+      findings,
+      durationMs: performance.now() - started,
+      target: { pid, self, command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '' },
+      windowMs,
+      samples: samples.length,
+      collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({ collector, message, timedOut })),
+    };
+  } finally {
+    loop?.disable();
+  }
+}

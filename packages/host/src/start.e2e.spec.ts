@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// Runs the real `vitals` binary (built dist) as a user would, and stops it with a real signal.
+const BIN = path.resolve(__dirname, '../bin/vitals.js');
+
+describe('vitals start (real process)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitals-start-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs until SIGTERM, then stops every plugin and exits 0', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'vitals.config.json'),
+      JSON.stringify({ http: { port: 0 }, monitor: {}, log: { level: 'info' } }),
+    );
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (out.includes('vitals host running')) resolve();
+      };
+      child.stdout.on('data', check);
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+    });
+    child.removeAllListeners('exit');
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; plugins?: string[] });
+    expect(lines.find((l) => l.msg.startsWith('vitals host running'))?.plugins).toContain(
+      'monitor',
+    );
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['stopping (SIGTERM)', 'stopped']),
+    );
+  });
+});

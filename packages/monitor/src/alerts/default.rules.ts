@@ -1,0 +1,181 @@
+import { METRICS } from '@vitals/core';
+import type { AlertRuleInput, Thresholds } from '@vitals/core';
+import { unknownRule } from '../monitor.errors';
+import { MONITOR_METRICS } from '../monitor.metrics';
+import type { MonitorConfig } from '../monitor.options';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The default alert rules, built from the shared `thresholds` (so an alert and a diagnostics
+ * report agree), with the config's overrides applied and removed rules left out. Every rule has
+ * a clear threshold `hysteresis` away from its trigger so a value at the line does not flap.
+ * Rule ids: memory-used, swap-used, cpu-used, disk-used, open-fds, open-fds-limit, threads,
+ * rss-container-limit, event-loop-delay, operation-slow, memory-exhaustion-warning,
+ * memory-exhaustion-critical, disk-exhaustion-warning, disk-exhaustion-critical.
+ *
+ * @throws VitalsError ERR_MONITOR_UNKNOWN_RULE when an override names no default rule.
+ * @example defaultAlertRules(config.thresholds, monitorConfig).forEach((r) => engine.addRule(r));
+ */
+export function defaultAlertRules(
+  t: Thresholds,
+  config: Pick<MonitorConfig, 'alerts' | 'exhaustion'>,
+): AlertRuleInput[] {
+  const h = config.alerts.hysteresis;
+  const above = (threshold: number) => ({
+    op: '>' as const,
+    threshold,
+    clear: threshold * (1 - h),
+  });
+  const below = (threshold: number) => ({
+    op: '<' as const,
+    threshold,
+    clear: threshold * (1 + h),
+  });
+  const pct = (r: number) => `${Math.round(r * 100)} %`;
+  const hours = (ms: number) => `${Math.round(ms / 3_600_000)} h`;
+  const rules: Mutable<AlertRuleInput>[] = [
+    {
+      id: 'memory-used',
+      metric: METRICS.memoryUsedRatio,
+      ...above(t.memoryUsedRatio),
+      for: '1m',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `Memory used above ${pct(t.memoryUsedRatio)}`,
+    },
+    {
+      id: 'swap-used',
+      metric: METRICS.swapUsedBytes,
+      ...above(t.swapUsedBytes),
+      for: '1m',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `Swap in use above ${Math.round(t.swapUsedBytes / 1048576)} MB`,
+    },
+    {
+      id: 'cpu-used',
+      metric: METRICS.cpuUsedRatio,
+      ...above(t.cpuRatio),
+      for: '2m',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `CPU above ${pct(t.cpuRatio)}`,
+    },
+    {
+      id: 'disk-used',
+      metric: METRICS.fsUsedRatio,
+      ...above(t.diskUsedRatio),
+      for: '1m',
+      cooldown: '30m',
+      severity: 'warning',
+      summary: `Disk used above ${pct(t.diskUsedRatio)}`,
+    },
+    {
+      id: 'open-fds',
+      metric: METRICS.processOpenFds,
+      ...above(t.openFds),
+      for: '30s',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `More than ${t.openFds} open file descriptors`,
+    },
+    // Relative to a limit: the process's own RLIMIT_NOFILE and the container's memory limit.
+    {
+      id: 'open-fds-limit',
+      metric: METRICS.processOpenFds,
+      ...above(0.9),
+      relativeTo: { metric: METRICS.processMaxFds },
+      cooldown: '10m',
+      severity: 'critical',
+      summary: 'Open file descriptors above 90 % of the limit',
+    },
+    {
+      id: 'threads',
+      metric: METRICS.processThreads,
+      ...above(t.threads),
+      for: '30s',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `More than ${t.threads} threads`,
+    },
+    {
+      id: 'rss-container-limit',
+      metric: METRICS.processRssBytes,
+      ...above(0.9),
+      relativeTo: { metric: METRICS.cgroupMemoryLimitBytes },
+      for: '30s',
+      cooldown: '10m',
+      severity: 'critical',
+      summary: 'Process memory above 90 % of the container limit',
+    },
+    {
+      id: 'event-loop-delay',
+      metric: METRICS.eventLoopLagP99,
+      ...above(t.eventLoopDelayP99Ms / 1000),
+      for: '10s',
+      cooldown: '5m',
+      severity: 'warning',
+      summary: `Event-loop delay p99 above ${t.eventLoopDelayP99Ms} ms`,
+    },
+    // The longest call of each tick, so one slow external call is enough.
+    {
+      id: 'operation-slow',
+      metric: MONITOR_METRICS.operationMax,
+      ...above(t.operationMs / 1000),
+      cooldown: '5m',
+      severity: 'warning',
+      summary: `Operation slower than ${t.operationMs} ms`,
+    },
+  ];
+  if (config.exhaustion.enabled) {
+    const { warning, critical } = config.exhaustion;
+    for (const resource of ['memory', 'disk'] as const) {
+      rules.push(
+        {
+          id: `${resource}-exhaustion-warning`,
+          metric: MONITOR_METRICS.timeToExhaustion,
+          labels: { resource },
+          ...below(warning / 1000),
+          cooldown: '1h',
+          severity: 'warning',
+          summary: `${resource === 'memory' ? 'Memory' : 'Disk'} projected full within ${hours(warning)}`,
+        },
+        {
+          id: `${resource}-exhaustion-critical`,
+          metric: MONITOR_METRICS.timeToExhaustion,
+          labels: { resource },
+          ...below(critical / 1000),
+          cooldown: '1h',
+          severity: 'critical',
+          summary: `${resource === 'memory' ? 'Memory' : 'Disk'} projected full within ${hours(critical)}`,
+        },
+      );
+    }
+  }
+  const ids = rules.map((r) => r.id);
+  const out: AlertRuleInput[] = [];
+  for (const id of Object.keys(config.alerts.rules)) {
+    if (!ids.includes(id)) throw unknownRule(id, ids);
+  }
+  for (const rule of rules) {
+    const override = config.alerts.rules[rule.id];
+    if (override === false) continue;
+    if (override) {
+      // A new trigger without a new clear keeps the same hysteresis.
+      const clear =
+        override.clear ??
+        (override.threshold !== undefined
+          ? override.threshold * (rule.op === '>' ? 1 - h : 1 + h)
+          : rule.clear);
+      out.push({ ...rule, ...stripUndefined(override), clear });
+    } else {
+      out.push(rule);
+    }
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,101 @@
+import { VitalsError, parseDuration } from '@vitals/core';
+import type { Clock, History, HistoryPoint, Labels } from '@vitals/core';
+
+/** A series' trend over a window. */
+export interface Trend {
+  readonly metric: string;
+  readonly labels?: Labels;
+  /** Window length, ms. */
+  readonly windowMs: number;
+  /** Points in the window. */
+  readonly points: number;
+  /** Moving average over the window; NaN without points. */
+  readonly mean: number;
+  /** Newest value; NaN without points. */
+  readonly latest: number;
+  /** Least-squares slope, units per second; NaN with fewer than 2 points at distinct times. */
+  readonly slopePerSecond: number;
+  /** The same slope, units per hour. */
+  readonly slopePerHour: number;
+  /**
+   * Ms from now until the fitted line reaches `threshold`: Infinity when it moves away from it
+   * (or is flat), 0 when already past it, NaN without a slope.
+   */
+  timeTo(threshold: number): number;
+}
+
+/**
+ * Least-squares fit of `points`. Times are shifted to the first point before summing, so epoch
+ * milliseconds keep their precision.
+ * @example fitTrend([{ at: 0, value: 1 }, { at: 1000, value: 2 }]).slopePerSecond // 1
+ */
+export function fitTrend(points: readonly HistoryPoint[]): { mean: number; slopePerSecond: number; latest: number; lastAt: number } {
+  const n = points.length;
+  if (n === 0) return { mean: NaN, slopePerSecond: NaN, latest: NaN, lastAt: NaN };
+  const t0 = points[0].at;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    const x = (p.at - t0) / 1000;
+    sx += x;
+    sy += p.value;
+    sxx += x * x;
+    sxy += x * p.value;
+  }
+  const denom = n * sxx - sx * sx;
+  const last = points[n - 1];
+  return {
+    mean: sy / n,
+    slopePerSecond: n >= 2 && denom > 0 ? (n * sxy - sx * sy) / denom : NaN,
+    latest: last.value,
+    lastAt: last.at,
+  };
+}
+
+/**
+ * Moving averages and least-squares slopes over the host's History, for any series.
+ * @example
+ * const t = trends.trend('process_resident_memory_bytes', '10m');
+ * t.slopePerHour;            // bytes per hour
+ * t.timeTo(2 * 1024 ** 3);   // ms until RSS reaches 2 GiB at this rate
+ */
+export class TrendAnalyzer {
+  constructor(
+    private readonly history: History,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The trend of one series over the last `window` (ms or `'10m'`). */
+  trend(metric: string, window: number | string, labels?: Labels): Trend {
+    const windowMs = parseDuration(window);
+    if (windowMs <= 0) {
+      throw new VitalsError('ERR_INVALID_ARGUMENT', `trend window must be longer than 0 (got ${JSON.stringify(window)})`);
+    }
+    const now = this.clock.now();
+    const points = this.history.points(metric, labels, now - windowMs);
+    const fit = fitTrend(points);
+    const slope = fit.slopePerSecond;
+    return {
+      metric,
+      labels,
+      windowMs,
+      points: points.length,
+      mean: fit.mean,
+      latest: fit.latest,
+      slopePerSecond: slope,
+      slopePerHour: slope * 3600,
+      timeTo(threshold: number): number {
+        if (Number.isNaN(slope)) return NaN;
+        const gap = threshold - fit.latest;
+        if (gap === 0 || (gap > 0) !== (fit.latest < threshold) || Math.sign(gap) === -Math.sign(slope) * -1 * -1) {
+          // handled below
+        }
+        if ((gap > 0 && slope <= 0) || (gap < 0 && slope >= 0)) return gap === 0 ? 0 : Infinity;
+        // Projected from the newest point, less the time already passed since it.
+        return Math.max(0, (gap / slope) * 1000 - (now - fit.lastAt));
+      },
+    };
+  }
+}

@@ -1,0 +1,225 @@
+import { ManualClock, MetricStream, METRICS, VitalsError, createMemoryLogger } from '@vitals/core';
+import type { InstanceLockService, MetricBatch } from '@vitals/core';
+import { Supervisor } from './supervisor';
+import { EventLog, OutputLog, fixture, killAll } from './supervisor.test-util';
+
+const env = { PATH: process.env.PATH };
+
+describe('Supervisor', () => {
+  let supervisor: Supervisor | undefined;
+  let other: Supervisor | undefined;
+
+  afterEach(async () => {
+    await killAll(supervisor);
+    await killAll(other);
+    supervisor = other = undefined;
+  });
+
+  it('restarts a crashing child with growing delays and gives up after the limit', async () => {
+    const clock = new ManualClock(1_000_000);
+    const logger = createMemoryLogger();
+    supervisor = new Supervisor(
+      { command: fixture('crash'), env, maxRestarts: 3, backoffInitialMs: 100, agent: false },
+      { clock, logger },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    const delays: number[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const scheduled = await log.next('restart-scheduled', n);
+      delays.push(scheduled.delayMs);
+      expect(log.of('spawn')).toHaveLength(n);
+      clock.advance(scheduled.delayMs);
+      await log.next('spawn', n + 1);
+    }
+    const gaveUp = await log.next('give-up');
+    expect(delays).toEqual([100, 200, 400]);
+    expect(gaveUp.restarts).toBe(3);
+    expect(await supervisor.done).toBe(3);
+    expect(log.of('spawn')).toHaveLength(4);
+    expect(logger.entries.some((e) => e.level === 'error' && e.msg.includes('giving up'))).toBe(true);
+  });
+
+  it('does not restart a child that exits cleanly under on-failure, and exits with its code', async () => {
+    supervisor = new Supervisor({ command: fixture('quick-exit'), env, agent: false, stdout: new OutputLog() });
+    expect(await supervisor.run()).toBe(0);
+  });
+
+  it('restarts once when RSS stays over the ceiling for the configured time', async () => {
+    const clock = new ManualClock(0);
+    const out = new OutputLog();
+    supervisor = new Supervisor(
+      {
+        command: process.execPath,
+        args: ['--expose-gc', fixture('memory'), '200'],
+        env,
+        agent: false,
+        stdout: out,
+        maxMemoryBytes: 150 * 1024 * 1024,
+        maxMemoryForMs: 3000,
+        memoryCheckIntervalMs: 1000,
+      },
+      { clock },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await out.waitFor('ready');
+    const firstPid = supervisor.pid!;
+    process.kill(firstPid, 'SIGUSR2');
+    await out.waitForCount('rss ', 1);
+    for (let i = 0; i < 4; i++) clock.advance(1000);
+    expect(log.of('memory-over').length).toBeGreaterThanOrEqual(3);
+    expect(log.of('restart-scheduled')).toEqual([expect.objectContaining({ reason: 'memory' })]);
+    const second = await log.next('spawn', 2);
+    expect(second.pid).not.toBe(firstPid);
+    expect(log.of('exit')[0]).toEqual(expect.objectContaining({ pid: firstPid, signal: 'SIGTERM' }));
+    await out.waitForCount('ready', 2);
+    for (let i = 0; i < 10; i++) clock.advance(1000);
+    expect(log.of('spawn')).toHaveLength(2);
+    expect(log.of('restart-scheduled')).toHaveLength(1);
+  });
+
+  it('does not restart on a single spike over the ceiling', async () => {
+    const clock = new ManualClock(0);
+    const out = new OutputLog();
+    supervisor = new Supervisor(
+      {
+        command: process.execPath,
+        args: ['--expose-gc', fixture('memory'), '200'],
+        env,
+        agent: false,
+        stdout: out,
+        maxMemoryBytes: 150 * 1024 * 1024,
+        maxMemoryForMs: 3000,
+        memoryCheckIntervalMs: 1000,
+      },
+      { clock },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await out.waitFor('ready');
+    process.kill(supervisor.pid!, 'SIGUSR2');
+    await out.waitForCount('rss ', 1);
+    clock.advance(1000);
+    expect(log.of('memory-over')).toHaveLength(1);
+    process.kill(supervisor.pid!, 'SIGUSR1');
+    await out.waitForCount('rss ', 2);
+    for (let i = 0; i < 10; i++) clock.advance(1000);
+    expect(log.of('memory-over')).toHaveLength(1);
+    expect(log.of('restart-scheduled')).toHaveLength(0);
+    expect(log.of('spawn')).toHaveLength(1);
+  });
+
+  it('stops a child that traps SIGTERM slowly within the kill timeout, with its exit code', async () => {
+    const clock = new ManualClock(0);
+    const out = new OutputLog();
+    supervisor = new Supervisor(
+      { command: fixture('slow-term'), args: ['300'], env, agent: false, stdout: out, killTimeoutMs: 5000 },
+      { clock },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await out.waitFor('ready');
+    const code = await supervisor.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(out.text).toContain('got SIGTERM');
+    expect(log.of('signal').map((e) => e.signal)).toEqual(['SIGTERM']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('sends SIGKILL after the kill timeout to a child that ignores SIGTERM', async () => {
+    const clock = new ManualClock(0);
+    const out = new OutputLog();
+    supervisor = new Supervisor(
+      { command: fixture('slow-term'), args: ['never'], env, agent: false, stdout: out, killTimeoutMs: 2000 },
+      { clock },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await out.waitFor('ready');
+    const stopped = supervisor.stop('SIGTERM');
+    await out.waitFor('got SIGTERM');
+    clock.advance(1999);
+    expect(log.of('signal').map((e) => e.signal)).toEqual(['SIGTERM']);
+    clock.advance(1);
+    expect(await stopped).toBe(128 + 9);
+    expect(log.of('signal').map((e) => e.signal)).toEqual(['SIGTERM', 'SIGKILL']);
+  });
+
+  it('forwards SIGHUP to the child without stopping it', async () => {
+    const out = new OutputLog();
+    supervisor = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, stdout: out });
+    await supervisor.start();
+    await out.waitFor('ready');
+    expect(supervisor.forward('SIGHUP')).toBe(true);
+    await out.waitFor('got SIGHUP');
+    expect(supervisor.pid).toBeDefined();
+  });
+
+  it('refuses a second run of the same service, naming the pid holding the lock', async () => {
+    const held = new Map<string, number>();
+    const lock: InstanceLockService = {
+      acquire(name, options) {
+        const holder = held.get(name);
+        if (holder !== undefined) {
+          throw new VitalsError('ERR_INSTANCE_LOCKED', `"${name}" is already running as pid ${holder}`);
+        }
+        const pid = options?.pid ?? process.pid;
+        held.set(name, pid);
+        return { name, path: `/fake/${name}.lock`, pid, release: () => held.delete(name) };
+      },
+    };
+    supervisor = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, name: 'api', stdout: new OutputLog() }, { lock });
+    await supervisor.start();
+    other = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, name: 'api' }, { lock });
+    await expect(other.start()).rejects.toMatchObject({ code: 'ERR_INSTANCE_LOCKED', message: expect.stringContaining(`pid ${process.pid}`) });
+    expect(other.pid).toBeUndefined();
+    await supervisor.stop();
+    expect(held.has('api')).toBe(false);
+  });
+
+  it('fails with a one-line error when the command does not exist', async () => {
+    supervisor = new Supervisor({ command: 'vitals-no-such-command-xyz', env });
+    await expect(supervisor.start()).rejects.toMatchObject({ code: 'ERR_SUPERVISOR_SPAWN', message: expect.stringContaining('not found') });
+  });
+
+  it('publishes the agent heap metrics of a Node child on the stream, labelled with service and pid', async () => {
+    const stream = new MetricStream();
+    const batches: MetricBatch[] = [];
+    stream.batches$.subscribe((b) => batches.push(b));
+    supervisor = new Supervisor(
+      { command: fixture('idle'), env, name: 'idle', agentIntervalMs: 100, stdout: new OutputLog() },
+      { stream },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    const hello = await log.next('agent');
+    expect(hello.node).toBe(process.version);
+    const heap = await new Promise<number>((resolve) => {
+      const sub = stream.series$(METRICS.heapUsedBytes, { service: 'idle' }).subscribe((p) => {
+        sub.unsubscribe();
+        expect(p.labels).toEqual({ service: 'idle', pid: String(supervisor!.pid) });
+        resolve(p.value);
+      });
+    });
+    expect(heap).toBeGreaterThan(1024 * 1024);
+    const names = new Set(batches.flatMap((b) => b.samples.map((s) => s.name)));
+    expect([...names]).toEqual(expect.arrayContaining([METRICS.heapTotalBytes, METRICS.heapLimitBytes, METRICS.eventLoopUtilization]));
+  });
+
+  it('leaves a child that uses process.send working, and the agent does not keep it alive', async () => {
+    const out = new OutputLog();
+    supervisor = new Supervisor({ command: fixture('own-ipc'), env, stdout: out });
+    const log = new EventLog(supervisor);
+    expect(await supervisor.run()).toBe(0);
+    expect(out.text).toContain('agent-env clean');
+    expect(log.of('agent')).toHaveLength(1);
+  });
+
+  it('lets a Node child end by itself while the agent is loaded', async () => {
+    const out = new OutputLog();
+    supervisor = new Supervisor({ command: fixture('quick-exit'), env, stdout: out, agentIntervalMs: 100 });
+    expect(await supervisor.run()).toBe(0);
+    expect(out.text).toBe('done\n');
+  });
+});
