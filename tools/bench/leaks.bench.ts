@@ -18,13 +18,26 @@ import { join, resolve } from 'node:path';
 // package name would resolve to a stale dist/ build; the bench must measure the source.
 import { LeakDetector } from '../../packages/memory/src/leak/leak.detector';
 
-interface Entry { file: string; label: 'leak' | 'ok'; rateMBPerMin?: number; note?: string }
-interface Result {
-  file: string; label: 'leak' | 'ok'; verdict: 'leak' | 'ok'; detectedAfterS: number | null;
-  rateMBPerHour: number | null; kind: 'heap' | 'external' | null;
-  classic: { verdict: 'leak' | 'ok'; detectedAfterS: number | null }; majorGcs: number; truthMBPerMin?: number;
+interface Entry {
+  file: string;
+  label: 'leak' | 'ok';
+  rateMBPerMin?: number;
+  note?: string;
 }
-type Msg = { type: 'start'; t: number; heapLimit: number } | { type: 'gc'; t: number; heap: number; external: number };
+interface Result {
+  file: string;
+  label: 'leak' | 'ok';
+  verdict: 'leak' | 'ok';
+  detectedAfterS: number | null;
+  rateMBPerHour: number | null;
+  kind: 'heap' | 'external' | null;
+  classic: { verdict: 'leak' | 'ok'; detectedAfterS: number | null };
+  majorGcs: number;
+  truthMBPerMin?: number;
+}
+type Msg =
+  | { type: 'start'; t: number; heapLimit: number }
+  | { type: 'gc'; t: number; heap: number; external: number };
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -41,12 +54,18 @@ const BUDGET_S = 180;
 function runOne(entry: Entry): Promise<Result> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--require', sampler, join(folder, entry.file)], {
-      cwd: folder, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, DURATION_S: String(duration) },
+      cwd: folder,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, DURATION_S: String(duration) },
     });
     const detectors = { heap: new LeakDetector(), external: new LeakDetector() };
     let start = 0;
     let limit: number | undefined;
-    const found: Pick<Result, 'detectedAfterS' | 'rateMBPerHour' | 'kind'> = { detectedAfterS: null, rateMBPerHour: null, kind: null };
+    const found: Pick<Result, 'detectedAfterS' | 'rateMBPerHour' | 'kind'> = {
+      detectedAfterS: null,
+      rateMBPerHour: null,
+      kind: null,
+    };
     const classic: Result['classic'] = { verdict: 'ok', detectedAfterS: null };
     let previous = Infinity;
     let rising = 0;
@@ -62,7 +81,8 @@ function runOne(entry: Entry): Promise<Result> {
       const t = m.t - start;
       rising = m.heap > previous ? rising + 1 : 0;
       previous = m.heap;
-      if (rising >= 5 && classic.detectedAfterS === null) classic.detectedAfterS = Math.round(t / 1000);
+      if (rising >= 5 && classic.detectedAfterS === null)
+        classic.detectedAfterS = Math.round(t / 1000);
       detectors.heap.add(t, m.heap);
       detectors.external.add(t, m.external);
       if (t - lastAssess < 1000) return;
@@ -70,7 +90,8 @@ function runOne(entry: Entry): Promise<Result> {
       for (const kind of ['heap', 'external'] as const) {
         const a = detectors[kind].assess(t, limit);
         if (!a.leaking) continue;
-        if (found.detectedAfterS === null) Object.assign(found, { detectedAfterS: Math.round(t / 1000), kind });
+        if (found.detectedAfterS === null)
+          Object.assign(found, { detectedAfterS: Math.round(t / 1000), kind });
         if (found.kind === kind) found.rateMBPerHour = Math.round(a.rateMBPerHour * 10) / 10;
       }
     });
@@ -78,7 +99,15 @@ function runOne(entry: Entry): Promise<Result> {
     child.on('exit', () => {
       clearTimeout(killer);
       if (classic.detectedAfterS !== null) classic.verdict = 'leak';
-      done({ file: entry.file, label: entry.label, verdict: found.detectedAfterS === null ? 'ok' : 'leak', ...found, classic, majorGcs, truthMBPerMin: entry.rateMBPerMin });
+      done({
+        file: entry.file,
+        label: entry.label,
+        verdict: found.detectedAfterS === null ? 'ok' : 'leak',
+        ...found,
+        classic,
+        majorGcs,
+        truthMBPerMin: entry.rateMBPerMin,
+      });
     });
   });
 }
@@ -94,33 +123,72 @@ async function main(): Promise<void> {
       if (!json) process.stderr.write(`  done ${manifest[i].file}\n`);
     }
   };
-  if (!json) process.stderr.write(`bench:leaks ${folder}: ${manifest.length} workloads × ${duration} s, ${parallel} at a time\n`);
+  if (!json)
+    process.stderr.write(
+      `bench:leaks ${folder}: ${manifest.length} workloads × ${duration} s, ${parallel} at a time\n`,
+    );
   await Promise.all(Array.from({ length: parallel }, worker));
   if (json) {
-    console.log(JSON.stringify(results.map(({ file, label, verdict, detectedAfterS, rateMBPerHour }) => ({ file, label, verdict, detectedAfterS, rateMBPerHour }))));
+    console.log(
+      JSON.stringify(
+        results.map(({ file, label, verdict, detectedAfterS, rateMBPerHour }) => ({
+          file,
+          label,
+          verdict,
+          detectedAfterS,
+          rateMBPerHour,
+        })),
+      ),
+    );
     return;
   }
-  const rows = [['workload', 'truth', 'verdict', 'detected', 'est. rate', 'via', 'classic', 'classic at', 'major GCs']];
+  const rows = [
+    [
+      'workload',
+      'truth',
+      'verdict',
+      'detected',
+      'est. rate',
+      'via',
+      'classic',
+      'classic at',
+      'major GCs',
+    ],
+  ];
   for (const r of results) {
     rows.push([
-      r.file, r.label === 'leak' ? `leak ${r.truthMBPerMin ?? '?'} MB/min` : 'ok', r.verdict + (r.verdict === r.label ? '' : ' ✗'),
-      r.detectedAfterS === null ? '-' : `${r.detectedAfterS} s`, r.rateMBPerHour === null ? '-' : `${(r.rateMBPerHour / 60).toFixed(2)} MB/min`,
-      r.kind ?? '-', r.classic.verdict + (r.classic.verdict === r.label ? '' : ' ✗'),
-      r.classic.detectedAfterS === null ? '-' : `${r.classic.detectedAfterS} s`, String(r.majorGcs),
+      r.file,
+      r.label === 'leak' ? `leak ${r.truthMBPerMin ?? '?'} MB/min` : 'ok',
+      r.verdict + (r.verdict === r.label ? '' : ' ✗'),
+      r.detectedAfterS === null ? '-' : `${r.detectedAfterS} s`,
+      r.rateMBPerHour === null ? '-' : `${(r.rateMBPerHour / 60).toFixed(2)} MB/min`,
+      r.kind ?? '-',
+      r.classic.verdict + (r.classic.verdict === r.label ? '' : ' ✗'),
+      r.classic.detectedAfterS === null ? '-' : `${r.classic.detectedAfterS} s`,
+      String(r.majorGcs),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
-  const score = (pick: (r: Result) => { verdict: string; detectedAfterS: number | null }): string => {
+  const score = (
+    pick: (r: Result) => { verdict: string; detectedAfterS: number | null },
+  ): string => {
     const leaks = results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1);
-    const inTime = leaks.filter((r) => pick(r).verdict === 'leak' && (pick(r).detectedAfterS ?? Infinity) <= BUDGET_S).length;
+    const inTime = leaks.filter(
+      (r) => pick(r).verdict === 'leak' && (pick(r).detectedAfterS ?? Infinity) <= BUDGET_S,
+    ).length;
     const fp = results.filter((r) => r.label === 'ok' && pick(r).verdict === 'leak').length;
     return `${inTime}/${leaks.length} leaks found within ${BUDGET_S} s, ${fp} false positive(s)`;
   };
   const detector = score((r) => r);
   console.log(`\ndetector: ${detector}\nclassic:  ${score((r) => r.classic)}`);
-  const met = detector.startsWith(`${results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1).length}/`) && detector.includes(' 0 false');
-  console.log(`budget (every leak ≥ 1 MB/min within ${BUDGET_S} s, no false positive): ${met ? 'met' : 'NOT met'}`);
+  const met =
+    detector.startsWith(
+      `${results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1).length}/`,
+    ) && detector.includes(' 0 false');
+  console.log(
+    `budget (every leak ≥ 1 MB/min within ${BUDGET_S} s, no false positive): ${met ? 'met' : 'NOT met'}`,
+  );
 }
 
 void main();

@@ -27,7 +27,12 @@ const result = spawnSync(
   {
     stdio: 'inherit',
     cwd: root,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tools/tsconfig.json') },
+    env: {
+      ...process.env,
+      TS_NODE_PROJECT: path.join(root, 'tools/tsconfig.json'),
+      // tsconfig-paths resolves the base config's paths against this, so @vitals/* maps to src.
+      TS_NODE_BASEURL: root,
+    },
   },
 );
 process.exit(result.status ?? 1);

@@ -15,6 +15,7 @@ export interface ContextInput {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly samples?: readonly ProcessSample[];
   readonly eventLoopDelayP99Ms?: number;
+  readonly gcPausesMs?: readonly number[];
   /** Overrides of any other field (specs inject readings here). */
   readonly overrides?: Partial<CheckContext>;
 }
@@ -38,6 +39,7 @@ export function createCheckContext(input: ContextInput): CheckContext {
     cores: availableParallelism(),
     samples: input.samples ?? [],
     eventLoopDelayP99Ms: input.eventLoopDelayP99Ms,
+    gcPausesMs: input.gcPausesMs,
     statfs: (path) => statfsSync(path),
     heapStatistics: () => getHeapStatistics(),
     activeResources: () => process.getActiveResourcesInfo().length,

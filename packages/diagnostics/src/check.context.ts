@@ -1,4 +1,4 @@
-import type { Finding, HealthArea, HealthCheck, Severity, Snapshot, Thresholds } from '@vitals/core';
+import type { Finding, HealthArea, HealthCheck, Severity, Thresholds } from '@vitals/core';
 import type { ProcessSample } from './process.sampler';
 
 /** Filesystem figures as `fs.statfsSync` returns them (block counts × `bsize`). */
@@ -37,6 +37,8 @@ export interface CheckContext {
   readonly samples: readonly ProcessSample[];
   /** Event-loop delay p99 in ms measured by the runner, when the snapshot lacks it. */
   readonly eventLoopDelayP99Ms: number | undefined;
+  /** GC pauses (ms) the runner observed during a `--watch` window; undefined when not observed. */
+  readonly gcPausesMs: readonly number[] | undefined;
   /** `fs.statfsSync` (injectable). */
   readonly statfs: (path: string) => FsStats;
   /** `v8.getHeapStatistics()` (injectable). */
@@ -76,13 +78,3 @@ export function finding(
 
 /** A built-in check: a `HealthCheck` made from a {@link CheckContext}. */
 export type CheckFactory = (ctx: CheckContext) => HealthCheck;
-
-/** Reads a snapshot value, or computes it directly when no collector produced it. */
-export function fromSnapshot(
-  snapshot: Snapshot,
-  name: string,
-  fallback: () => number | undefined,
-): { value: number | undefined; source: 'snapshot' | 'direct' } {
-  const value = snapshot.value(name);
-  return value !== undefined ? { value, source: 'snapshot' } : { value: fallback(), source: 'direct' };
-}

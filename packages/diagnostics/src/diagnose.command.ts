@@ -34,14 +34,25 @@ function parseWatch(value: unknown): number | undefined {
  * or cannot be read prints one line on stderr and returns 2.
  * @example host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'diagnose')
  */
-export function diagnoseCommand(options: DiagnosticsConfig, overrides?: RunDiagnosticsOptions['overrides']): CliCommand {
+export function diagnoseCommand(
+  options: DiagnosticsConfig,
+  overrides?: RunDiagnosticsOptions['overrides'],
+): CliCommand {
   return {
     name: 'diagnose',
     summary: 'Check this machine and a process, with what to do about each problem',
     usage: '[--pid N] [--watch S] [--json]',
     options: {
-      pid: { type: 'string', valueName: 'N', description: 'diagnose another process from outside, through /proc' },
-      watch: { type: 'string', valueName: 'S', description: 'sample over S seconds and report growth rates' },
+      pid: {
+        type: 'string',
+        valueName: 'N',
+        description: 'diagnose another process from outside, through /proc',
+      },
+      watch: {
+        type: 'string',
+        valueName: 'S',
+        description: 'sample over S seconds and report growth rates',
+      },
       json: { type: 'boolean', description: 'print one JSON document (schema version 1)' },
     },
     async run(ctx) {
@@ -54,20 +65,25 @@ export function diagnoseCommand(options: DiagnosticsConfig, overrides?: RunDiagn
         ctx.stderr.write(`vitals diagnose: ${(error as Error).message}\n`);
         return 2;
       }
-      // The sampling and event-loop timers are unref()ed; hold the CLI open until the report is out.
-      const keepAlive = setInterval(() => undefined, 60_000);
       try {
-        const report = await runDiagnostics(ctx.host, { pid, watchMs, env: ctx.env, signal: ctx.stopSignal, options, overrides });
+        const report = await runDiagnostics(ctx.host, {
+          pid,
+          watchMs,
+          env: ctx.env,
+          signal: ctx.stopSignal,
+          options,
+          overrides,
+        });
         ctx.stdout.write(
-          ctx.options.json ? `${JSON.stringify(toJsonReport(report), null, 2)}\n` : formatReport(report, { colour: ctx.stdout.isTTY === true }),
+          ctx.options.json
+            ? `${JSON.stringify(toJsonReport(report), null, 2)}\n`
+            : formatReport(report, { colour: ctx.stdout.isTTY === true }),
         );
         return exitCodeOf(report.severity);
       } catch (error) {
         if (!isVitalsError(error, 'ERR_DIAGNOSE_PID')) throw error;
         ctx.stderr.write(`vitals diagnose: ${error.message}\n`);
         return 2;
-      } finally {
-        clearInterval(keepAlive);
       }
     },
   };

@@ -9,14 +9,20 @@ export type DiagnosticsErrorCode = 'ERR_DIAGNOSE_PID' | 'ERR_USAGE';
  */
 export const diagnosticsError = {
   noSuchPid: (pid: number): VitalsError =>
-    new VitalsError('ERR_DIAGNOSE_PID', `no process with pid ${pid}: check the pid with \`ps -p ${pid}\``),
+    new VitalsError(
+      'ERR_DIAGNOSE_PID',
+      `no process with pid ${pid}: check the pid with \`ps -p ${pid}\``,
+    ),
   unreadablePid: (pid: number, what: string): VitalsError =>
     new VitalsError(
       'ERR_DIAGNOSE_PID',
       `cannot read ${what} of pid ${pid}: run as the process's user or as root`,
     ),
   badPid: (value: unknown): VitalsError =>
-    new VitalsError('ERR_USAGE', `--pid ${JSON.stringify(value)} is not a pid: pass a positive whole number`),
+    new VitalsError(
+      'ERR_USAGE',
+      `--pid ${JSON.stringify(value)} is not a pid: pass a positive whole number`,
+    ),
   badWatch: (value: unknown): VitalsError =>
     new VitalsError(
       'ERR_USAGE',

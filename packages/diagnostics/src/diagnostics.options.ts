@@ -32,4 +32,6 @@ export type DiagnosticsConfig = z.output<typeof diagnosticsConfigSchema>;
 export type DiagnosticsOptions = z.input<typeof diagnosticsConfigSchema>;
 
 /** The defaults, for code that runs without a validated section. */
-export const DIAGNOSTICS_DEFAULTS: DiagnosticsConfig = Object.freeze(diagnosticsConfigSchema.parse({}));
+export const DIAGNOSTICS_DEFAULTS: DiagnosticsConfig = Object.freeze(
+  diagnosticsConfigSchema.parse({}),
+);

@@ -20,14 +20,28 @@ export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<Diag
     configSchema: diagnosticsConfigSchema,
     register(container, config, ctx) {
       // One context per call: thresholds and env as configured, this process, no samples.
-      const context = () => createCheckContext({ options: config, config: ctx.config, clock: ctx.clock ?? systemClock });
-      for (const template of builtinChecks(context())) {
-        const check: HealthCheck = { name: template.name, area: template.area, run: (snapshot) => builtinChecks(context()).find((c) => c.name === template.name)!.run(snapshot) };
+      const context = () =>
+        createCheckContext({
+          options: config,
+          config: ctx.config,
+          clock: ctx.clock ?? systemClock,
+        });
+      builtinChecks(context()).forEach((template, i) => {
+        const check: HealthCheck = {
+          name: template.name,
+          area: template.area,
+          run: (snapshot) => builtinChecks(context())[i].run(snapshot),
+        };
         container.register(HEALTH_CHECK, { useValue: markBuiltin(check) });
-      }
+      });
       container.register(CLI_COMMAND, { useValue: diagnoseCommand(config) });
       const service: DiagnosticsService = {
-        run: (runOptions) => runDiagnostics(container.resolve<HostHandle>(HOST), { pid: runOptions?.pid, env: config.env, options: config }),
+        run: (runOptions) =>
+          runDiagnostics(container.resolve<HostHandle>(HOST), {
+            pid: runOptions?.pid,
+            env: config.env,
+            options: config,
+          }),
       };
       container.register(DIAGNOSTICS, { useValue: service });
     },

@@ -1,9 +1,25 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { HEALTH_CHECK, describeError, readCmdline, readProcStat, systemClock, withDeadline, worstSeverity } from '@vitals/core';
-import type { DiagnosticsReport, Finding, HealthArea, HealthCheck, HostHandle, Snapshot } from '@vitals/core';
+import {
+  HEALTH_CHECK,
+  METRICS,
+  describeError,
+  readCmdline,
+  readProcStat,
+  systemClock,
+  withDeadline,
+  worstSeverity,
+} from '@vitals/core';
+import type {
+  DiagnosticsReport,
+  Finding,
+  HealthArea,
+  HealthCheck,
+  HostHandle,
+  Snapshot,
+} from '@vitals/core';
 import type { CheckContext } from './check.context';
 import { createCheckContext } from './check-context.factory';
 import { builtinChecks } from './checks/builtin.checks';
@@ -11,6 +27,7 @@ import { diagnosticsError } from './diagnostics.errors';
 import type { DiagnosticsConfig } from './diagnostics.options';
 import { DIAGNOSTICS_DEFAULTS } from './diagnostics.options';
 import { sampleProcess } from './process.sampler';
+import { startRuntimeSampler } from './runtime.sampler';
 
 /** A report of `vitals diagnose`: core's `DiagnosticsReport` plus what was diagnosed and how. */
 export interface DiagnosisReport extends DiagnosticsReport {
@@ -18,7 +35,11 @@ export interface DiagnosisReport extends DiagnosticsReport {
   /** Length of the sampling window, ms (0: one reading). */
   readonly windowMs: number;
   readonly samples: number;
-  readonly collectorFailures: readonly { readonly collector: string; readonly message: string; readonly timedOut: boolean }[];
+  readonly collectorFailures: readonly {
+    readonly collector: string;
+    readonly message: string;
+    readonly timedOut: boolean;
+  }[];
 }
 
 /** Options of one run. */
@@ -27,7 +48,7 @@ export interface RunDiagnosticsOptions {
   readonly pid?: number;
   /** Sample over this long and report growth rates, ms (`--watch`). */
   readonly watchMs?: number;
-  /** Environment of this process, for the environment checks. */
+  /** Environment of this process, for the environment checks (another pid's is read from `/proc/<pid>/environ`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Ends a `--watch` window early. */
   readonly signal?: AbortSignal;
@@ -37,24 +58,52 @@ export interface RunDiagnosticsOptions {
   readonly overrides?: Partial<CheckContext>;
 }
 
+/** Another process's environment from `/proc/<pid>/environ`, or undefined (another user's). */
+function readEnviron(pid: number, procRoot: string): Record<string, string> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, String(pid), 'environ'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const env: Record<string, string> = {};
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}
+
 const BUILTIN = new WeakSet<HealthCheck>();
 /** Marks a check as built in, so a run does not run its registered copy twice. */
 export const markBuiltin = (check: HealthCheck): HealthCheck => (BUILTIN.add(check), check);
 
 /** Runs one check within its deadline; a throw, a time-out or a malformed result becomes a finding. */
-async function runCheck(check: HealthCheck, snapshot: Snapshot, timeoutMs: number): Promise<Finding[]> {
+async function runCheck(
+  check: HealthCheck,
+  snapshot: Snapshot,
+  timeoutMs: number,
+): Promise<Finding[]> {
   const area: HealthArea = check.area ?? 'other';
-  const result = await withDeadline(() => check.run(snapshot), timeoutMs, `check ${check.name}`, systemClock);
+  const result = await withDeadline(
+    () => check.run(snapshot),
+    timeoutMs,
+    `check ${check.name}`,
+    systemClock,
+  );
   const failed = (reason: string): Finding[] => [
-    { check: check.name, area, severity: 'warning', message: `check ${check.name} failed: ${reason}`, recommendation: 'fix or remove the check; its area was not verified' },
+    {
+      check: check.name,
+      area,
+      severity: 'warning',
+      message: `check ${check.name} failed: ${reason}`,
+      recommendation: 'fix or remove the check; its area was not verified',
+    },
   ];
   if (!result.ok) return failed(describeError(result.error));
   if (!Array.isArray(result.value)) return failed('it returned no list of findings');
   return result.value.map((f) => ({ ...f, check: f.check ?? check.name, area: f.area ?? area }));
 }
-
-/** Resolves after `ms` of real time (the event-loop sample), without keeping the process alive. */
-const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * One diagnosis: one collection from every registered collector, samples when asked, then every
@@ -62,17 +111,25 @@ const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * Throws `ERR_DIAGNOSE_PID` when `pid` does not exist or cannot be read.
  * @example const report = await runDiagnostics(host, { env: process.env });
  */
-export async function runDiagnostics(host: HostHandle, run: RunDiagnosticsOptions = {}): Promise<DiagnosisReport> {
+export async function runDiagnostics(
+  host: HostHandle,
+  run: RunDiagnosticsOptions = {},
+): Promise<DiagnosisReport> {
   const options = run.options ?? DIAGNOSTICS_DEFAULTS;
   const started = performance.now();
   const pid = run.pid ?? process.pid;
   const self = pid === process.pid;
   const stat = readProcStat(pid, options.procRoot);
   if (!self && !stat) {
-    throw existsSync(join(options.procRoot, String(pid))) ? diagnosticsError.unreadablePid(pid, `${options.procRoot}/${pid}/stat`) : diagnosticsError.noSuchPid(pid);
+    throw existsSync(join(options.procRoot, String(pid)))
+      ? diagnosticsError.unreadablePid(pid, `${options.procRoot}/${pid}/stat`)
+      : diagnosticsError.noSuchPid(pid);
   }
-  const loop = self && options.eventLoopSampleMs > 0 ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
-  loop?.enable();
+  // Own runtime figures, the fallback when no collector publishes them (this process only).
+  const runtime = self ? startRuntimeSampler({ gc: (run.watchMs ?? 0) > 0 }) : undefined;
+  // The clock's and the sample's timers are unref()ed; a caller awaiting this report (a script,
+  // the CLI) must not see the process exit under it, so hold one ref'd handle until it is done.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
     const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
@@ -85,35 +142,65 @@ export async function runDiagnostics(host: HostHandle, run: RunDiagnosticsOption
             durationMs: windowMs,
             intervalMs: options.sampleIntervalMs,
             signal: run.signal,
-            runtime: self ? () => ({ handles: process.getActiveResourcesInfo().length, heapUsedBytes: getHeapStatistics().used_heap_size }) : undefined,
+            runtime: self
+              ? () => ({
+                  handles: process.getActiveResourcesInfo().length,
+                  heapUsedBytes: getHeapStatistics().used_heap_size,
+                })
+              : undefined,
           })
         : [];
-    let eventLoopDelayP99Ms: number | undefined;
-    if (loop) {
-      const rest = options.eventLoopSampleMs - (performance.now() - started);
-      if (rest > 0) await realDelay(rest);
-      loop.disable();
-      // The histogram counts the timer's own 10 ms period; subtract it (design.md, metric names).
-      if (loop.count > 0) eventLoopDelayP99Ms = Math.max(0, loop.percentile(99) / 1e6 - 10);
-    }
-    const ctx = createCheckContext({ options, config: host.config, clock: host.clock, pid, env: run.env, samples, eventLoopDelayP99Ms, overrides: run.overrides });
-    const foreign = self ? host.resolveAll<HealthCheck>(HEALTH_CHECK).filter((c) => !BUILTIN.has(c)) : [];
-    const results = await Promise.all([...builtinChecks(ctx), ...foreign].map((c) => runCheck(c, snapshot, options.checkTimeoutMs)));
+    // A collector (monitor's runtime one) measured the event loop already: no need to wait.
+    const measured = await runtime?.finish(options.eventLoopSampleMs, {
+      eventLoop: options.eventLoopSampleMs > 0 && !snapshot.has(METRICS.eventLoopLagP99),
+    });
+    const ctx = createCheckContext({
+      options,
+      config: host.config,
+      clock: host.clock,
+      pid,
+      env: self ? run.env : readEnviron(pid, options.procRoot),
+      samples,
+      eventLoopDelayP99Ms: measured?.eventLoopDelayP99Ms,
+      gcPausesMs: measured?.gcPausesMs,
+      overrides: run.overrides,
+    });
+    const foreign = self
+      ? host.resolveAll<HealthCheck>(HEALTH_CHECK).filter((c) => !BUILTIN.has(c))
+      : [];
+    const results = await Promise.all(
+      [...builtinChecks(ctx), ...foreign].map((c) => runCheck(c, snapshot, options.checkTimeoutMs)),
+    );
     const findings = results.flat();
     for (const f of snapshot.failures) {
-      findings.push({ check: 'collectors', area: 'vitals', severity: 'info', message: `collector ${f.collector} failed: ${f.message}`, recommendation: 'checks fell back to direct reads where they could' });
+      findings.push({
+        check: 'collectors',
+        area: 'vitals',
+        severity: 'info',
+        message: `collector ${f.collector} failed: ${f.message}`,
+        recommendation: 'checks fell back to direct reads where they could',
+      });
     }
     return {
       at: host.clock.now(),
       severity: worstSeverity(findings),
       findings,
       durationMs: performance.now() - started,
-      target: { pid, self, command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '' },
+      target: {
+        pid,
+        self,
+        command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '',
+      },
       windowMs,
       samples: samples.length,
-      collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({ collector, message, timedOut })),
+      collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({
+        collector,
+        message,
+        timedOut,
+      })),
     };
   } finally {
-    loop?.disable();
+    clearInterval(keepAlive);
+    runtime?.stop();
   }
 }

@@ -4,9 +4,21 @@ import type { DiagnosisReport } from './diagnostics.runner';
 import { toJsonReport } from './report.json';
 
 /** Areas in report order; any other area follows, alphabetically. */
-export const AREA_ORDER: readonly string[] = ['memory', 'cpu', 'disk', 'process', 'runtime', 'environment'];
+export const AREA_ORDER: readonly string[] = [
+  'memory',
+  'cpu',
+  'disk',
+  'process',
+  'runtime',
+  'environment',
+];
 
-const LABEL: Record<Severity, string> = { ok: 'ok', info: 'info', warning: 'WARNING', critical: 'CRITICAL' };
+const LABEL: Record<Severity, string> = {
+  ok: 'ok',
+  info: 'info',
+  warning: 'WARNING',
+  critical: 'CRITICAL',
+};
 const COLOUR: Record<Severity, string> = { ok: '32', info: '36', warning: '33', critical: '31' };
 
 /**
@@ -16,7 +28,8 @@ const COLOUR: Record<Severity, string> = { ok: '32', info: '36', warning: '33', 
  * @example stdout.write(formatReport(report, { colour: stdout.isTTY === true }))
  */
 export function formatReport(report: DiagnosisReport, options: { colour?: boolean } = {}): string {
-  const paint = (severity: Severity, text: string) => (options.colour ? `\x1b[${COLOUR[severity]}m${text}\x1b[0m` : text);
+  const paint = (severity: Severity, text: string) =>
+    options.colour ? `\x1b[${COLOUR[severity]}m${text}\x1b[0m` : text;
   const json = toJsonReport(report);
   const { target } = report;
   const lines = [
@@ -33,7 +46,9 @@ export function formatReport(report: DiagnosisReport, options: { colour?: boolea
   for (const area of areas) {
     lines.push('', area.toUpperCase());
     for (const f of json.findings.filter((x) => x.area === area)) {
-      lines.push(`  ${paint(f.severity, LABEL[f.severity].padEnd(8))} ${f.check.padEnd(width)}  ${f.message}`);
+      lines.push(
+        `  ${paint(f.severity, LABEL[f.severity].padEnd(8))} ${f.check.padEnd(width)}  ${f.message}`,
+      );
       const indent = ' '.repeat(width + 13);
       if (f.severity !== 'ok' && f.figure) lines.push(`${indent}figure: ${f.figure}`);
       if (f.recommendation) lines.push(`${indent}do: ${f.recommendation}`);

@@ -45,7 +45,6 @@ const GLOBAL_OPTIONS: Record<string, CliOption> = {
 };
 
 function version(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../package.json') as { version: string }).version;
 }
 

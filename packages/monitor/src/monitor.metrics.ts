@@ -24,14 +24,26 @@ const d = (
   unit: string,
   help: string,
   labelNames?: string[],
-): MetricDescriptor => (labelNames ? { name, type, unit, help, labelNames } : { name, type, unit, help });
+): MetricDescriptor =>
+  labelNames ? { name, type, unit, help, labelNames } : { name, type, unit, help };
 
 const FS = ['device', 'mountpoint', 'fstype'];
 
 /** Descriptors of the CPU collector. */
 export const CPU_DESCRIPTORS: readonly MetricDescriptor[] = [
-  d(METRICS.cpuUsedRatio, 'gauge', 'ratio', 'CPU utilisation of the machine since the previous tick (0-1)'),
-  d(METRICS.cpuCoreUsedRatio, 'gauge', 'ratio', 'CPU utilisation per core since the previous tick (0-1)', ['cpu']),
+  d(
+    METRICS.cpuUsedRatio,
+    'gauge',
+    'ratio',
+    'CPU utilisation of the machine since the previous tick (0-1)',
+  ),
+  d(
+    METRICS.cpuCoreUsedRatio,
+    'gauge',
+    'ratio',
+    'CPU utilisation per core since the previous tick (0-1)',
+    ['cpu'],
+  ),
   d(METRICS.cpuCount, 'gauge', 'count', 'Number of CPUs the machine reports'),
   d(METRICS.load1, 'gauge', 'count', '1-minute load average'),
   d(METRICS.load5, 'gauge', 'count', '5-minute load average'),
@@ -46,7 +58,12 @@ export const MEMORY_DESCRIPTORS: readonly MetricDescriptor[] = [
   d(METRICS.swapTotalBytes, 'gauge', 'bytes', 'Total swap'),
   d(METRICS.swapFreeBytes, 'gauge', 'bytes', 'Free swap'),
   d(METRICS.swapUsedBytes, 'gauge', 'bytes', 'Swap in use'),
-  d(METRICS.memoryUsedRatio, 'gauge', 'ratio', 'Memory used, against the cgroup limit when one is set (0-1)'),
+  d(
+    METRICS.memoryUsedRatio,
+    'gauge',
+    'ratio',
+    'Memory used, against the cgroup limit when one is set (0-1)',
+  ),
   d(METRICS.cgroupMemoryLimitBytes, 'gauge', 'bytes', 'Memory limit of the cgroup'),
   d(METRICS.cgroupMemoryUsageBytes, 'gauge', 'bytes', 'Memory charged to the cgroup'),
 ];
@@ -73,25 +90,58 @@ export const PROCESS_DESCRIPTORS: readonly MetricDescriptor[] = [
   d(METRICS.processCpuSeconds, 'counter', 'seconds', 'User and system CPU time', ['pid']),
   d(METRICS.processCpuUserSeconds, 'counter', 'seconds', 'User CPU time', ['pid']),
   d(METRICS.processCpuSystemSeconds, 'counter', 'seconds', 'System CPU time', ['pid']),
-  d(METRICS.processCpuRatio, 'gauge', 'ratio', 'CPU used since the previous tick, 1 = one full core', ['pid']),
+  d(
+    METRICS.processCpuRatio,
+    'gauge',
+    'ratio',
+    'CPU used since the previous tick, 1 = one full core',
+    ['pid'],
+  ),
   d(METRICS.processRssBytes, 'gauge', 'bytes', 'Resident memory', ['pid']),
   d(METRICS.processVirtualBytes, 'gauge', 'bytes', 'Virtual memory', ['pid']),
   d(METRICS.processOpenFds, 'gauge', 'count', 'Open file descriptors', ['pid']),
   d(METRICS.processMaxFds, 'gauge', 'count', 'Open file descriptor limit (soft)', ['pid']),
-  d(METRICS.processStartTimeSeconds, 'gauge', 'seconds', 'Start time, seconds since the epoch', ['pid']),
+  d(METRICS.processStartTimeSeconds, 'gauge', 'seconds', 'Start time, seconds since the epoch', [
+    'pid',
+  ]),
   d(METRICS.processThreads, 'gauge', 'count', 'OS threads', ['pid']),
   d(METRICS.processUptimeSeconds, 'gauge', 'seconds', 'Time since the process started', ['pid']),
 ];
 
 /** Descriptors of the runtime collector. */
 export const RUNTIME_DESCRIPTORS: readonly MetricDescriptor[] = [
-  d(METRICS.eventLoopLagMin, 'gauge', 'seconds', 'Minimum event-loop delay since the previous tick'),
-  d(METRICS.eventLoopLagMax, 'gauge', 'seconds', 'Maximum event-loop delay since the previous tick'),
+  d(
+    METRICS.eventLoopLagMin,
+    'gauge',
+    'seconds',
+    'Minimum event-loop delay since the previous tick',
+  ),
+  d(
+    METRICS.eventLoopLagMax,
+    'gauge',
+    'seconds',
+    'Maximum event-loop delay since the previous tick',
+  ),
   d(METRICS.eventLoopLagMean, 'gauge', 'seconds', 'Mean event-loop delay since the previous tick'),
   d(METRICS.eventLoopLagP50, 'gauge', 'seconds', 'Median event-loop delay since the previous tick'),
-  d(METRICS.eventLoopLagP90, 'gauge', 'seconds', '90th percentile event-loop delay since the previous tick'),
-  d(METRICS.eventLoopLagP99, 'gauge', 'seconds', '99th percentile event-loop delay since the previous tick'),
-  d(METRICS.eventLoopUtilization, 'gauge', 'ratio', 'Event-loop utilisation since the previous tick (0-1)'),
+  d(
+    METRICS.eventLoopLagP90,
+    'gauge',
+    'seconds',
+    '90th percentile event-loop delay since the previous tick',
+  ),
+  d(
+    METRICS.eventLoopLagP99,
+    'gauge',
+    'seconds',
+    '99th percentile event-loop delay since the previous tick',
+  ),
+  d(
+    METRICS.eventLoopUtilization,
+    'gauge',
+    'ratio',
+    'Event-loop utilisation since the previous tick (0-1)',
+  ),
   d(METRICS.activeHandles, 'gauge', 'count', 'Active libuv handles by type', ['type']),
   d(METRICS.activeHandlesTotal, 'gauge', 'count', 'Active libuv handles'),
   d(METRICS.activeRequests, 'gauge', 'count', 'Active libuv requests by type', ['type']),
@@ -100,29 +150,63 @@ export const RUNTIME_DESCRIPTORS: readonly MetricDescriptor[] = [
   d(METRICS.heapUsedBytes, 'gauge', 'bytes', 'V8 heap used'),
   d(METRICS.externalBytes, 'gauge', 'bytes', 'Memory of C++ objects bound to JavaScript objects'),
   d(METRICS.arrayBuffersBytes, 'gauge', 'bytes', 'Memory of ArrayBuffers and SharedArrayBuffers'),
-  d(METRICS.versionInfo, 'gauge', 'count', 'Node.js version', ['version', 'major', 'minor', 'patch']),
+  d(METRICS.versionInfo, 'gauge', 'count', 'Node.js version', [
+    'version',
+    'major',
+    'minor',
+    'patch',
+  ]),
 ];
 
 /** Descriptors of application timers (counters and gauges are declared when created). */
 export const APP_DESCRIPTORS: readonly MetricDescriptor[] = [
-  d(METRICS.operationDuration, 'histogram', 'seconds', 'Duration of application operations', ['operation']),
-  d(MONITOR_METRICS.operationP50, 'gauge', 'seconds', 'Median duration of recent operations', ['operation']),
-  d(MONITOR_METRICS.operationP90, 'gauge', 'seconds', '90th percentile duration of recent operations', ['operation']),
-  d(MONITOR_METRICS.operationP99, 'gauge', 'seconds', '99th percentile duration of recent operations', ['operation']),
-  d(MONITOR_METRICS.operationMax, 'gauge', 'seconds', 'Longest operation since the previous tick', ['operation']),
+  d(METRICS.operationDuration, 'histogram', 'seconds', 'Duration of application operations', [
+    'operation',
+  ]),
+  d(MONITOR_METRICS.operationP50, 'gauge', 'seconds', 'Median duration of recent operations', [
+    'operation',
+  ]),
+  d(
+    MONITOR_METRICS.operationP90,
+    'gauge',
+    'seconds',
+    '90th percentile duration of recent operations',
+    ['operation'],
+  ),
+  d(
+    MONITOR_METRICS.operationP99,
+    'gauge',
+    'seconds',
+    '99th percentile duration of recent operations',
+    ['operation'],
+  ),
+  d(MONITOR_METRICS.operationMax, 'gauge', 'seconds', 'Longest operation since the previous tick', [
+    'operation',
+  ]),
 ];
 
 /** Descriptors of the trend collector. */
 export const TREND_DESCRIPTORS: readonly MetricDescriptor[] = [
-  d(MONITOR_METRICS.timeToExhaustion, 'gauge', 'seconds', 'Projected time until the resource is full', [
-    'resource',
-    'mountpoint',
-  ]),
+  d(
+    MONITOR_METRICS.timeToExhaustion,
+    'gauge',
+    'seconds',
+    'Projected time until the resource is full',
+    ['resource', 'mountpoint'],
+  ),
 ];
 
 /** Descriptors of the scheduler's own metrics. */
 export const SCHEDULER_DESCRIPTORS: readonly MetricDescriptor[] = [
-  d(METRICS.collectorErrors, 'counter', 'count', 'Collector runs that threw or missed their deadline', ['collector']),
-  d(METRICS.collectorDuration, 'gauge', 'seconds', 'Duration of the collector on the last tick', ['collector']),
+  d(
+    METRICS.collectorErrors,
+    'counter',
+    'count',
+    'Collector runs that threw or missed their deadline',
+    ['collector'],
+  ),
+  d(METRICS.collectorDuration, 'gauge', 'seconds', 'Duration of the collector on the last tick', [
+    'collector',
+  ]),
   d(MONITOR_METRICS.tickDuration, 'gauge', 'seconds', 'Duration of the last scheduler tick'),
 ];

@@ -1,18 +1,97 @@
-import type { Plugin } from '@vitals/core';
+import type { DependencyContainer } from 'tsyringe';
+import {
+  ALERT_ENGINE,
+  CLI_COMMAND,
+  COLLECTOR,
+  DESCRIPTOR_REGISTRY,
+  HISTORY,
+  asInjectionToken,
+} from '@vitals/core';
+import type { Collector, Plugin, PluginContext, RegisterContext } from '@vitals/core';
+import { AppMetrics } from './app/app.metrics';
+import { AlertDispatcher } from './alerts/alert.dispatcher';
+import { defaultAlertRules } from './alerts/default.rules';
+import { monitorCommand } from './cli/monitor.command';
+import { buildCollectors } from './monitor.collectors';
+import { SCHEDULER_DESCRIPTORS } from './monitor.metrics';
+import { monitorConfigSchema } from './monitor.options';
+import type { MonitorConfig, MonitorOptions } from './monitor.options';
+import { Monitor } from './monitor.service';
+import { MONITOR } from './monitor.tokens';
+import { ExhaustionCollector } from './trends/exhaustion.collector';
+import { TrendAnalyzer } from './trends/trend.analyzer';
 
-/** Options of the monitor plugin. */
-export interface MonitorOptions {}
+interface HostState {
+  readonly monitor: Monitor;
+  readonly close: () => void;
+}
 
 /**
- * The monitor plugin.
- * @example createHost({ plugins: [monitorPlugin()] })
+ * The monitor plugin: system, process and runtime collectors, application timers and
+ * time-to-exhaustion on core's Collector token; a scheduler that ticks every collector of the
+ * host (the first tick at start); the default alert rules built from `thresholds`; alert
+ * callbacks (`onAlert`, webhook, command); trends; and the `vitals monitor` command. Its service
+ * is `MONITOR`.
+ *
+ * @example
+ * const host = createHost({ plugins: [monitorPlugin({ intervalMs: '5s' })] });
+ * await host.start();
+ * host.container.resolve(asInjectionToken(MONITOR)).onAlert((e) => console.log(e.message));
  */
-export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorOptions> {
+export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfig> {
+  // One entry per host the plugin is registered in (keyed by the host's container).
+  const hosts = new WeakMap<DependencyContainer, HostState>();
   return {
     name: 'monitor',
-    options,
-    register() {
-      // Register collectors, checks and commands here.
+    options: options as Partial<MonitorConfig>,
+    configSchema: monitorConfigSchema,
+    register(container: DependencyContainer, config: MonitorConfig, ctx: RegisterContext) {
+      const history = container.resolve(asInjectionToken(HISTORY));
+      const registry = container.resolve(asInjectionToken(DESCRIPTOR_REGISTRY));
+      const alerts = container.resolve(asInjectionToken(ALERT_ENGINE));
+      // The scheduler's own metrics are published by no collector: declare them here.
+      registry.declareAll('monitor', SCHEDULER_DESCRIPTORS);
+      const built = buildCollectors(config);
+      const app = new AppMetrics(config.app.buckets, (d) => registry.declare('app', d));
+      const collectors: Collector[] = [...built.list, app];
+      if (config.exhaustion.enabled) {
+        collectors.push(
+          new ExhaustionCollector(history, ctx.clock, { windowMs: config.exhaustion.window }),
+        );
+      }
+      for (const c of collectors) container.register(COLLECTOR, { useValue: c });
+      const rules = config.alerts.defaults ? defaultAlertRules(ctx.config.thresholds, config) : [];
+      const dispatcher = new AlertDispatcher(ctx.logger, {
+        notify: config.alerts.notify,
+        webhook: config.alerts.webhook,
+        command: config.alerts.command,
+      });
+      const monitor = new Monitor({
+        app,
+        trends: new TrendAnalyzer(history, ctx.clock),
+        dispatcher,
+        alerts,
+        rules: [...rules, ...config.alerts.extra],
+        scheduler: { intervalMs: config.intervalMs, timeoutMs: config.collectorTimeoutMs },
+      });
+      container.register(MONITOR, { useValue: monitor });
+      container.register(CLI_COMMAND, { useValue: monitorCommand(config) });
+      hosts.set(container, { monitor, close: () => built.runtime?.close() });
+    },
+    start(ctx: PluginContext) {
+      const state = hosts.get(ctx.container);
+      state?.monitor.start(
+        ctx.host.resolveAll<Collector>(COLLECTOR),
+        ctx.host.stream,
+        ctx.logger,
+        ctx.clock,
+      );
+    },
+    async stop(ctx: PluginContext) {
+      const state = hosts.get(ctx.container);
+      if (!state) return;
+      await state.monitor.stop();
+      state.close();
     },
   };
 }

@@ -31,8 +31,10 @@ export const processConfigSchema = z.strictObject({
       scope: z.enum(['self', 'user', 'all']).default('self'),
       /** Services identified by a command-line substring. @default [] */
       services: z.array(serviceGroup).default([]),
+      /** The collector rescans `/proc` at most this often (ms or `"10s"`). @default 10000 */
+      refreshMs: duration.default(10_000),
     })
-    .default({ scope: 'self', services: [] }),
+    .default({ scope: 'self', services: [], refreshMs: 10_000 }),
   /** Paths the `perms` audit checks, relative to the working folder. */
   permissions: z
     .strictObject({

@@ -1,18 +1,45 @@
+import type { DependencyContainer } from 'tsyringe';
+import { HOST, HTTP_ROUTE, asInjectionToken, schemas, z } from '@vitals/core';
 import type { Plugin } from '@vitals/core';
+import { metricsRoute } from './metrics.route';
 
-/** Options of the prometheus plugin. */
-export interface PrometheusOptions {}
+/** The prometheus config section; every field is optional. */
+export const prometheusConfigSchema = z.strictObject({
+  /** Path of the endpoint. @default '/metrics' */
+  path: z.string().startsWith('/', { error: 'must start with /' }).default('/metrics'),
+  /** Leave out series not updated for this long (a disk unmounted, a pid gone). @default '5m' */
+  staleAfterMs: schemas.duration().default(5 * 60_000),
+  /** Reachable without the HTTP token (when the host requires one). @default false */
+  public: z.boolean().default(false),
+});
+
+/** Options as written in code or config. */
+export type PrometheusOptions = z.input<typeof prometheusConfigSchema>;
+/** Options after validation and defaults. */
+export type PrometheusConfig = z.output<typeof prometheusConfigSchema>;
 
 /**
- * The prometheus plugin.
- * @example createHost({ plugins: [prometheusPlugin()] })
+ * The prometheus plugin: `GET /metrics` on the host's HTTP server, in the text exposition format,
+ * rendered from the stream's latest values and the host's metric descriptors (it never
+ * collects: pair it with the monitor, whose scheduler keeps the values fresh).
+ *
+ * @example createHost({ plugins: [monitorPlugin(), prometheusPlugin()], config: { http: { port: 9477 } } })
  */
-export function prometheusPlugin(options: PrometheusOptions = {}): Plugin<PrometheusOptions> {
+export function prometheusPlugin(options: PrometheusOptions = {}): Plugin<PrometheusConfig> {
   return {
     name: 'prometheus',
-    options,
-    register() {
-      // Register collectors, checks and commands here.
+    after: ['monitor'],
+    options: options as Partial<PrometheusConfig>,
+    configSchema: prometheusConfigSchema,
+    register(container: DependencyContainer, config: PrometheusConfig) {
+      const host = container.resolve(asInjectionToken(HOST));
+      container.register(HTTP_ROUTE, {
+        useValue: metricsRoute(() => host, {
+          path: config.path,
+          staleAfterMs: config.staleAfterMs,
+          public: config.public,
+        }),
+      });
     },
   };
 }

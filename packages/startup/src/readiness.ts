@@ -45,10 +45,13 @@ export class Readiness {
     this.holds.delete(task);
   }
 
-  /** Records pre-start findings; a critical one keeps the service not-ready. */
-  setPrestart(findings: readonly Finding[]): void {
+  /**
+   * Records pre-start findings; warnings and critical ones are listed by `/health/ready`, and a
+   * critical one keeps the service not-ready unless `blocking` is false (started with force).
+   */
+  setPrestart(findings: readonly Finding[], blocking = true): void {
     this.findings = findings.filter((f) => f.severity === 'warning' || f.severity === 'critical');
-    this.prestartFailed = findings.some((f) => f.severity === 'critical');
+    this.prestartFailed = blocking && findings.some((f) => f.severity === 'critical');
   }
 
   /** Shutdown has begun: not-ready from now on. */

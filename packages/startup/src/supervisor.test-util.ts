@@ -70,13 +70,5 @@ export class OutputLog extends PassThrough {
 /** Kills whatever a supervisor still runs (and its process group). */
 export async function killAll(supervisor: Supervisor | undefined): Promise<void> {
   if (!supervisor) return;
-  const pid = supervisor.pid;
-  if (pid) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  await supervisor.stop('SIGKILL');
+  await supervisor.kill();
 }

@@ -120,14 +120,10 @@ export class Supervisor {
 
   /**
    * Stops: no more restarts, `signal` to the child, SIGKILL to its process group after the kill
-   * timeout. A second call while stopping kills at once. Resolves with the exit code.
+   * timeout. Idempotent; resolves with the exit code.
    */
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
-    if (this.state === 'done') return this.done;
-    if (this.state === 'stopping') {
-      if (this.proc) this.killGroup('SIGKILL');
-      return this.done;
-    }
+    if (this.state === 'done' || this.state === 'stopping') return this.done;
     const wasIdle = this.state === 'idle';
     this.state = 'stopping';
     this.cancelRestart?.();
@@ -135,6 +131,13 @@ export class Supervisor {
     if (!this.proc) this.finish(wasIdle ? 0 : this.lastExitCode);
     else this.terminate(signal);
     return this.done;
+  }
+
+  /** Stops at once: SIGKILL to the child's process group (a second Ctrl-C). */
+  kill(): Promise<number> {
+    const done = this.stop('SIGKILL');
+    this.killGroup('SIGKILL');
+    return done;
   }
 
   /** Sends `signal` to the child (SIGHUP to reload, SIGUSR2, …). False when no child runs. */

@@ -13,7 +13,11 @@ function churn(perTick = 10) {
   const inflight = new Set();
   setInterval(() => {
     for (let i = 0; i < perTick; i++) {
-      const req = { id: i, body: JSON.stringify({ i, t: Date.now(), items: [1, 2, 3] }), data: blob(2048) };
+      const req = {
+        id: i,
+        body: JSON.stringify({ i, t: Date.now(), items: [1, 2, 3] }),
+        data: blob(2048),
+      };
       inflight.add(req);
       setTimeout(() => inflight.delete(req), 100 + Math.random() * 800);
     }

@@ -1,6 +1,6 @@
 'use strict';
 // Healthy: warm-up loads 30 MB of reference data over 45 s, then serves steadily.
-const { blob, churn, every, } = require('./_churn');
+const { blob, churn, every } = require('./_churn');
 churn();
 const reference = [];
 const started = Date.now();

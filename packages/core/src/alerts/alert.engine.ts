@@ -3,12 +3,13 @@ import type { Observable, Subscription } from 'rxjs';
 import { describeError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
-import { NO_LABELS, matchLabels, seriesKey } from '../metrics/labels';
+import { NO_LABELS, matchLabels } from '../metrics/labels';
 import type { MetricStream } from '../metrics/metric.stream';
 import type { Labels, MetricBatch, Sample } from '../metrics/metric.types';
 import { formatAlertMessage } from './alert.format';
 import type { AlertEvent, AlertOp, AlertRule, AlertRuleInput, AlertState } from './alert.types';
 import { normalizeRule } from './rule.validator';
+import { SeriesIndex } from '../metrics/series.index';
 
 /** Transitions kept for `recent()`. */
 const RECENT_LIMIT = 500;
@@ -38,7 +39,8 @@ interface CompiledRule {
   readonly above: boolean;
   readonly inclusive: boolean;
   readonly clear: number;
-  readonly states: Map<string, SeriesState>;
+  /** Per series of the rule's metric; looked up without building key strings (hot path). */
+  readonly states: SeriesIndex<SeriesState>;
   removed: boolean;
 }
 
@@ -111,7 +113,7 @@ export class AlertEngine {
       above: rule.op === '>' || rule.op === '>=',
       inclusive: rule.op === '>=' || rule.op === '<=',
       clear: rule.clear ?? rule.threshold,
-      states: new Map(),
+      states: new SeriesIndex(),
       removed: false,
     };
     this.byId.set(rule.id, compiled);
@@ -129,11 +131,11 @@ export class AlertEngine {
     const rest = (this.byMetric.get(compiled.rule.metric) ?? []).filter((r) => r !== compiled);
     if (rest.length > 0) this.byMetric.set(compiled.rule.metric, rest);
     else this.byMetric.delete(compiled.rule.metric);
-    const at = Number.isFinite(this.now) ? this.now : Date.now();
+    // Firing needs a batch, so `now` is the latest batch time here.
     for (const state of compiled.states.values()) {
       if (state.phase !== FIRING || !state.firing) continue;
       const { threshold } = state.firing;
-      this.emit(compiled, 'resolved', state, state.value, threshold, at, 'rule removed');
+      this.emit(compiled, 'resolved', state, state.value, threshold, this.now, 'rule removed');
     }
     compiled.states.clear();
     return true;
@@ -174,13 +176,12 @@ export class AlertEngine {
     const triggered = holds(r, value, threshold);
     // Hot path: nothing pending, firing or cooling down for this rule, and nothing to start.
     if (!triggered && r.states.size === 0) return;
-    const key = seriesKey(sample.name, sample.labels);
-    let state = r.states.get(key);
+    let state = r.states.get(sample.name, sample.labels);
     if (state === undefined) {
       if (!triggered) return;
       const labels = sample.labels ? Object.freeze({ ...sample.labels }) : NO_LABELS;
       state = { phase: INACTIVE, since: at, firedAt: -Infinity, labels, value, firing: undefined };
-      r.states.set(key, state);
+      r.states.set(sample.name, sample.labels, state);
     }
     state.value = value;
     const cooled = at - state.firedAt >= rule.cooldown;
@@ -194,7 +195,7 @@ export class AlertEngine {
     if (!triggered) {
       // Pending without holding goes back to inactive silently; forget the series once no cooldown runs.
       state.phase = INACTIVE;
-      if (cooled) r.states.delete(key);
+      if (cooled) r.states.delete(sample.name, sample.labels);
       return;
     }
     if (state.phase === INACTIVE) {

@@ -119,7 +119,6 @@ function readFile(file: string): Record<string, unknown> {
     }
   } else if (/\.(c?js)$/.test(file)) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(file);
       value = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
     } catch (error) {

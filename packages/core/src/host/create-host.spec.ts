@@ -1,5 +1,7 @@
 import { Subject } from 'rxjs';
 import { COLLECTOR, HTTP_ROUTE, METRIC_STREAM, SHUTDOWN_HOOK } from '../core.tokens';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { schemas, z } from '../config/schemas';
 import { createMemoryLogger } from '../logging/logger';
 import type { MetricBatch } from '../metrics/metric.types';
 import { ManualClock } from '../util/clock';
@@ -174,8 +176,7 @@ describe('createHost', () => {
     ).toThrow(/cycle: a -> b -> a|cycle: b -> a -> b/);
   });
 
-  it('validates each plugin section with its schema and passes the result to register', async () => {
-    const { z, schemas } = await import('../config/schemas');
+  it('validates each plugin section with its schema and passes the result to register', () => {
     let seen: unknown;
     const p: Plugin<{ intervalMs: number }> = {
       name: 'monitor',
@@ -317,7 +318,7 @@ describe('createHost', () => {
                 useValue: {
                   method: 'GET',
                   path: '/hello',
-                  handle: (_req, res) => {
+                  handle: (_req: IncomingMessage, res: ServerResponse) => {
                     served.next('hit');
                     res.end('hi');
                   },

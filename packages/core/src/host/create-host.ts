@@ -129,7 +129,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
   };
 
   const teardown = async () => {
-    await http?.stop().catch((error) => logger.error({ err: error }, 'http server stop failed'));
+    await http?.stop(config.stopTimeoutMs).catch((error) => logger.error({ err: error }, 'http server stop failed'));
     http = undefined;
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
@@ -147,7 +147,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
       subscriptions = [history.attach(stream.batches$), alerts.attach(stream.batches$)];
       const routes = resolveAll<HttpRoute>(HTTP_ROUTE);
       if (routes.length > 0) {
-        http = new HttpServer(config.http, routes, logger.child({ component: 'http' }));
+        http = new HttpServer(config.http, routes, logger.child({ component: 'http' }), { clock });
         const address = await http.start();
         logger.info(address, `http server listening on http://${address.host}:${address.port}`);
       }

@@ -1,36 +1,9 @@
-import { createServer } from 'node:net';
-import type { Server as NetServer } from 'node:net';
-import { Agent } from 'node:http';
 import { createMemoryLogger } from '../logging/logger';
 import { ManualClock } from '../util/clock';
 import type { HttpConfig } from '../config/config.types';
 import { HttpServer } from './http.server';
-import type { HttpContext, HttpMethod, HttpRoute } from './http.types';
-import { send } from './http.test-util';
-
-const config = (over: Partial<HttpConfig> = {}): HttpConfig => ({
-  port: 0,
-  host: '127.0.0.1',
-  maxBodyBytes: 1024,
-  ...over,
-});
-
-/** A route that answers JSON describing what it received. */
-const echo = (method: HttpMethod, path: string): HttpRoute => ({
-  method,
-  path,
-  handle(req, res, ctx: HttpContext) {
-    res.setHeader('Content-Type', 'application/json');
-    res.end(
-      JSON.stringify({
-        route: path,
-        params: ctx.params,
-        body: ctx.body.toString(),
-        search: ctx.url.search,
-      }),
-    );
-  },
-});
+import type { HttpRoute } from './http.types';
+import { echoRoute as echo, send, testHttpConfig as config } from './http.test-util';
 
 describe('HttpServer', () => {
   let server: HttpServer | undefined;
@@ -77,6 +50,13 @@ describe('HttpServer', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.json()).toEqual({ error: 'not found', path: '/nope/x' });
+  });
+
+  it('answers 400 to a path with malformed percent-encoding', async () => {
+    await serve([echo('GET', '/api/series/:name')]);
+    const res = await send(port, '/api/series/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'bad request' });
   });
 
   it('answers 405 with an Allow header for a known path and another method', async () => {
@@ -134,14 +114,22 @@ describe('HttpServer', () => {
     expect((await send(port, '/api/upload', { method: 'GET' })).status).toBe(405);
   });
 
-  it('refuses Expect: 100-continue uploads over the limit before the client sends them', async () => {
+  it('sends 100 Continue only to uploads within the limit', async () => {
     await serve([echo('POST', '/api/upload')]);
-    const res = await send(port, '/api/upload', {
+    const small = await send(port, '/api/upload', {
       method: 'POST',
-      headers: { 'Content-Length': '5000', Expect: '100-continue' },
-      hold: true,
+      body: 'abc',
+      expectContinue: true,
     });
-    expect(res.status).toBe(413);
+    expect(small).toMatchObject({ status: 200, continued: true });
+    expect(small.json()).toMatchObject({ body: 'abc' });
+    const big = await send(port, '/api/upload', {
+      method: 'POST',
+      headers: { 'Content-Length': '5000' },
+      body: Buffer.alloc(5000),
+      expectContinue: true,
+    });
+    expect(big).toMatchObject({ status: 413, continued: false });
   });
 
   it('answers 500 without a stack when a handler throws or rejects, logs it, and keeps serving', async () => {
@@ -186,80 +174,5 @@ describe('HttpServer', () => {
     const res = await pending;
     expect(res.status).toBe(503);
     expect(res.json()).toEqual({ error: 'handler timed out' });
-  });
-
-  it('rejects with a one-line ERR_HTTP_PORT_IN_USE when the port is taken', async () => {
-    const blocker: NetServer = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const taken = (blocker.address() as { port: number }).port;
-    try {
-      server = new HttpServer(config({ port: taken }), [echo('GET', '/metrics')]);
-      await expect(server.start()).rejects.toMatchObject({
-        code: 'ERR_HTTP_PORT_IN_USE',
-        message: `port ${taken} on 127.0.0.1 is already in use; set http.port to a free port (or 0 for any)`,
-      });
-      expect(server.address()).toBeUndefined();
-    } finally {
-      await new Promise((resolve) => blocker.close(resolve));
-    }
-  });
-
-  it('rejects an address the machine does not have with ERR_HTTP_LISTEN', async () => {
-    server = new HttpServer(config({ host: '192.0.2.1', token: 't' }), []);
-    await expect(server.start()).rejects.toMatchObject({ code: 'ERR_HTTP_LISTEN' });
-  });
-
-  it('throws ERR_HTTP_ROUTE_CONFLICT at construction for the same method and path', () => {
-    expect(
-      () => new HttpServer(config(), [echo('GET', '/metrics'), echo('GET', '/metrics')]),
-    ).toThrow(
-      expect.objectContaining({
-        code: 'ERR_HTTP_ROUTE_CONFLICT',
-        message: expect.stringContaining('/metrics'),
-      }),
-    );
-  });
-
-  it('stops idempotently, closing idle keep-alive connections, and cannot start again', async () => {
-    await serve([echo('GET', '/metrics')]);
-    const agent = new Agent({ keepAlive: true });
-    try {
-      expect((await send(port, '/metrics', { agent })).status).toBe(200);
-      const first = server!.stop(60_000);
-      expect(server!.stop()).toBe(first);
-      await first; // resolves only once the idle keep-alive socket is closed
-      await server!.stop();
-      expect(server!.address()).toBeUndefined();
-      await expect(server!.start()).rejects.toMatchObject({ code: 'ERR_LIFECYCLE_STATE' });
-      await expect(send(port, '/metrics')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    } finally {
-      agent.destroy();
-    }
-  });
-
-  it('closes connections still busy at the stop deadline', async () => {
-    const clock = new ManualClock();
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    await serve(
-      [
-        {
-          method: 'GET',
-          path: '/stream',
-          handle: (_req, res) => {
-            res.write('data: 1\n\n');
-            entered();
-          },
-        },
-      ],
-      {},
-      clock,
-    );
-    const pending = send(port, '/stream');
-    await inside;
-    const stopped = server!.stop(1000);
-    clock.advance(1000);
-    await stopped;
-    await expect(pending).rejects.toThrow();
   });
 });

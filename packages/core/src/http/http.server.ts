@@ -8,7 +8,9 @@ import type { Logger } from '../logging/logger';
 import { systemClock } from '../util/clock';
 import type { Clock } from '../util/clock';
 import { declaresTooLarge, hasBody, readBody } from './body.reader';
+import { listenError } from './http.errors';
 import { sendJson } from './http.respond';
+import { parseRequestUrl } from './request-url';
 import type { HttpContext, HttpRoute } from './http.types';
 import { isLoopbackHost } from './loopback-host';
 import { RouteMatcher } from './route.matcher';
@@ -119,7 +121,14 @@ export class HttpServer {
    * flight finish, and closes whatever is left after `timeoutMs`. Idempotent.
    */
   stop(timeoutMs = 5000): Promise<void> {
-    this.stopping ??= this.close(timeoutMs);
+    // Closing starts synchronously when listening, so the deadline timer exists on return.
+    this.stopping ??=
+      this.starting && !this.server
+        ? this.starting.then(
+            () => this.close(timeoutMs),
+            () => undefined,
+          )
+        : this.close(timeoutMs);
     return this.stopping;
   }
 
@@ -149,32 +158,35 @@ export class HttpServer {
         server.on('error', (error) => this.logger.error({ err: error }, 'http server error'));
         this.server = server;
         const address = this.address() as Address;
-        this.logger.info(address, `http server listening on ${address.host}:${address.port}`);
+        this.logger.debug(address, `http server listening on ${address.host}:${address.port}`);
         resolve(address);
       });
     });
   }
 
-  private async close(timeoutMs: number): Promise<void> {
-    await this.starting?.catch(() => undefined);
+  private close(timeoutMs: number): Promise<void> {
     const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
+    if (!server) return Promise.resolve();
+    return new Promise<void>((resolve) => {
       const cancel = this.clock.setTimeout(() => server.closeAllConnections(), timeoutMs);
       server.close(() => {
         cancel();
+        this.logger.debug('http server stopped');
         resolve();
       });
       server.closeIdleConnections();
     });
-    this.logger.info('http server stopped');
   }
 
   private dispatch(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     // A write after we answered for a handler (time-out) must not become an uncaught 'error'.
     res.on('error', (error) => this.logger.debug({ err: error }, 'http response error'));
-    this.handle(req, res, expectContinue).catch((error: unknown) =>
-      this.fail(res, error, req.method, req.url),
+    // A keep-alive connection whose request was in flight when stop() began becomes idle here.
+    res.once('close', () => {
+      if (this.stopping) this.server?.closeIdleConnections();
+    });
+    this.handle(req, res, expectContinue).catch(
+      (error: unknown) => this.fail(res, error, req.method, req.url?.split('?')[0]), // never log a ?token=
     );
   }
 
@@ -189,7 +201,7 @@ export class HttpServer {
     const early = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
       sendJson(res, status, body, hasBody(req) ? { ...headers, Connection: 'close' } : headers);
 
-    const url = parseUrl(req);
+    const url = parseRequestUrl(req);
     if (!url) return early(400, { error: 'bad request', reason: 'invalid request target' });
     const match = this.matcher.match(req.method ?? 'GET', url.pathname);
     if (match.kind === 'malformed')
@@ -277,41 +289,4 @@ export class HttpServer {
       sendJson(res, 500, { error: 'internal server error' });
     }
   }
-}
-
-function parseUrl(req: IncomingMessage): URL | undefined {
-  const target = req.url ?? '/';
-  try {
-    if (!target.startsWith('/')) return new URL(target); // absolute-form, as proxies send
-    // Appended to a fixed origin so `//evil/x` stays a path; the Host header is applied after,
-    // through the setter, so a header like `a/b` cannot change the path we route on.
-    const url = new URL(`http://localhost${target}`);
-    if (req.headers.host) url.host = req.headers.host;
-    return url;
-  } catch {
-    return undefined;
-  }
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): VitalsError {
-  if (error.code === 'EADDRINUSE') {
-    return new VitalsError(
-      'ERR_HTTP_PORT_IN_USE',
-      `port ${port} on ${host} is already in use; set http.port to a free port (or 0 for any)`,
-      { cause: error },
-    );
-  }
-  const hint =
-    error.code === 'EACCES'
-      ? 'ports below 1024 need privileges; set http.port above 1023'
-      : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
-        ? 'this machine has no such address; set http.host to one of its addresses or 127.0.0.1'
-        : 'check http.host and http.port';
-  return new VitalsError(
-    'ERR_HTTP_LISTEN',
-    `cannot listen on ${host}:${port} (${error.code ?? describeError(error)}); ${hint}`,
-    {
-      cause: error,
-    },
-  );
 }

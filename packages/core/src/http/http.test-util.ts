@@ -1,5 +1,32 @@
 import { request as httpRequest } from 'node:http';
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
+import type { HttpConfig } from '../config/config.types';
+import type { HttpContext, HttpMethod, HttpRoute } from './http.types';
+
+/** Loopback, any free port, a 1 KiB body limit, plus `over`. */
+export const testHttpConfig = (over: Partial<HttpConfig> = {}): HttpConfig => ({
+  port: 0,
+  host: '127.0.0.1',
+  maxBodyBytes: 1024,
+  ...over,
+});
+
+/** A route that answers JSON describing what it received. */
+export const echoRoute = (method: HttpMethod, path: string): HttpRoute => ({
+  method,
+  path,
+  handle(_req, res, ctx: HttpContext) {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(
+      JSON.stringify({
+        route: path,
+        params: ctx.params,
+        body: ctx.body.toString(),
+        search: ctx.url.search,
+      }),
+    );
+  },
+});
 
 /** A response as the specs see it. */
 export interface TestResponse {
@@ -7,6 +34,8 @@ export interface TestResponse {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json(): unknown;
+  /** Whether the server sent `100 Continue` before the response. */
+  continued: boolean;
 }
 
 /** Options of {@link send}. */
@@ -18,18 +47,23 @@ export interface SendOptions {
   agent?: Agent | false;
   /** Write nothing and do not end the request (to test Content-Length limits). */
   hold?: boolean;
+  /** Send `Expect: 100-continue` and write the body only after the server's 100. */
+  expectContinue?: boolean;
 }
 
 /** One request over a real socket to 127.0.0.1:`port`; resolves with the whole response. */
 export function send(port: number, path: string, options: SendOptions = {}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
+    let continued = false;
     const req = httpRequest(
       {
         host: '127.0.0.1',
         port,
         path,
         method: options.method ?? 'GET',
-        headers: options.headers,
+        headers: options.expectContinue
+          ? { ...options.headers, Expect: '100-continue' }
+          : options.headers,
         agent: options.agent ?? false,
       },
       (res) => {
@@ -42,6 +76,7 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
             headers: res.headers,
             text,
             json: () => JSON.parse(text),
+            continued,
           });
           if (options.hold) req.destroy();
         });
@@ -55,6 +90,14 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
       return;
     }
     const { body } = options;
+    if (options.expectContinue) {
+      req.flushHeaders();
+      req.on('continue', () => {
+        continued = true;
+        req.end(body);
+      });
+      return;
+    }
     if (Array.isArray(body)) {
       for (const chunk of body) req.write(chunk);
       req.end();

@@ -6,7 +6,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 /** What a route handler receives beside the raw request and response. */
 export interface HttpContext {
   readonly url: URL;
-  /** Values of `:name` segments in the route path. */
+  /**
+   * Values of `:name` segments in the route path, decoded; for a prefix route (`/dashboard/*`)
+   * the rest of the path, decoded, is under `'*'` (a file-serving handler must still refuse `..`).
+   */
   readonly params: Readonly<Record<string, string>>;
   /** The request body (already read, within the size limit); empty for GET. */
   readonly body: Buffer;

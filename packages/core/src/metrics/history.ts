@@ -3,6 +3,7 @@ import { VitalsError, describeError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
 import type { HistoryConfig } from '../config/config.types';
+import { SeriesIndex } from './series.index';
 import { NO_LABELS, seriesKey } from './labels';
 import type { Labels, MetricBatch } from './metric.types';
 
@@ -104,7 +105,8 @@ function positiveInteger(value: unknown, field: string): number {
  * history.points('process_resident_memory_bytes', undefined, Date.now() - 60_000);
  */
 export class History {
-  private readonly byKey = new Map<string, SeriesRing>();
+  // Looked up per sample without building key strings (see SeriesIndex): the hot path.
+  private readonly rings = new SeriesIndex<SeriesRing>();
   private readonly capacity: number;
   private readonly maxSeries: number;
   private readonly logger: Logger;
@@ -136,18 +138,17 @@ export class History {
     const samples = batch.samples;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
-      const key = seriesKey(sample.name, sample.labels);
-      let ring = this.byKey.get(key);
+      let ring = this.rings.get(sample.name, sample.labels);
       if (ring === undefined) {
-        ring = this.create(key, sample.name, sample.labels);
+        ring = this.create(sample.name, sample.labels);
         if (ring === undefined) continue;
       }
       ring.push(at, sample.value);
     }
   }
 
-  private create(key: string, name: string, labels: Labels | undefined): SeriesRing | undefined {
-    if (this.byKey.size >= this.maxSeries) {
+  private create(name: string, labels: Labels | undefined): SeriesRing | undefined {
+    if (this.rings.size >= this.maxSeries) {
       if (!this.warnedFull) {
         this.warnedFull = true;
         this.logger.warn(
@@ -159,21 +160,21 @@ export class History {
     }
     const frozen =
       labels && Object.keys(labels).length > 0 ? Object.freeze({ ...labels }) : NO_LABELS;
-    const ring = new SeriesRing(key, name, frozen, this.capacity);
-    this.byKey.set(key, ring);
+    const ring = new SeriesRing(seriesKey(name, frozen), name, frozen, this.capacity);
+    this.rings.set(name, frozen, ring);
     return ring;
   }
 
   /** Points of one series, oldest first, optionally only those at or after `since` (epoch ms). */
   points(name: string, labels?: Labels, since?: number): HistoryPoint[] {
-    const ring = this.byKey.get(seriesKey(name, labels));
+    const ring = this.rings.get(name, labels);
     return ring ? ring.toPoints(since ?? -Infinity) : [];
   }
 
   /** Series held, optionally only those of one metric name. */
   series(name?: string): HistorySeries[] {
     const out: HistorySeries[] = [];
-    for (const ring of this.byKey.values()) {
+    for (const ring of this.rings.values()) {
       if (name !== undefined && ring.name !== name) continue;
       out.push({ key: ring.key, name: ring.name, labels: ring.labels, size: ring.length });
     }
@@ -182,6 +183,6 @@ export class History {
 
   /** Number of series held. */
   get size(): number {
-    return this.byKey.size;
+    return this.rings.size;
   }
 }

@@ -2,7 +2,8 @@ import { Observable, Subject, filter, mergeMap, from, share } from 'rxjs';
 import { VitalsError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
-import { NO_LABELS, matchLabels, seriesKey } from './labels';
+import { SeriesIndex } from './series.index';
+import { NO_LABELS, matchLabels } from './labels';
 import type { Labels, MetricBatch, Sample, SeriesValue } from './metric.types';
 
 /** A point of one series, as `series$()` emits it. */
@@ -23,7 +24,8 @@ export interface SeriesPoint {
  */
 export class MetricStream {
   private readonly subject = new Subject<MetricBatch>();
-  private readonly last = new Map<string, SeriesValue>();
+  /** Last value per series, looked up without building key strings (the per-sample hot path). */
+  private readonly last = new SeriesIndex<{ current: SeriesValue }>();
   private closed = false;
 
   /** Every published batch, hot (no replay). */
@@ -66,10 +68,21 @@ export class MetricStream {
   }
 
   private remember(batch: MetricBatch): void {
-    for (const s of batch.samples) {
-      const key = seriesKey(s.name, s.labels);
-      const existing = this.last.get(key);
-      if (!existing && this.last.size >= this.maxSeries) {
+    const samples = batch.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
+      const slot = this.last.get(s.name, s.labels);
+      if (slot !== undefined) {
+        slot.current = {
+          name: s.name,
+          labels: slot.current.labels,
+          value: s.value,
+          at: batch.at,
+          source: batch.source,
+        };
+        continue;
+      }
+      if (this.last.size >= this.maxSeries) {
         if (!this.warnedFull) {
           this.warnedFull = true;
           this.logger.warn(
@@ -79,12 +92,9 @@ export class MetricStream {
         }
         continue;
       }
-      this.last.set(key, {
-        name: s.name,
-        labels: s.labels ?? NO_LABELS,
-        value: s.value,
-        at: batch.at,
-        source: batch.source,
+      const labels = s.labels ?? NO_LABELS;
+      this.last.set(s.name, s.labels, {
+        current: { name: s.name, labels, value: s.value, at: batch.at, source: batch.source },
       });
     }
   }
@@ -106,13 +116,13 @@ export class MetricStream {
 
   /** The last value of every series (or of every series of `name`). */
   latest(name?: string): SeriesValue[] {
-    const all = [...this.last.values()];
+    const all = [...this.last.values()].map((slot) => slot.current);
     return name === undefined ? all : all.filter((v) => v.name === name);
   }
 
   /** The last value of exactly one series, or undefined. O(1). */
   latestValue(name: string, labels?: Labels): SeriesValue | undefined {
-    return this.last.get(seriesKey(name, labels));
+    return this.last.get(name, labels)?.current;
   }
 
   /** Completes `batches$`; later publishes are ignored. */

@@ -18,25 +18,38 @@ import { swapCheck } from './swap.check';
 import { threadsCheck } from './threads.check';
 
 /** Machine-wide checks and checks of any process read from outside (`--pid`). */
-const ANY_PROCESS: CheckFactory[] = [memoryCheck, swapCheck, loadCheck, diskCheck, processCheck, fdsCheck, threadsCheck];
-/** Checks of this process's runtime and environment (in process, or `vitals diagnose` itself). */
-const SELF_ONLY: CheckFactory[] = [
+const ANY_PROCESS: CheckFactory[] = [
+  memoryCheck,
+  swapCheck,
+  loadCheck,
+  diskCheck,
+  processCheck,
+  fdsCheck,
+  threadsCheck,
+];
+/** Checks of the process's environment: this process, or another whose `/proc/<pid>/environ` was read. */
+const ENVIRONMENT: CheckFactory[] = [nodeEnvCheck, nodeOptionsCheck, requiredEnvCheck];
+/** Checks of this process's runtime (in process, or `vitals diagnose` itself). */
+const RUNTIME: CheckFactory[] = [
   heapCheck,
   heapLimitCheck,
   gcCheck,
   eventLoopCheck,
   handlesCheck,
   nodeVersionCheck,
-  nodeEnvCheck,
-  nodeOptionsCheck,
-  requiredEnvCheck,
 ];
 
 /**
- * The built-in checks for a context: all of them for this process, the machine and `/proc`
- * ones for another pid (its heap, GC and event loop cannot be read from outside).
+ * The built-in checks for a context: all of them for this process; for another pid the machine
+ * and `/proc` ones, plus the environment ones when its environment could be read (its heap, GC
+ * and event loop cannot be read from outside).
  * @example builtinChecks(ctx).map((c) => c.name)
  */
 export function builtinChecks(ctx: CheckContext): HealthCheck[] {
-  return (ctx.self ? [...ANY_PROCESS, ...SELF_ONLY] : ANY_PROCESS).map((make) => make(ctx));
+  const list = ctx.self
+    ? [...ANY_PROCESS, ...RUNTIME, ...ENVIRONMENT]
+    : ctx.env
+      ? [...ANY_PROCESS, ...ENVIRONMENT]
+      : ANY_PROCESS;
+  return list.map((make) => make(ctx));
 }

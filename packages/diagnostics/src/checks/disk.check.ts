@@ -8,8 +8,14 @@ import { criticalRatio, gradeRatio, percent } from '../severity.rules';
 
 /** Pseudo and read-only image filesystems, skipped as node_exporter skips them (squashfs is always full). */
 const PSEUDO_FS = new Set(
-  'autofs binfmt_misc bpf cgroup cgroup2 configfs debugfs devpts devtmpfs fusectl hugetlbfs iso9660 mqueue nsfs proc procfs pstore rpc_pipefs securityfs selinuxfs squashfs erofs sysfs tracefs ramfs nfsd'.split(' '),
+  'autofs binfmt_misc bpf cgroup cgroup2 configfs debugfs devpts devtmpfs fusectl hugetlbfs iso9660 mqueue nsfs proc procfs pstore rpc_pipefs securityfs selinuxfs squashfs erofs sysfs tracefs ramfs nfsd'.split(
+    ' ',
+  ),
 );
+
+/** Mount points node_exporter skips by default: kernel and runtime internals, container layers. */
+const SKIPPED_MOUNTS =
+  /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 
 /** One filesystem's figures. */
 interface FsFigures {
@@ -28,20 +34,25 @@ function fromSnapshot(snapshot: Snapshot): FsFigures[] {
     const labels = s.labels ?? {};
     const avail = snapshot.value(METRICS.fsAvailBytes, { mountpoint: labels.mountpoint ?? '' });
     if (!labels.mountpoint || avail === undefined || s.value <= 0) return [];
-    return [{
-      mountpoint: labels.mountpoint,
-      device: labels.device ?? '',
-      sizeBytes: s.value,
-      availBytes: avail,
-      usedRatio: snapshot.value(METRICS.fsUsedRatio, { mountpoint: labels.mountpoint }) ?? 1 - avail / s.value,
-      files: snapshot.value(METRICS.fsFiles, { mountpoint: labels.mountpoint }),
-      filesFree: snapshot.value(METRICS.fsFilesFree, { mountpoint: labels.mountpoint }),
-    }];
+    return [
+      {
+        mountpoint: labels.mountpoint,
+        device: labels.device ?? '',
+        sizeBytes: s.value,
+        availBytes: avail,
+        usedRatio:
+          snapshot.value(METRICS.fsUsedRatio, { mountpoint: labels.mountpoint }) ??
+          1 - avail / s.value,
+        files: snapshot.value(METRICS.fsFiles, { mountpoint: labels.mountpoint }),
+        filesFree: snapshot.value(METRICS.fsFilesFree, { mountpoint: labels.mountpoint }),
+      },
+    ];
   });
 }
 
 /** `\040` and friends in /proc/mounts are octal escapes. */
-const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+const unescape = (s: string) =>
+  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /** Real filesystems of `/proc/<pid>/mounts`, one per device, measured with statfs. */
 function direct(ctx: CheckContext): FsFigures[] {
@@ -57,6 +68,7 @@ function direct(ctx: CheckContext): FsFigures[] {
     const [device, rawMount, fstype] = line.split(' ');
     if (!rawMount || PSEUDO_FS.has(fstype)) continue;
     const mountpoint = unescape(rawMount);
+    if (SKIPPED_MOUNTS.test(mountpoint)) continue;
     // Bind mounts of one block device repeat it (Docker's /etc/hosts): keep the first.
     const key = device.startsWith('/dev/') ? device : mountpoint;
     if (seen.has(key)) continue;
@@ -71,7 +83,15 @@ function direct(ctx: CheckContext): FsFigures[] {
     const used = st.blocks - st.bfree;
     // df's formula: root's reserved blocks count as unavailable, not as free.
     const usedRatio = used + st.bavail > 0 ? used / (used + st.bavail) : 0;
-    out.push({ mountpoint, device, sizeBytes: st.blocks * st.bsize, availBytes: st.bavail * st.bsize, usedRatio, files: st.files, filesFree: st.ffree });
+    out.push({
+      mountpoint,
+      device,
+      sizeBytes: st.blocks * st.bsize,
+      availBytes: st.bavail * st.bsize,
+      usedRatio,
+      files: st.files,
+      filesFree: st.ffree,
+    });
   }
   return out;
 }
@@ -96,14 +116,19 @@ export function diskCheck(ctx: CheckContext): HealthCheck {
         const byInodes: Severity = inodes !== undefined ? gradeRatio(inodes, t) : 'ok';
         const severity = compareSeverity(byInodes, bySpace) > 0 ? byInodes : bySpace;
         const inodeText = inodes !== undefined ? `, inodes ${percent(inodes)} used` : '';
-        return finding(check, severity, `${fs.mountpoint}: ${percent(fs.usedRatio)} used, ${formatBytes(fs.availBytes)} free of ${formatBytes(fs.sizeBytes)}${inodeText}`, {
-          figure: `warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))} (space or inodes)`,
-          recommendation:
-            compareSeverity(byInodes, bySpace) > 0
-              ? `${fs.mountpoint} runs out of inodes: remove many small files (caches, sessions, temp files)`
-              : `free space on ${fs.mountpoint}: rotate and compress logs, clear caches and old heap snapshots, or grow the volume`,
-          data: { ...fs, inodesUsedRatio: inodes },
-        });
+        return finding(
+          check,
+          severity,
+          `${fs.mountpoint}: ${percent(fs.usedRatio)} used, ${formatBytes(fs.availBytes)} free of ${formatBytes(fs.sizeBytes)}${inodeText}`,
+          {
+            figure: `warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))} (space or inodes)`,
+            recommendation:
+              compareSeverity(byInodes, bySpace) > 0
+                ? `${fs.mountpoint} runs out of inodes: remove many small files (caches, sessions, temp files)`
+                : `free space on ${fs.mountpoint}: rotate and compress logs, clear caches and old heap snapshots, or grow the volume`,
+            data: { ...fs, inodesUsedRatio: inodes },
+          },
+        );
       });
     },
   };

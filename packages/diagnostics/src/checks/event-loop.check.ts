@@ -21,12 +21,21 @@ export function eventLoopCheck(ctx: CheckContext): HealthCheck {
       const t = ctx.thresholds.eventLoopDelayP99Ms;
       const elu = snapshot.value(METRICS.eventLoopUtilization);
       return [
-        finding(check, gradeAbsolute(p99, t), `event-loop delay p99 ${p99.toFixed(1)} ms${elu !== undefined ? `, loop ${Math.round(elu * 100)}% busy` : ''}`, {
-          figure: `${p99.toFixed(1)} ms; warning ≥ ${t} ms, critical ≥ ${criticalAbsolute(t)} ms`,
-          recommendation:
-            'something blocks the event loop (synchronous I/O, JSON of large objects, CPU-heavy work): profile with `node --cpu-prof` and move heavy work to a worker thread',
-          data: { p99Ms: p99, utilization: elu, source: seconds !== undefined ? 'snapshot' : 'direct' },
-        }),
+        finding(
+          check,
+          gradeAbsolute(p99, t),
+          `event-loop delay p99 ${p99.toFixed(1)} ms${elu !== undefined ? `, loop ${Math.round(elu * 100)}% busy` : ''}`,
+          {
+            figure: `${p99.toFixed(1)} ms; warning ≥ ${t} ms, critical ≥ ${criticalAbsolute(t)} ms`,
+            recommendation:
+              'something blocks the event loop (synchronous I/O, JSON of large objects, CPU-heavy work): profile with `node --cpu-prof` and move heavy work to a worker thread',
+            data: {
+              p99Ms: p99,
+              utilization: elu,
+              source: seconds !== undefined ? 'snapshot' : 'direct',
+            },
+          },
+        ),
       ];
     },
   };

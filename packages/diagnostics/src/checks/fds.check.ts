@@ -21,7 +21,9 @@ export function fdsCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run(snapshot) {
-      const open = (ctx.self ? snapshot.value(METRICS.processOpenFds) : undefined) ?? countOpenFds(ctx.pid, ctx.procRoot);
+      const open =
+        (ctx.self ? snapshot.value(METRICS.processOpenFds) : undefined) ??
+        countOpenFds(ctx.pid, ctx.procRoot);
       if (open === undefined) {
         return [
           finding(check, 'info', `cannot read ${ctx.procRoot}/${ctx.pid}/fd`, {
@@ -37,7 +39,8 @@ export function fdsCheck(ctx: CheckContext): HealthCheck {
       let limitText = '';
       if (soft !== undefined && Number.isFinite(soft) && soft > 0) {
         const ratio = open / soft;
-        const byLimit: Severity = ratio >= FD_LIMIT_CRITICAL ? 'critical' : ratio >= FD_LIMIT_WARNING ? 'warning' : 'ok';
+        const byLimit: Severity =
+          ratio >= FD_LIMIT_CRITICAL ? 'critical' : ratio >= FD_LIMIT_WARNING ? 'warning' : 'ok';
         if (compareSeverity(byLimit, severity) > 0) severity = byLimit;
         limitText = ` of a soft limit of ${soft} (${percent(ratio)})`;
       }

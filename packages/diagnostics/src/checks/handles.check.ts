@@ -19,9 +19,14 @@ export function handlesCheck(ctx: CheckContext): HealthCheck {
       const now = snapshot.value(METRICS.activeHandlesTotal) ?? ctx.activeResources();
       if (withHandles.length < 2) {
         return [
-          finding(check, 'info', `${now} active handles; growth needs two samples: run with --watch 30`, {
-            data: { handles: now },
-          }),
+          finding(
+            check,
+            'info',
+            `${now} active handle${now === 1 ? '' : 's'}; growth needs two samples: run with --watch 30`,
+            {
+              data: { handles: now },
+            },
+          ),
         ];
       }
       const first = withHandles[0].handles ?? 0;
@@ -29,15 +34,24 @@ export function handlesCheck(ctx: CheckContext): HealthCheck {
       const growth = last - first;
       const perMinute = (rate(withHandles, (s) => s.handles) ?? 0) * 60;
       const severity =
-        growth >= Math.max(100, first) ? 'critical' : growth >= Math.max(10, first * 0.2) ? 'warning' : 'ok';
+        growth >= Math.max(100, first)
+          ? 'critical'
+          : growth >= Math.max(10, first * 0.2)
+            ? 'warning'
+            : 'ok';
       const seconds = (withHandles[withHandles.length - 1].at - withHandles[0].at) / 1000;
       return [
-        finding(check, severity, `active handles ${first} → ${last} in ${seconds.toFixed(0)} s (${perMinute.toFixed(1)}/min)`, {
-          figure: `+${growth}; warning ≥ +max(10, 20%), critical ≥ +max(100, 100%)`,
-          recommendation:
-            'handles that only grow are a leak: sockets never closed, timers never cleared, listeners added per request; `process.getActiveResourcesInfo()` lists them by type',
-          data: { first, last, growth, perMinute },
-        }),
+        finding(
+          check,
+          severity,
+          `active handles ${first} → ${last} in ${seconds.toFixed(0)} s (${perMinute.toFixed(1)}/min)`,
+          {
+            figure: `+${growth}; warning ≥ +max(10, 20%), critical ≥ +max(100, 100%)`,
+            recommendation:
+              'handles that only grow are a leak: sockets never closed, timers never cleared, listeners added per request; `process.getActiveResourcesInfo()` lists them by type',
+            data: { first, last, growth, perMinute },
+          },
+        ),
       ];
     },
   };

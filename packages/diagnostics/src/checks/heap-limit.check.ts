@@ -16,24 +16,39 @@ export function heapLimitCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run(snapshot) {
-      const heapLimit = snapshot.value(METRICS.heapLimitBytes) ?? ctx.heapStatistics().heap_size_limit;
+      const heapLimit =
+        snapshot.value(METRICS.heapLimitBytes) ?? ctx.heapStatistics().heap_size_limit;
       const cgroup =
         snapshot.value(METRICS.cgroupMemoryLimitBytes) ??
-        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid }).memoryLimitBytes;
+        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
+          .memoryLimitBytes;
       const ram = snapshot.value(METRICS.memTotalBytes) ?? readMeminfo(ctx.procRoot).MemTotal;
       const memory = cgroup !== undefined && (ram === undefined || cgroup < ram) ? cgroup : ram;
-      if (memory === undefined) return [finding(check, 'info', `heap limit ${formatBytes(heapLimit)}; memory size unknown`)];
+      if (memory === undefined)
+        return [
+          finding(check, 'info', `heap limit ${formatBytes(heapLimit)}; memory size unknown`),
+        ];
       const what = memory === cgroup ? 'container memory limit' : 'machine memory';
       const ratio = heapLimit / memory;
       const t = ctx.thresholds.memoryUsedRatio;
       const severity = ratio > 1 ? 'critical' : ratio >= t ? 'warning' : 'ok';
       const suggested = Math.floor((memory * 0.75) / 1024 / 1024);
       return [
-        finding(check, severity, `heap limit ${formatBytes(heapLimit)} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`, {
-          figure: `${percent(ratio)}; warning ≥ ${percent(t)}, critical > 100%`,
-          recommendation: `set NODE_OPTIONS=--max-old-space-size=${suggested} (75% of the ${what}) so V8 collects before the kernel kills the process`,
-          data: { heapLimitBytes: heapLimit, memoryBytes: memory, ratio, limitedBy: memory === cgroup ? 'cgroup' : 'machine' },
-        }),
+        finding(
+          check,
+          severity,
+          `heap limit ${formatBytes(heapLimit)} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`,
+          {
+            figure: `${percent(ratio)}; warning ≥ ${percent(t)}, critical > 100%`,
+            recommendation: `set NODE_OPTIONS=--max-old-space-size=${suggested} (75% of the ${what}) so V8 collects before the kernel kills the process`,
+            data: {
+              heapLimitBytes: heapLimit,
+              memoryBytes: memory,
+              ratio,
+              limitedBy: memory === cgroup ? 'cgroup' : 'machine',
+            },
+          },
+        ),
       ];
     },
   };

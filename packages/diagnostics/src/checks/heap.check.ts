@@ -23,12 +23,17 @@ export function heapCheck(ctx: CheckContext): HealthCheck {
       const ratio = used / limit;
       const t = ctx.thresholds.memoryUsedRatio;
       return [
-        finding(check, gradeRatio(ratio, t), `heap ${formatBytes(used)} of its ${formatBytes(limit)} limit (${percent(ratio)})`, {
-          figure: `${percent(ratio)} of the V8 heap limit; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))}`,
-          recommendation:
-            'near the limit V8 collects constantly, then aborts with "heap out of memory": look for a leak (`vitals heap snapshot`, @vitals/memory) or raise --max-old-space-size within the container limit',
-          data: { usedBytes: used, limitBytes: limit, ratio },
-        }),
+        finding(
+          check,
+          gradeRatio(ratio, t),
+          `heap ${formatBytes(used)} of its ${formatBytes(limit)} limit (${percent(ratio)})`,
+          {
+            figure: `${percent(ratio)} of the V8 heap limit; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))}`,
+            recommendation:
+              'near the limit V8 collects constantly, then aborts with "heap out of memory": look for a leak (`vitals heap snapshot`, @vitals/memory) or raise --max-old-space-size within the container limit',
+            data: { usedBytes: used, limitBytes: limit, ratio },
+          },
+        ),
       ];
     },
   };

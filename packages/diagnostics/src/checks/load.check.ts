@@ -20,17 +20,23 @@ export function loadCheck(ctx: CheckContext): HealthCheck {
       const cores = snapshot.value(METRICS.cpuCount) ?? ctx.cores;
       const quota =
         snapshot.value(METRICS.cgroupCpuLimitCores) ??
-        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid }).cpuLimitCores;
+        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
+          .cpuLimitCores;
       const t = ctx.thresholds.cpuRatio;
       const perCore = load1 / cores;
       const severity = perCore >= 2 * t ? 'critical' : perCore >= t ? 'warning' : 'ok';
       const out: Finding[] = [
-        finding(check, severity, `load ${load1.toFixed(2)} on ${cores} cores (${perCore.toFixed(2)} per core)${quota !== undefined ? `, cgroup quota ${quota} cores` : ''}`, {
-          figure: `${perCore.toFixed(2)} per core; warning ≥ ${t}, critical ≥ ${2 * t}`,
-          recommendation:
-            'more tasks want CPU than there are cores: find the busy processes (`top`, `vitals ps`) or add cores',
-          data: { load1, cores, perCore, cpuLimitCores: quota },
-        }),
+        finding(
+          check,
+          severity,
+          `load ${load1.toFixed(2)} on ${cores} cores (${perCore.toFixed(2)} per core)${quota !== undefined ? `, cgroup quota ${quota} cores` : ''}`,
+          {
+            figure: `${perCore.toFixed(2)} per core; warning ≥ ${t}, critical ≥ ${2 * t}`,
+            recommendation:
+              'more tasks want CPU than there are cores: find the busy processes (`top`, `vitals ps`) or add cores',
+            data: { load1, cores, perCore, cpuLimitCores: quota },
+          },
+        ),
       ];
       const used = snapshot.value(METRICS.cpuUsedRatio);
       if (used !== undefined) {

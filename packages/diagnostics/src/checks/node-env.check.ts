@@ -21,15 +21,27 @@ export function nodeEnvCheck(ctx: CheckContext): HealthCheck {
       if (value === undefined || value === '') {
         return [finding(check, 'info', 'NODE_ENV is not set', { recommendation })];
       }
-      if (value === 'production') return [finding(check, 'ok', 'NODE_ENV=production', { data: { value } })];
+      if (value === 'production')
+        return [finding(check, 'ok', 'NODE_ENV=production', { data: { value } })];
       if (KNOWN.has(value)) {
-        return [finding(check, 'info', `NODE_ENV=${value}: not production`, { recommendation, data: { value } })];
+        return [
+          finding(check, 'info', `NODE_ENV=${value}: not production`, {
+            recommendation,
+            data: { value },
+          }),
+        ];
       }
       return [
-        finding(check, 'warning', `NODE_ENV=${JSON.stringify(value)} is not a value libraries recognise`, {
-          recommendation: 'use exactly "production" (or development/test): libraries compare the exact string',
-          data: { value },
-        }),
+        finding(
+          check,
+          'warning',
+          `NODE_ENV=${JSON.stringify(value)} is not a value libraries recognise`,
+          {
+            recommendation:
+              'use exactly "production" (or development/test): libraries compare the exact string',
+            data: { value },
+          },
+        ),
       ];
     },
   };

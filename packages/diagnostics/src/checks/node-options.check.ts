@@ -23,13 +23,19 @@ export function parseNodeOptions(text: string): ParsedFlag[] {
   let started = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (quoted && ch === '\\' && i + 1 < text.length) current += text[++i];
-    else if (ch === '"') (quoted = !quoted), (started = true);
-    else if (!quoted && /\s/.test(ch)) {
+    if (quoted && ch === '\\' && i + 1 < text.length) {
+      current += text[++i];
+    } else if (ch === '"') {
+      quoted = !quoted;
+      started = true;
+    } else if (!quoted && /\s/.test(ch)) {
       if (started) tokens.push(current);
       current = '';
       started = false;
-    } else (current += ch), (started = true);
+    } else {
+      current += ch;
+      started = true;
+    }
   }
   if (started) tokens.push(current);
   return tokens
@@ -63,41 +69,96 @@ export function nodeOptionsCheck(ctx: CheckContext): HealthCheck {
       const out: Finding[] = [];
       for (const f of flags) {
         if (!process.allowedNodeEnvironmentFlags.has(f.name)) {
-          out.push(finding(check, 'critical', `NODE_OPTIONS has ${f.raw}, which Node does not allow there: node will not start`, { recommendation: `remove ${f.name} from NODE_OPTIONS (pass it on the command line if it is a valid node flag)`, data: { flag: f.name } }));
+          out.push(
+            finding(
+              check,
+              'critical',
+              `NODE_OPTIONS has ${f.raw}, which Node does not allow there: node will not start`,
+              {
+                recommendation: `remove ${f.name} from NODE_OPTIONS (pass it on the command line if it is a valid node flag)`,
+                data: { flag: f.name },
+              },
+            ),
+          );
         }
       }
       const byName = new Map<string, ParsedFlag[]>();
       for (const f of flags) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
       for (const [name, list] of byName) {
         if (new Set(list.map((f) => f.value ?? '')).size > 1) {
-          out.push(finding(check, 'warning', `NODE_OPTIONS sets ${name} ${list.length} times with different values: ${list.map((f) => f.raw).join(', ')}`, { recommendation: `keep one ${name}; the last one wins`, data: { flag: name, values: list.map((f) => f.value) } }));
+          out.push(
+            finding(
+              check,
+              'warning',
+              `NODE_OPTIONS sets ${name} ${list.length} times with different values: ${list.map((f) => f.raw).join(', ')}`,
+              {
+                recommendation: `keep one ${name}; the last one wins`,
+                data: { flag: name, values: list.map((f) => f.value) },
+              },
+            ),
+          );
         }
       }
       const heap = [...flags].reverse().find((f) => f.name === '--max-old-space-size');
       if (heap) {
         const mb = Number(heap.value);
-        const cgroup = readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid }).memoryLimitBytes;
+        const cgroup = readCgroupLimits({
+          procRoot: ctx.procRoot,
+          cgroupRoot: ctx.cgroupRoot,
+          pid: ctx.pid,
+        }).memoryLimitBytes;
         const ram = readMeminfo(ctx.procRoot).MemTotal;
         const memory = cgroup !== undefined && (ram === undefined || cgroup < ram) ? cgroup : ram;
         if (!Number.isFinite(mb) || mb <= 0) {
-          out.push(finding(check, 'critical', `--max-old-space-size=${heap.value ?? ''} is not a size in MB`, { recommendation: 'give megabytes, e.g. --max-old-space-size=1536' }));
+          out.push(
+            finding(
+              check,
+              'critical',
+              `--max-old-space-size=${heap.value ?? ''} is not a size in MB`,
+              { recommendation: 'give megabytes, e.g. --max-old-space-size=1536' },
+            ),
+          );
         } else if (memory !== undefined) {
           const ratio = (mb * 1024 * 1024) / memory;
           const what = memory === cgroup ? 'container memory limit' : 'machine memory';
-          const severity = ratio > 1 ? 'critical' : ratio >= ctx.thresholds.memoryUsedRatio ? 'warning' : 'ok';
-          out.push(finding(check, severity, `--max-old-space-size=${mb} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`, {
-            figure: `warning ≥ ${percent(ctx.thresholds.memoryUsedRatio)}, critical > 100%`,
-            recommendation: `use --max-old-space-size=${Math.floor((memory * 0.75) / 1024 / 1024)} (75% of the ${what}) so the kernel does not kill the process first`,
-            data: { maxOldSpaceMb: mb, memoryBytes: memory, ratio },
-          }));
+          const severity =
+            ratio > 1 ? 'critical' : ratio >= ctx.thresholds.memoryUsedRatio ? 'warning' : 'ok';
+          out.push(
+            finding(
+              check,
+              severity,
+              `--max-old-space-size=${mb} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`,
+              {
+                figure: `warning ≥ ${percent(ctx.thresholds.memoryUsedRatio)}, critical > 100%`,
+                recommendation: `use --max-old-space-size=${Math.floor((memory * 0.75) / 1024 / 1024)} (75% of the ${what}) so the kernel does not kill the process first`,
+                data: { maxOldSpaceMb: mb, memoryBytes: memory, ratio },
+              },
+            ),
+          );
         }
       }
-      const inspect = flags.find((f) => f.name.startsWith('--inspect') && f.name !== '--inspect-port');
+      const inspect = flags.find(
+        (f) => f.name.startsWith('--inspect') && f.name !== '--inspect-port',
+      );
       if (inspect && (inspect.name === '--inspect-brk' || ctx.env.NODE_ENV === 'production')) {
-        out.push(finding(check, 'warning', `NODE_OPTIONS has ${inspect.raw}${inspect.name === '--inspect-brk' ? ': every node process waits for a debugger' : ' in production: a debugger port is open'}`, { recommendation: `remove ${inspect.name} outside debugging sessions`, data: { flag: inspect.name } }));
+        out.push(
+          finding(
+            check,
+            'warning',
+            `NODE_OPTIONS has ${inspect.raw}${inspect.name === '--inspect-brk' ? ': every node process waits for a debugger' : ' in production: a debugger port is open'}`,
+            {
+              recommendation: `remove ${inspect.name} outside debugging sessions`,
+              data: { flag: inspect.name },
+            },
+          ),
+        );
       }
       if (out.length === 0 || out.every((f) => f.severity === 'ok')) {
-        out.unshift(finding(check, 'ok', `NODE_OPTIONS: ${flags.map((f) => f.raw).join(' ')}`, { data: { flags: flags.map((f) => f.raw) } }));
+        out.unshift(
+          finding(check, 'ok', `NODE_OPTIONS: ${flags.map((f) => f.raw).join(' ')}`, {
+            data: { flags: flags.map((f) => f.raw) },
+          }),
+        );
       }
       return out;
     },

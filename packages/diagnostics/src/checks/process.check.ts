@@ -1,4 +1,12 @@
-import { formatBytes, formatDuration, processStartTimeMs, readCgroupLimits, readCmdline, readMeminfo, readProcStat } from '@vitals/core';
+import {
+  formatBytes,
+  formatDuration,
+  processStartTimeMs,
+  readCgroupLimits,
+  readCmdline,
+  readMeminfo,
+  readProcStat,
+} from '@vitals/core';
 import type { Finding, HealthCheck, Severity } from '@vitals/core';
 import { compareSeverity } from '@vitals/core';
 import { finding } from '../check.context';
@@ -41,18 +49,37 @@ export function processCheck(ctx: CheckContext): HealthCheck {
       const cmdline = (readCmdline(ctx.pid, ctx.procRoot) ?? []).join(' ') || `[${stat.comm}]`;
       const last = ctx.samples[ctx.samples.length - 1];
       const rss = last?.rssBytes ?? stat.rssPages * 4096;
-      const cgroupLimit = readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid }).memoryLimitBytes;
+      const cgroupLimit = readCgroupLimits({
+        procRoot: ctx.procRoot,
+        cgroupRoot: ctx.cgroupRoot,
+        pid: ctx.pid,
+      }).memoryLimitBytes;
       const ram = readMeminfo(ctx.procRoot).MemTotal;
-      const memory = cgroupLimit !== undefined && (ram === undefined || cgroupLimit < ram) ? cgroupLimit : ram;
+      const memory =
+        cgroupLimit !== undefined && (ram === undefined || cgroupLimit < ram) ? cgroupLimit : ram;
       const [stateSeverity, stateText] = STATES[stat.state] ?? ['info', `in state ${stat.state}`];
       const uptimeMs = ctx.now() - processStartTimeMs(stat, ctx.procRoot);
       const out: Finding[] = [
-        finding(check, stateSeverity, `pid ${stat.pid} (${stat.comm}) is ${stateText}, up ${formatDuration(Math.max(0, uptimeMs))}`, {
-          figure: cmdline,
-          recommendation:
-            stat.state === 'Z' ? `the parent (pid ${stat.ppid}) must wait() for it; restart the parent if it never does` : 'check what it waits on: `cat /proc/PID/wchan`, `cat /proc/PID/stack` (root)',
-          data: { pid: stat.pid, ppid: stat.ppid, state: stat.state, comm: stat.comm, cmdline, uptimeMs },
-        }),
+        finding(
+          check,
+          stateSeverity,
+          `pid ${stat.pid} (${stat.comm}) is ${stateText}, up ${formatDuration(Math.max(0, uptimeMs))}`,
+          {
+            figure: cmdline,
+            recommendation:
+              stat.state === 'Z'
+                ? `the parent (pid ${stat.ppid}) must wait() for it; restart the parent if it never does`
+                : 'check what it waits on: `cat /proc/PID/wchan`, `cat /proc/PID/stack` (root)',
+            data: {
+              pid: stat.pid,
+              ppid: stat.ppid,
+              state: stat.state,
+              comm: stat.comm,
+              cmdline,
+              uptimeMs,
+            },
+          },
+        ),
       ];
       const t = ctx.thresholds.memoryUsedRatio;
       const growth = rate(ctx.samples, (s) => s.rssBytes);
@@ -60,15 +87,31 @@ export function processCheck(ctx: CheckContext): HealthCheck {
       let etaMs: number | undefined;
       if (growth !== undefined && growth > 0 && memory) {
         etaMs = (Math.max(0, t * memory - rss) / growth) * 1000;
-        rssSeverity = worse(rssSeverity, etaMs <= RSS_GROWTH_CRITICAL_MS ? 'critical' : etaMs <= RSS_GROWTH_WARNING_MS ? 'warning' : 'ok');
+        rssSeverity = worse(
+          rssSeverity,
+          etaMs <= RSS_GROWTH_CRITICAL_MS
+            ? 'critical'
+            : etaMs <= RSS_GROWTH_WARNING_MS
+              ? 'warning'
+              : 'ok',
+        );
       }
-      const growthText = growth !== undefined ? `, ${growth >= 0 ? '+' : ''}${formatBytes(growth)}/s over ${((ctx.samples[ctx.samples.length - 1].at - ctx.samples[0].at) / 1000).toFixed(1)} s` : '';
+      const growthText =
+        growth !== undefined
+          ? `, ${growth >= 0 ? '+' : ''}${formatBytes(growth)}/s over ${((ctx.samples[ctx.samples.length - 1].at - ctx.samples[0].at) / 1000).toFixed(1)} s`
+          : '';
       out.push(
-        finding(check, rssSeverity, `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of ${formatBytes(memory)})` : ''}${growthText}`, {
-          figure: `warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)}${etaMs !== undefined ? `; at this rate in ${formatDuration(etaMs)}` : ''}`,
-          recommendation: 'memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)',
-          data: { rssBytes: rss, memoryBytes: memory, growthBytesPerSecond: growth, etaMs },
-        }),
+        finding(
+          check,
+          rssSeverity,
+          `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of ${formatBytes(memory)})` : ''}${growthText}`,
+          {
+            figure: `warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)}${etaMs !== undefined ? `; at this rate in ${formatDuration(etaMs)}` : ''}`,
+            recommendation:
+              'memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)',
+            data: { rssBytes: rss, memoryBytes: memory, growthBytesPerSecond: growth, etaMs },
+          },
+        ),
       );
       const cpu = rate(ctx.samples, (s) => s.cpuSeconds);
       if (cpu !== undefined) {
@@ -76,7 +119,8 @@ export function processCheck(ctx: CheckContext): HealthCheck {
         out.push(
           finding(check, gradeRatio(cpu, c), `CPU ${percent(cpu)} of one core`, {
             figure: `warning ≥ ${percent(c)}, critical ≥ ${percent(criticalRatio(c))} of one core`,
-            recommendation: 'a Node process near one full core has a saturated event loop: profile it (`node --cpu-prof`) or spread the work over workers',
+            recommendation:
+              'a Node process near one full core has a saturated event loop: profile it (`node --cpu-prof`) or spread the work over workers',
             data: { cpuRatio: cpu },
           }),
         );

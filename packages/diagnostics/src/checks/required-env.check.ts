@@ -12,23 +12,44 @@ export function requiredEnvCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run() {
-      if (ctx.requiredEnv.length === 0) return [finding(check, 'ok', 'no required environment variables declared')];
+      if (ctx.requiredEnv.length === 0)
+        return [finding(check, 'ok', 'no required environment variables declared')];
       if (!ctx.env) return [finding(check, 'info', 'environment not supplied to diagnostics')];
       const env = ctx.env;
       const missing = ctx.requiredEnv.filter((name) => env[name] === undefined);
       const empty = ctx.requiredEnv.filter((name) => env[name] === '');
       if (missing.length > 0) {
         return [
-          finding(check, 'critical', `missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
-            recommendation: 'set them in the service environment (systemd `Environment=`/`EnvironmentFile=`, the container spec, or .env)',
-            data: { missing, empty },
-          }),
+          finding(
+            check,
+            'critical',
+            `missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+            {
+              recommendation:
+                'set them in the service environment (systemd `Environment=`/`EnvironmentFile=`, the container spec, or .env)',
+              data: { missing, empty },
+            },
+          ),
         ];
       }
       if (empty.length > 0) {
-        return [finding(check, 'warning', `required environment variable${empty.length > 1 ? 's are' : ' is'} empty: ${empty.join(', ')}`, { recommendation: 'give them a value', data: { empty } })];
+        return [
+          finding(
+            check,
+            'warning',
+            `required environment variable${empty.length > 1 ? 's are' : ' is'} empty: ${empty.join(', ')}`,
+            { recommendation: 'give them a value', data: { empty } },
+          ),
+        ];
       }
-      return [finding(check, 'ok', `all ${ctx.requiredEnv.length} required environment variables are set`, { data: { required: ctx.requiredEnv } })];
+      return [
+        finding(
+          check,
+          'ok',
+          `all ${ctx.requiredEnv.length} required environment variables are set`,
+          { data: { required: ctx.requiredEnv } },
+        ),
+      ];
     },
   };
 }

@@ -18,17 +18,29 @@ export function swapCheck(ctx: CheckContext): HealthCheck {
       const source = used !== undefined ? 'snapshot' : 'direct';
       const info = readMeminfo(ctx.procRoot);
       const total = snapshot.value(METRICS.swapTotalBytes) ?? info.SwapTotal;
-      if (used === undefined && total !== undefined && info.SwapFree !== undefined) used = total - info.SwapFree;
-      if (used === undefined) return [finding(check, 'info', 'swap figures unavailable (no /proc/meminfo)')];
-      if (!total) return [finding(check, 'ok', 'no swap configured', { data: { usedBytes: 0, totalBytes: 0, source } })];
+      if (used === undefined && total !== undefined && info.SwapFree !== undefined)
+        used = total - info.SwapFree;
+      if (used === undefined)
+        return [finding(check, 'info', 'swap figures unavailable (no /proc/meminfo)')];
+      if (!total)
+        return [
+          finding(check, 'ok', 'no swap configured', {
+            data: { usedBytes: 0, totalBytes: 0, source },
+          }),
+        ];
       const t = ctx.thresholds.swapUsedBytes;
       return [
-        finding(check, gradeAbsolute(used, t), `${formatBytes(used)} of ${formatBytes(total)} swap in use`, {
-          figure: `${formatBytes(used)}; warning ≥ ${formatBytes(t)}, critical ≥ ${formatBytes(criticalAbsolute(t))}`,
-          recommendation:
-            'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
-          data: { usedBytes: used, totalBytes: total, source },
-        }),
+        finding(
+          check,
+          gradeAbsolute(used, t),
+          `${formatBytes(used)} of ${formatBytes(total)} swap in use`,
+          {
+            figure: `${formatBytes(used)}; warning ≥ ${formatBytes(t)}, critical ≥ ${formatBytes(criticalAbsolute(t))}`,
+            recommendation:
+              'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
+            data: { usedBytes: used, totalBytes: total, source },
+          },
+        ),
       ];
     },
   };

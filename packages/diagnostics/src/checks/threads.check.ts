@@ -16,11 +16,13 @@ export function threadsCheck(ctx: CheckContext): HealthCheck {
     ...check,
     run(snapshot) {
       const threads =
-        (ctx.self ? snapshot.value(METRICS.processThreads) : undefined) ?? readProcStat(ctx.pid, ctx.procRoot)?.numThreads;
-      if (threads === undefined) return [finding(check, 'info', `cannot read ${ctx.procRoot}/${ctx.pid}/stat`)];
+        (ctx.self ? snapshot.value(METRICS.processThreads) : undefined) ??
+        readProcStat(ctx.pid, ctx.procRoot)?.numThreads;
+      if (threads === undefined)
+        return [finding(check, 'info', `cannot read ${ctx.procRoot}/${ctx.pid}/stat`)];
       const t = ctx.thresholds.threads;
       return [
-        finding(check, gradeAbsolute(threads, t), `${threads} threads`, {
+        finding(check, gradeAbsolute(threads, t), `${threads} thread${threads === 1 ? '' : 's'}`, {
           figure: `${threads}; warning ≥ ${t}, critical ≥ ${criticalAbsolute(t)}`,
           recommendation:
             'check for worker threads that are created and never terminated, or UV_THREADPOOL_SIZE set too high',

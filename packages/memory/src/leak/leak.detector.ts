@@ -87,7 +87,10 @@ export class LeakDetector {
     };
     for (const [key, value] of Object.entries(this.o)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new VitalsError('ERR_INVALID_ARGUMENT', `leak detector option ${key} must be a finite number ≥ 0 (got ${String(value)})`);
+        throw new VitalsError(
+          'ERR_INVALID_ARGUMENT',
+          `leak detector option ${key} must be a finite number ≥ 0 (got ${String(value)})`,
+        );
       }
     }
   }
@@ -126,8 +129,16 @@ export class LeakDetector {
     const inWindow = this.buckets.filter((b) => b.at >= end - this.o.windowMs && b.at <= end);
     const span = inWindow.length > 1 ? inWindow[inWindow.length - 1].at - inWindow[0].at : 0;
     if (inWindow.length < 6 || span < this.o.minSpanMs) {
-      return this.verdict(false, 0, 0, span, inWindow.length, inWindow[inWindow.length - 1]?.min ?? 0, undefined,
-        `collecting: ${inWindow.length} points over ${Math.round(span / 1000)} s (needs ${Math.round(this.o.minSpanMs / 1000)} s)`);
+      return this.verdict(
+        false,
+        0,
+        0,
+        span,
+        inWindow.length,
+        inWindow[inWindow.length - 1]?.min ?? 0,
+        undefined,
+        `collecting: ${inWindow.length} points over ${Math.round(span / 1000)} s (needs ${Math.round(this.o.minSpanMs / 1000)} s)`,
+      );
     }
     const xs = inWindow.map((b) => (b.at - inWindow[0].at) / 1000);
     const ys = this.erode(inWindow);
@@ -135,22 +146,46 @@ export class LeakDetector {
     const baseline = fit.intercept + fit.slope * xs[xs.length - 1];
     const confidence = Math.max(0, fit.agreement);
     const growth = fit.slope * (span / 1000);
-    const recentFrom = xs[xs.length - 1] - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
+    const recentFrom =
+      xs[xs.length - 1] - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
     const first = xs.findIndex((x) => x >= recentFrom);
     const recent = theilSen(xs.slice(first), ys.slice(first));
     const toLimit = (rate: number): number | undefined =>
-      limitBytes !== undefined && rate > 0 ? Math.max(0, ((limitBytes - baseline) / rate) * 1000) : undefined;
+      limitBytes !== undefined && rate > 0
+        ? Math.max(0, ((limitBytes - baseline) / rate) * 1000)
+        : undefined;
     const mbh = (r: number): string => `${((r * 3600) / MB).toFixed(1)} MB/h`;
     let reason: string;
-    if (fit.slope < this.o.minRateBytesPerSecond) reason = `slope ${mbh(fit.slope)} below ${mbh(this.o.minRateBytesPerSecond)}`;
-    else if (confidence < this.o.minConfidence) reason = `rise not consistent (agreement ${confidence.toFixed(2)} < ${this.o.minConfidence})`;
-    else if (growth < this.o.minGrowthBytes) reason = `grew only ${(growth / MB).toFixed(2)} MB in the window`;
-    else if (recent.slope < this.o.recentSlopeRatio * fit.slope) reason = `plateau: recent slope ${mbh(recent.slope)} vs ${mbh(fit.slope)} over the window`;
+    if (fit.slope < this.o.minRateBytesPerSecond)
+      reason = `slope ${mbh(fit.slope)} below ${mbh(this.o.minRateBytesPerSecond)}`;
+    else if (confidence < this.o.minConfidence)
+      reason = `rise not consistent (agreement ${confidence.toFixed(2)} < ${this.o.minConfidence})`;
+    else if (growth < this.o.minGrowthBytes)
+      reason = `grew only ${(growth / MB).toFixed(2)} MB in the window`;
+    else if (recent.slope < this.o.recentSlopeRatio * fit.slope)
+      reason = `plateau: recent slope ${mbh(recent.slope)} vs ${mbh(fit.slope)} over the window`;
     else {
-      return this.verdict(true, fit.slope, confidence, span, inWindow.length, baseline, toLimit(fit.slope),
-        `baseline growing ${mbh(fit.slope)} over ${Math.round(span / 1000)} s (agreement ${confidence.toFixed(2)})`);
+      return this.verdict(
+        true,
+        fit.slope,
+        confidence,
+        span,
+        inWindow.length,
+        baseline,
+        toLimit(fit.slope),
+        `baseline growing ${mbh(fit.slope)} over ${Math.round(span / 1000)} s (agreement ${confidence.toFixed(2)})`,
+      );
     }
-    return this.verdict(false, fit.slope, confidence, span, inWindow.length, baseline, undefined, reason);
+    return this.verdict(
+      false,
+      fit.slope,
+      confidence,
+      span,
+      inWindow.length,
+      baseline,
+      undefined,
+      reason,
+    );
   }
 
   /** Rolling minimum over ±erosionMs/2 of the bucket minima. */
@@ -164,12 +199,25 @@ export class LeakDetector {
   }
 
   private verdict(
-    leaking: boolean, rate: number, confidence: number, windowMs: number, points: number,
-    baselineBytes: number, timeToLimitMs: number | undefined, reason: string,
+    leaking: boolean,
+    rate: number,
+    confidence: number,
+    windowMs: number,
+    points: number,
+    baselineBytes: number,
+    timeToLimitMs: number | undefined,
+    reason: string,
   ): LeakAssessment {
     return {
-      leaking, rateBytesPerSecond: rate, rateMBPerHour: (rate * 3600) / MB, confidence, windowMs, points,
-      baselineBytes, timeToLimitMs, reason,
+      leaking,
+      rateBytesPerSecond: rate,
+      rateMBPerHour: (rate * 3600) / MB,
+      confidence,
+      windowMs,
+      points,
+      baselineBytes,
+      timeToLimitMs,
+      reason,
     };
   }
 }

@@ -37,7 +37,12 @@ export function theilSen(xs: ArrayLike<number>, ys: ArrayLike<number>): RobustFi
       else if (dy * dx < 0) falling++;
     }
   }
-  if (k === 0) return { slope: 0, intercept: median(Float64Array.from({ length: n }, (_, i) => ys[i])), agreement: 0 };
+  if (k === 0)
+    return {
+      slope: 0,
+      intercept: median(Float64Array.from({ length: n }, (_, i) => ys[i])),
+      agreement: 0,
+    };
   const slope = median(slopes.subarray(0, k));
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = ys[i] - slope * xs[i];

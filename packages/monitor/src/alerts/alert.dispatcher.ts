@@ -67,7 +67,10 @@ export class AlertDispatcher {
   private guard(kind: string, event: AlertEvent, fn: () => void | Promise<void>): void {
     const report = (error: unknown) => {
       this.failures++;
-      this.logger.warn({ rule: event.ruleId, state: event.state, err: describeError(error) }, `alert ${kind} failed`);
+      this.logger.warn(
+        { rule: event.ruleId, state: event.state, err: describeError(error) },
+        `alert ${kind} failed`,
+      );
     };
     try {
       const result = fn();

@@ -40,7 +40,9 @@ export async function postWebhook(target: WebhookTarget, event: AlertEvent): Pro
   } catch (error) {
     const name = (error as Error)?.name;
     throw new Error(
-      name === 'TimeoutError' ? `webhook ${target.url} did not answer within ${timeoutMs} ms` : `webhook ${target.url} failed: ${(error as Error)?.message}`,
+      name === 'TimeoutError'
+        ? `webhook ${target.url} did not answer within ${timeoutMs} ms`
+        : `webhook ${target.url} failed: ${(error as Error)?.message}`,
     );
   }
   await res.arrayBuffer().catch(() => undefined);
@@ -80,7 +82,12 @@ export function runCommand(target: CommandTarget, event: AlertEvent): Promise<vo
       clearTimeout(timer);
       if (timedOut) reject(new Error(`alert command ${target.path} killed after ${timeoutMs} ms`));
       else if (code === 0) resolve();
-      else reject(new Error(`alert command ${target.path} exited with ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      else
+        reject(
+          new Error(
+            `alert command ${target.path} exited with ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+          ),
+        );
     });
   });
 }

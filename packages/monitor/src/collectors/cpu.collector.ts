@@ -50,16 +50,25 @@ export class CpuCollector implements Collector {
     if (total !== undefined) out.push({ name: METRICS.cpuUsedRatio, value: total });
     for (let i = 0; i < times.perCpu.length; i++) {
       const r = ratio(prev?.perCpu[i], times.perCpu[i]);
-      if (r !== undefined) out.push({ name: METRICS.cpuCoreUsedRatio, value: r, labels: cpuLabel(i) });
+      if (r !== undefined)
+        out.push({ name: METRICS.cpuCoreUsedRatio, value: r, labels: cpuLabel(i) });
     }
     out.push({ name: METRICS.cpuCount, value: times.perCpu.length || cpus().length });
     const [l1, l5, l15] = readLoadavg(this.options.procRoot);
-    out.push({ name: METRICS.load1, value: l1 }, { name: METRICS.load5, value: l5 }, { name: METRICS.load15, value: l15 });
+    out.push(
+      { name: METRICS.load1, value: l1 },
+      { name: METRICS.load5, value: l5 },
+      { name: METRICS.load15, value: l15 },
+    );
     // A quota changes only when an operator changes it: re-read it every 30 collections.
     if (this.collections++ % 30 === 0) {
-      this.cpuLimit = readCgroupLimits({ procRoot: this.options.procRoot, cgroupRoot: this.options.cgroupRoot }).cpuLimitCores;
+      this.cpuLimit = readCgroupLimits({
+        procRoot: this.options.procRoot,
+        cgroupRoot: this.options.cgroupRoot,
+      }).cpuLimitCores;
     }
-    if (this.cpuLimit !== undefined) out.push({ name: METRICS.cgroupCpuLimitCores, value: this.cpuLimit });
+    if (this.cpuLimit !== undefined)
+      out.push({ name: METRICS.cgroupCpuLimitCores, value: this.cpuLimit });
     return out;
   }
 }

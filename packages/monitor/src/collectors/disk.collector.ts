@@ -10,9 +10,33 @@ import { DISK_DESCRIPTORS } from '../monitor.metrics';
  * @default tmpfs, overlay, proc, sysfs, cgroup, cgroup2, devtmpfs, squashfs, … (see source)
  */
 export const IGNORED_FS_TYPES: readonly string[] = [
-  'autofs', 'binfmt_misc', 'bpf', 'cgroup', 'cgroup2', 'configfs', 'debugfs', 'devpts', 'devtmpfs',
-  'efivarfs', 'fuse.lxcfs', 'fusectl', 'hugetlbfs', 'mqueue', 'nsfs', 'overlay', 'proc', 'pstore',
-  'ramfs', 'rpc_pipefs', 'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tmpfs', 'tracefs', 'nfsd',
+  'autofs',
+  'binfmt_misc',
+  'bpf',
+  'cgroup',
+  'cgroup2',
+  'configfs',
+  'debugfs',
+  'devpts',
+  'devtmpfs',
+  'efivarfs',
+  'fuse.lxcfs',
+  'fusectl',
+  'hugetlbfs',
+  'mqueue',
+  'nsfs',
+  'overlay',
+  'proc',
+  'pstore',
+  'ramfs',
+  'rpc_pipefs',
+  'securityfs',
+  'selinuxfs',
+  'squashfs',
+  'sysfs',
+  'tmpfs',
+  'tracefs',
+  'nfsd',
 ];
 
 /** Options of the disk collector. */
@@ -31,7 +55,8 @@ interface Mount {
 }
 
 /** `/proc/mounts` escapes space, tab, newline and backslash as octal (`\040`). */
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+const unescape = (s: string): string =>
+  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /**
  * Size, free space and inodes of every real mounted filesystem, from `/proc/self/mounts` and
@@ -71,7 +96,11 @@ export class DiskCollector implements Collector {
         { name: METRICS.fsFiles, value: s.files, labels: m.labels },
         { name: METRICS.fsFilesFree, value: s.ffree, labels: m.labels },
         // As df computes Use%: blocks reserved for root count as neither used nor available.
-        { name: METRICS.fsUsedRatio, value: used + s.bavail > 0 ? used / (used + s.bavail) : 0, labels: m.labels },
+        {
+          name: METRICS.fsUsedRatio,
+          value: used + s.bavail > 0 ? used / (used + s.bavail) : 0,
+          labels: m.labels,
+        },
       );
     }
     return out;
@@ -101,7 +130,8 @@ export class DiskCollector implements Collector {
   private async fallback(): Promise<Sample[]> {
     const out: Sample[] = [];
     for (const fs of await fsSize()) {
-      if (this.ignored.has(fs.type) || this.options.excludeMountpoints?.includes(fs.mount)) continue;
+      if (this.ignored.has(fs.type) || this.options.excludeMountpoints?.includes(fs.mount))
+        continue;
       const labels = { device: fs.fs, mountpoint: fs.mount, fstype: fs.type };
       out.push(
         { name: METRICS.fsSizeBytes, value: fs.size, labels },

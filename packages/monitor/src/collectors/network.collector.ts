@@ -41,7 +41,10 @@ export class NetworkCollector implements Collector {
       if (colon < 0) continue;
       const device = lines[i].slice(0, colon).trim();
       if (this.options.excludeInterfaces?.includes(device)) continue;
-      const f = lines[i].slice(colon + 1).trim().split(/\s+/);
+      const f = lines[i]
+        .slice(colon + 1)
+        .trim()
+        .split(/\s+/);
       if (f.length < 11) continue;
       let labels = this.labels.get(device);
       if (!labels) this.labels.set(device, (labels = Object.freeze({ device })));

@@ -8,7 +8,8 @@ import { METRICS, readProcStatus } from '@vitals/core';
 import type { Sample } from '@vitals/core';
 import { ProcessCollector } from './process.collector';
 
-const value = (samples: readonly Sample[], name: string): number | undefined => samples.find((s) => s.name === name)?.value;
+const value = (samples: readonly Sample[], name: string): number | undefined =>
+  samples.find((s) => s.name === name)?.value;
 const collect = async (c: ProcessCollector): Promise<Sample[]> => await c.collect();
 
 describe('ProcessCollector', () => {
@@ -33,7 +34,9 @@ describe('ProcessCollector', () => {
     const samples = await collect(new ProcessCollector());
     const vmRss = Number(readProcStatus('self')!.VmRSS.split(' ')[0]) * 1024;
     // RSS moves a little between the two reads (the test itself allocates).
-    expect(Math.abs(value(samples, METRICS.processRssBytes)! - vmRss)).toBeLessThan(8 * 1024 * 1024);
+    expect(Math.abs(value(samples, METRICS.processRssBytes)! - vmRss)).toBeLessThan(
+      8 * 1024 * 1024,
+    );
     expect(value(samples, METRICS.processVirtualBytes)).toBeGreaterThan(vmRss);
   });
 
@@ -84,6 +87,8 @@ describe('ProcessCollector', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     child = undefined;
-    expect(() => c.collect()).toThrow(expect.objectContaining({ code: 'ERR_MONITOR_PROCESS_GONE' }));
+    expect(() => c.collect()).toThrow(
+      expect.objectContaining({ code: 'ERR_MONITOR_PROCESS_GONE' }),
+    );
   });
 });

@@ -24,7 +24,8 @@ export interface ProcessCollectorOptions {
 }
 
 /** `'12345 kB'` → bytes. */
-const kb = (v: string | undefined): number | undefined => (v ? Number(v.split(' ')[0]) * 1024 : undefined);
+const kb = (v: string | undefined): number | undefined =>
+  v ? Number(v.split(' ')[0]) * 1024 : undefined;
 
 /**
  * CPU time and percent, RSS, virtual memory, open fds and their limit, threads, start time and
@@ -59,7 +60,8 @@ export class ProcessCollector implements Collector {
     const stat = readProcStat(this.pid, root);
     if (!stat) {
       // With /proc mounted, a missing stat file means the process is gone.
-      if (!this.self && existsSync(join(root ?? '/proc', 'self/stat'))) throw processGone(this.pid as number);
+      if (!this.self && existsSync(join(root ?? '/proc', 'self/stat')))
+        throw processGone(this.pid as number);
       return this.fallback();
     }
     const hz = clockTicksPerSecond();
@@ -78,21 +80,27 @@ export class ProcessCollector implements Collector {
       rss = kb(readProcStatus(this.pid, root)?.VmRSS);
     }
     this.startMs ??= processStartTimeMs(stat, root);
-    if (this.collections++ % 30 === 0) this.maxFds = readProcLimits(this.pid, root)?.openFiles?.soft;
+    if (this.collections++ % 30 === 0)
+      this.maxFds = readProcLimits(this.pid, root)?.openFiles?.soft;
     const fds = countOpenFds(this.pid, root);
     const out = this.cpu(user, system);
     const labels = this.labels;
     if (rss !== undefined) out.push({ name: METRICS.processRssBytes, value: rss, labels });
     out.push({ name: METRICS.processVirtualBytes, value: stat.vsizeBytes, labels });
     // Minus the descriptor readdir held open while counting its own directory.
-    if (fds !== undefined) out.push({ name: METRICS.processOpenFds, value: this.self ? fds - 1 : fds, labels });
+    if (fds !== undefined)
+      out.push({ name: METRICS.processOpenFds, value: this.self ? fds - 1 : fds, labels });
     if (this.maxFds !== undefined && Number.isFinite(this.maxFds)) {
       out.push({ name: METRICS.processMaxFds, value: this.maxFds, labels });
     }
     out.push(
       { name: METRICS.processThreads, value: stat.numThreads, labels },
       { name: METRICS.processStartTimeSeconds, value: this.startMs / 1000, labels },
-      { name: METRICS.processUptimeSeconds, value: Math.max(0, (Date.now() - this.startMs) / 1000), labels },
+      {
+        name: METRICS.processUptimeSeconds,
+        value: Math.max(0, (Date.now() - this.startMs) / 1000),
+        labels,
+      },
     );
     return out;
   }
@@ -110,9 +118,11 @@ export class ProcessCollector implements Collector {
     ];
     let ratio: number | undefined;
     if (prev && at > prev.at) ratio = (total - prev.cpu) / ((at - prev.at) / 1000);
-    else if (this.startMs !== undefined) ratio = total / Math.max(0.001, (Date.now() - this.startMs) / 1000);
+    else if (this.startMs !== undefined)
+      ratio = total / Math.max(0.001, (Date.now() - this.startMs) / 1000);
     else if (this.self) ratio = total / Math.max(0.001, process.uptime());
-    if (ratio !== undefined) out.push({ name: METRICS.processCpuRatio, value: Math.max(0, ratio), labels });
+    if (ratio !== undefined)
+      out.push({ name: METRICS.processCpuRatio, value: Math.max(0, ratio), labels });
     return out;
   }
 
@@ -141,7 +151,11 @@ export class ProcessCollector implements Collector {
       { name: METRICS.processCpuSeconds, value: stats.ctime / 1000, labels },
       { name: METRICS.processCpuRatio, value: stats.cpu / 100, labels },
       { name: METRICS.processRssBytes, value: stats.memory, labels },
-      { name: METRICS.processStartTimeSeconds, value: (stats.timestamp - stats.elapsed) / 1000, labels },
+      {
+        name: METRICS.processStartTimeSeconds,
+        value: (stats.timestamp - stats.elapsed) / 1000,
+        labels,
+      },
       { name: METRICS.processUptimeSeconds, value: stats.elapsed / 1000, labels },
     ];
   }

@@ -2,7 +2,8 @@ import { METRICS } from '@vitals/core';
 import type { Sample } from '@vitals/core';
 import { RuntimeCollector } from './runtime.collector';
 
-const value = (samples: readonly Sample[], name: string): number | undefined => samples.find((s) => s.name === name)?.value;
+const value = (samples: readonly Sample[], name: string): number | undefined =>
+  samples.find((s) => s.name === name)?.value;
 /** One real turn of the event loop's timer phase: the delay histogram samples on its own libuv timer. */
 const turn = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,10 +43,15 @@ describe('RuntimeCollector', () => {
       expect(value(samples, METRICS.heapUsedBytes)).toBeGreaterThan(0);
       expect(value(samples, METRICS.externalBytes)).toBeGreaterThan(0);
       expect(value(samples, METRICS.arrayBuffersBytes)).toBeGreaterThanOrEqual(0);
-      const timeouts = samples.find((s) => s.name === METRICS.activeHandles && s.labels?.type === 'Timeout');
+      const timeouts = samples.find(
+        (s) => s.name === METRICS.activeHandles && s.labels?.type === 'Timeout',
+      );
       expect(timeouts?.value).toBeGreaterThanOrEqual(1);
       const version = samples.find((s) => s.name === METRICS.versionInfo)!;
-      expect(version.labels).toMatchObject({ version: process.version, major: process.versions.node.split('.')[0] });
+      expect(version.labels).toMatchObject({
+        version: process.version,
+        major: process.versions.node.split('.')[0],
+      });
     } finally {
       clearInterval(timer);
     }
@@ -58,8 +64,12 @@ describe('RuntimeCollector', () => {
     const done = new Promise((resolve) => readFile(__filename, resolve));
     const samples = collector.collect();
     await done;
-    const req = samples.find((s) => s.name === METRICS.activeRequests && s.labels?.type === 'FSReqCallback');
+    const req = samples.find(
+      (s) => s.name === METRICS.activeRequests && s.labels?.type === 'FSReqCallback',
+    );
     expect(req?.value).toBe(1);
-    expect(samples.some((s) => s.name === METRICS.activeHandles && s.labels?.type === 'FSReqCallback')).toBe(false);
+    expect(
+      samples.some((s) => s.name === METRICS.activeHandles && s.labels?.type === 'FSReqCallback'),
+    ).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { RUNTIME_DESCRIPTORS } from '../monitor.metrics';
 
 /** Options of the runtime collector. */
 export interface RuntimeCollectorOptions {
-  /** Sampling resolution of `monitorEventLoopDelay`, ms. @default 10 */
+  /** Sampling resolution of `monitorEventLoopDelay`, ms. @default 20 */
   readonly eventLoopResolutionMs?: number;
 }
 
@@ -14,7 +14,8 @@ export interface RuntimeCollectorOptions {
  * libuv request types as `process.getActiveResourcesInfo()` names them (`FSReqCallback`,
  * `GetAddrInfoReqWrap`, `WriteWrap`, …); everything else is a handle (`TCPSocketWrap`, `Timeout`, …).
  */
-const REQUEST = /Req(Wrap|Callback|Promise)?$|^(Write|Shutdown|Connect|TCPConnect|PipeConnect|Send)Wrap$/;
+const REQUEST =
+  /Req(Wrap|Callback|Promise)?$|^(Write|Shutdown|Connect|TCPConnect|PipeConnect|Send)Wrap$/;
 
 /**
  * Node runtime metrics: event-loop delay (min, mean, max, p50, p90, p99) from
@@ -42,7 +43,7 @@ export class RuntimeCollector implements Collector {
   private readonly version: Sample;
 
   constructor(options: RuntimeCollectorOptions = {}) {
-    this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 10));
+    this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 20));
     this.resolutionNs = this.resolutionMs * 1e6;
     const [major, minor, patch] = process.versions.node.split('.');
     this.version = {
@@ -117,8 +118,10 @@ export class RuntimeCollector implements Collector {
     for (const type of this.seenRequests) if (!requests.has(type)) requests.set(type, 0);
     for (const type of handles.keys()) this.seenHandles.add(type);
     for (const type of requests.keys()) this.seenRequests.add(type);
-    for (const [type, n] of handles) out.push({ name: METRICS.activeHandles, value: n, labels: this.label(type) });
-    for (const [type, n] of requests) out.push({ name: METRICS.activeRequests, value: n, labels: this.label(type) });
+    for (const [type, n] of handles)
+      out.push({ name: METRICS.activeHandles, value: n, labels: this.label(type) });
+    for (const [type, n] of requests)
+      out.push({ name: METRICS.activeRequests, value: n, labels: this.label(type) });
     out.push(
       { name: METRICS.activeHandlesTotal, value: nHandles },
       { name: METRICS.activeRequestsTotal, value: nRequests },

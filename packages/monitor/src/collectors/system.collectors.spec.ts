@@ -6,8 +6,14 @@ import { DiskCollector } from './disk.collector';
 import { MemoryCollector } from './memory.collector';
 import { NetworkCollector } from './network.collector';
 
-const value = (samples: readonly Sample[], name: string, labels?: Record<string, string>): number | undefined =>
-  samples.find((s) => s.name === name && Object.entries(labels ?? {}).every(([k, v]) => s.labels?.[k] === v))?.value;
+const value = (
+  samples: readonly Sample[],
+  name: string,
+  labels?: Record<string, string>,
+): number | undefined =>
+  samples.find(
+    (s) => s.name === name && Object.entries(labels ?? {}).every(([k, v]) => s.labels?.[k] === v),
+  )?.value;
 
 describe('system collectors', () => {
   it('reports memory that agrees with /proc/meminfo', () => {
@@ -15,7 +21,9 @@ describe('system collectors', () => {
     const info = readMeminfo();
     expect(value(samples, METRICS.memTotalBytes)).toBe(info.MemTotal);
     // MemAvailable moves between two reads; other helpers share this machine.
-    expect(Math.abs(value(samples, METRICS.memAvailableBytes)! - info.MemAvailable)).toBeLessThan(64 * 1024 * 1024);
+    expect(Math.abs(value(samples, METRICS.memAvailableBytes)! - info.MemAvailable)).toBeLessThan(
+      64 * 1024 * 1024,
+    );
     expect(value(samples, METRICS.swapUsedBytes)).toBe(info.SwapTotal - info.SwapFree);
     const ratio = value(samples, METRICS.memoryUsedRatio)!;
     expect(ratio).toBeGreaterThan(0);
@@ -24,7 +32,9 @@ describe('system collectors', () => {
 
   it('reports disk space that agrees with statfs of /', () => {
     const samples = new DiskCollector().collect() as Sample[];
-    const root = samples.find((s) => s.name === METRICS.fsSizeBytes && s.labels?.mountpoint === '/');
+    const root = samples.find(
+      (s) => s.name === METRICS.fsSizeBytes && s.labels?.mountpoint === '/',
+    );
     expect(root).toBeDefined();
     const st = statfsSync('/');
     expect(root!.value).toBe(st.blocks * st.bsize);
@@ -38,7 +48,9 @@ describe('system collectors', () => {
     const mounts = readFileSync('/proc/self/mounts', 'utf8');
     const samples = new DiskCollector().collect() as Sample[];
     const sizes = samples.filter((s) => s.name === METRICS.fsSizeBytes);
-    expect(sizes.some((s) => ['tmpfs', 'proc', 'sysfs', 'cgroup', 'overlay'].includes(s.labels!.fstype))).toBe(false);
+    expect(
+      sizes.some((s) => ['tmpfs', 'proc', 'sysfs', 'cgroup', 'overlay'].includes(s.labels!.fstype)),
+    ).toBe(false);
     const devices = sizes.map((s) => s.labels!.device);
     expect(new Set(devices).size).toBe(devices.length);
     if (/ tmpfs /.test(mounts)) {
@@ -61,7 +73,9 @@ describe('system collectors', () => {
     }
     const cores = value(samples, METRICS.cpuCount)!;
     expect(cores).toBeGreaterThan(0);
-    expect(samples.filter((s) => s.name === METRICS.cpuCoreUsedRatio).length).toBeLessThanOrEqual(cores);
+    expect(samples.filter((s) => s.name === METRICS.cpuCoreUsedRatio).length).toBeLessThanOrEqual(
+      cores,
+    );
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
     expect(value(samples, METRICS.load15)).toBeCloseTo(load[2], 1);
   });

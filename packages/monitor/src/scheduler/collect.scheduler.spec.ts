@@ -7,7 +7,11 @@ const flush = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-function collector(name: string, collect: Collector['collect'], timeoutMs?: number): Collector & { calls: number } {
+function collector(
+  name: string,
+  collect: Collector['collect'],
+  timeoutMs?: number,
+): Collector & { calls: number } {
   const c = {
     name,
     descriptors: [],
@@ -64,7 +68,9 @@ describe('CollectScheduler', () => {
     clock.advance(1);
     await flush();
     expect(c.calls).toBe(2);
-    expect(batches.filter((b) => b.source === 'ok').map((b) => b.at)).toEqual([1_000_000, 1_001_000]);
+    expect(batches.filter((b) => b.source === 'ok').map((b) => b.at)).toEqual([
+      1_000_000, 1_001_000,
+    ]);
   });
 
   it('does not let a hanging collector delay the tick past its deadline, and never calls it twice at once', async () => {
@@ -89,7 +95,10 @@ describe('CollectScheduler', () => {
     await flush();
     expect(ok.calls).toBe(2);
     expect(hang.calls).toBe(1);
-    expect(ticks[1].failures[0]).toMatchObject({ collector: 'hang', message: expect.stringContaining('still running') });
+    expect(ticks[1].failures[0]).toMatchObject({
+      collector: 'hang',
+      message: expect.stringContaining('still running'),
+    });
     const errors = stream.latestValue(METRICS.collectorErrors, { collector: 'hang' });
     expect(errors?.value).toBe(2);
     expect(stream.latestValue(METRICS.collectorErrors, { collector: 'ok' })?.value).toBe(0);
@@ -117,13 +126,19 @@ describe('CollectScheduler', () => {
     await flush();
     clock.advance(1000);
     await flush();
-    expect(logger.entries.filter((e) => e.data.collector === 'bad')[1]?.data.suppressed).toBeGreaterThan(0);
+    expect(
+      logger.entries.filter((e) => e.data.collector === 'bad')[1]?.data.suppressed,
+    ).toBeGreaterThan(0);
     expect(logger.entries.filter((e) => e.data.collector === 'bad')).toHaveLength(2);
   });
 
   it('never overlaps ticks: a slow tick pushes the next one to the following slot', async () => {
     let release: () => void = () => undefined;
-    const slow = collector('slow', () => new Promise((resolve) => (release = () => resolve([]))), 5000);
+    const slow = collector(
+      'slow',
+      () => new Promise((resolve) => (release = () => resolve([]))),
+      5000,
+    );
     start([slow]);
     await flush();
     clock.advance(2500);

@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { Observable, Subject } from 'rxjs';
 import { METRICS, describeError, withDeadline } from '@vitals/core';
-import type { Cancel, Clock, Collector, Logger, MetricBatch, MetricStream, Sample } from '@vitals/core';
+import type {
+  Cancel,
+  Clock,
+  Collector,
+  Logger,
+  MetricBatch,
+  MetricStream,
+  Sample,
+} from '@vitals/core';
 import { MONITOR_METRICS } from '../monitor.metrics';
 
 /** Options of {@link CollectScheduler}. */
@@ -21,7 +29,11 @@ export interface TickReport {
   /** Real time the tick took, ms. */
   readonly durationMs: number;
   /** Collectors that threw, hung past their deadline, or were still busy from an earlier tick. */
-  readonly failures: readonly { readonly collector: string; readonly message: string; readonly timedOut: boolean }[];
+  readonly failures: readonly {
+    readonly collector: string;
+    readonly message: string;
+    readonly timedOut: boolean;
+  }[];
 }
 
 type Failure = TickReport['failures'][number];
@@ -49,6 +61,7 @@ export class CollectScheduler {
   private readonly durations = new Map<string, number>();
   private readonly busy = new Set<string>();
   private readonly lastLog = new Map<string, { at: number; suppressed: number }>();
+  private readonly labels = new Map<string, { collector: string }>();
   private readonly tickSubject = new Subject<TickReport>();
   private timer?: Cancel;
   private current?: Promise<TickReport>;
@@ -102,7 +115,10 @@ export class CollectScheduler {
     if (!this.running) return;
     const elapsed = this.clock.now() - started;
     // An overrun skips the missed slots instead of ticking back to back.
-    const delay = elapsed < this.intervalMs ? this.intervalMs - elapsed : this.intervalMs - (elapsed % this.intervalMs);
+    const delay =
+      elapsed < this.intervalMs
+        ? this.intervalMs - elapsed
+        : this.intervalMs - (elapsed % this.intervalMs);
     this.timer = this.clock.setTimeout(() => void this.loop(), delay);
   }
 
@@ -117,7 +133,11 @@ export class CollectScheduler {
     }
     if (pending.length > 0) await Promise.all(pending);
     const durationMs = performance.now() - t0;
-    this.publish({ source: 'monitor.scheduler', at, samples: this.ownSamples(durationMs) }, 'monitor.scheduler', failures);
+    this.publish(
+      { source: 'monitor.scheduler', at, samples: this.ownSamples(durationMs) },
+      'monitor.scheduler',
+      failures,
+    );
     const report: TickReport = { at, durationMs, failures };
     this.tickSubject.next(report);
     return report;
@@ -171,16 +191,29 @@ export class CollectScheduler {
     }
     this.lastLog.set(collector, { at: now, suppressed: 0 });
     this.logger.warn(
-      { collector, err: message, timedOut, suppressed: last?.suppressed ?? 0, errors: this.errors.get(collector) },
+      {
+        collector,
+        err: message,
+        timedOut,
+        suppressed: last?.suppressed ?? 0,
+        errors: this.errors.get(collector),
+      },
       `collector "${collector}" failed; the others keep publishing`,
     );
   }
 
+  private label(collector: string): { collector: string } {
+    let l = this.labels.get(collector);
+    if (!l) this.labels.set(collector, (l = Object.freeze({ collector })));
+    return l;
+  }
+
   private ownSamples(durationMs: number): Sample[] {
     const out: Sample[] = [];
-    for (const [collector, n] of this.errors) out.push({ name: METRICS.collectorErrors, value: n, labels: { collector } });
+    for (const [collector, n] of this.errors)
+      out.push({ name: METRICS.collectorErrors, value: n, labels: this.label(collector) });
     for (const [collector, ms] of this.durations) {
-      out.push({ name: METRICS.collectorDuration, value: ms / 1000, labels: { collector } });
+      out.push({ name: METRICS.collectorDuration, value: ms / 1000, labels: this.label(collector) });
     }
     out.push({ name: MONITOR_METRICS.tickDuration, value: durationMs / 1000 });
     return out;
@@ -192,5 +225,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 function toBatch(source: string, at: number, result: MetricBatch | readonly Sample[]): MetricBatch {
-  return Array.isArray(result) ? { source, at, samples: result as readonly Sample[] } : (result as MetricBatch);
+  return Array.isArray(result)
+    ? { source, at, samples: result as readonly Sample[] }
+    : (result as MetricBatch);
 }

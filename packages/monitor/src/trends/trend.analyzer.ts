@@ -18,8 +18,8 @@ export interface Trend {
   /** The same slope, units per hour. */
   readonly slopePerHour: number;
   /**
-   * Ms from now until the fitted line reaches `threshold`: Infinity when it moves away from it
-   * (or is flat), 0 when already past it, NaN without a slope.
+   * Ms from now until the series reaches `threshold` at the fitted rate, projected from the newest
+   * point: Infinity when it moves away from it (or is flat), 0 when it is there, NaN without a slope.
    */
   timeTo(threshold: number): number;
 }
@@ -29,7 +29,12 @@ export interface Trend {
  * milliseconds keep their precision.
  * @example fitTrend([{ at: 0, value: 1 }, { at: 1000, value: 2 }]).slopePerSecond // 1
  */
-export function fitTrend(points: readonly HistoryPoint[]): { mean: number; slopePerSecond: number; latest: number; lastAt: number } {
+export function fitTrend(points: readonly HistoryPoint[]): {
+  mean: number;
+  slopePerSecond: number;
+  latest: number;
+  lastAt: number;
+} {
   const n = points.length;
   if (n === 0) return { mean: NaN, slopePerSecond: NaN, latest: NaN, lastAt: NaN };
   const t0 = points[0].at;
@@ -71,7 +76,10 @@ export class TrendAnalyzer {
   trend(metric: string, window: number | string, labels?: Labels): Trend {
     const windowMs = parseDuration(window);
     if (windowMs <= 0) {
-      throw new VitalsError('ERR_INVALID_ARGUMENT', `trend window must be longer than 0 (got ${JSON.stringify(window)})`);
+      throw new VitalsError(
+        'ERR_INVALID_ARGUMENT',
+        `trend window must be longer than 0 (got ${JSON.stringify(window)})`,
+      );
     }
     const now = this.clock.now();
     const points = this.history.points(metric, labels, now - windowMs);
@@ -89,10 +97,9 @@ export class TrendAnalyzer {
       timeTo(threshold: number): number {
         if (Number.isNaN(slope)) return NaN;
         const gap = threshold - fit.latest;
-        if (gap === 0 || (gap > 0) !== (fit.latest < threshold) || Math.sign(gap) === -Math.sign(slope) * -1 * -1) {
-          // handled below
-        }
-        if ((gap > 0 && slope <= 0) || (gap < 0 && slope >= 0)) return gap === 0 ? 0 : Infinity;
+        if (gap === 0) return 0;
+        // Flat, or moving away from the threshold: never.
+        if ((gap > 0 && slope <= 0) || (gap < 0 && slope >= 0)) return Infinity;
         // Projected from the newest point, less the time already passed since it.
         return Math.max(0, (gap / slope) * 1000 - (now - fit.lastAt));
       },

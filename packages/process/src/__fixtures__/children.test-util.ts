@@ -24,7 +24,7 @@ export class Children {
     this.list.push(child);
     return new Promise((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('ready')) resolve(child);
       });
@@ -34,8 +34,16 @@ export class Children {
 
   /** Resolves with the signal that ended `child` (or null). */
   exited(child: ChildProcess): Promise<NodeJS.Signals | null> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode);
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve(child.signalCode);
     return new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+  }
+
+  /** The child with `pid`. */
+  byPid(pid: number): ChildProcess {
+    const child = this.list.find((c) => c.pid === pid);
+    if (!child) throw new Error(`no child with pid ${pid}`);
+    return child;
   }
 
   /** Whether `child` is still running. */

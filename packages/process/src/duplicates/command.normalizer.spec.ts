@@ -11,14 +11,21 @@ describe('normalizeCommand', () => {
   });
 
   it('drops interpreter flags, with their separate values, but keeps program arguments', () => {
-    const a = normalizeCommand(['node', '--max-old-space-size=512', '-r', 'dotenv/config', 'bot.js', '--live'], '/srv');
+    const a = normalizeCommand(
+      ['node', '--max-old-space-size=512', '-r', 'dotenv/config', 'bot.js', '--live'],
+      '/srv',
+    );
     expect(a?.display).toBe('node /srv/bot.js --live');
     expect(normalizeCommand(['node', 'bot.js', '--paper'], '/srv')?.key).not.toBe(a?.key);
   });
 
   it('keys inline code and python modules by their text', () => {
-    expect(normalizeCommand(['node', '-e', 'setInterval(()=>{},1e3)'])?.display).toBe('node eval:setInterval(()=>{},1e3)');
-    expect(normalizeCommand(['python3', '-u', '-m', 'http.server', '8000'])?.display).toBe('python3 module:http.server 8000');
+    expect(normalizeCommand(['node', '-e', 'setInterval(()=>{},1e3)'])?.display).toBe(
+      'node eval:setInterval(()=>{},1e3)',
+    );
+    expect(normalizeCommand(['python3', '-u', '-m', 'http.server', '8000'])?.display).toBe(
+      'python3 module:http.server 8000',
+    );
   });
 
   it('resolves a relative executable and leaves PATH lookups alone', () => {

@@ -1,7 +1,8 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 
 /** Interpreters whose first non-flag argument is the program (the script). */
-const INTERPRETER = /^(node|nodejs|bun|deno|tsx|ts-node|python[0-9.]*|ruby|perl|php|bash|sh|dash|zsh)$/;
+const INTERPRETER =
+  /^(node|nodejs|bun|deno|tsx|ts-node|python[0-9.]*|ruby|perl|php|bash|sh|dash|zsh)$/;
 /** Interpreter flags followed by a separate value (`-r dotenv/config`, `-W ignore`). */
 const VALUE_FLAGS = new Set([
   '-r',
@@ -46,7 +47,10 @@ export interface NormalizedCommand {
  * @returns undefined for an empty command line (kernel threads, zombies).
  * @example normalizeCommand(['node', '--inspect', './bot.js'], '/srv/bot')?.display // 'node /srv/bot/bot.js'
  */
-export function normalizeCommand(argv: readonly string[], cwd?: string): NormalizedCommand | undefined {
+export function normalizeCommand(
+  argv: readonly string[],
+  cwd?: string,
+): NormalizedCommand | undefined {
   if (argv.length === 0 || argv[0] === '') return undefined;
   const exe = basename(argv[0]);
   const parts: string[] = [];

@@ -29,9 +29,11 @@ describe('findDuplicateGroups', () => {
     const b = await children.start(['bot/bot.js', '--paper'], dir);
     const table = readProcessTable();
     // A forked worker: same command line as `a`, with `a` as its parent.
-    const worker = { ...table.find((p) => p.pid === a.pid)!, pid: 999_999, ppid: a.pid };
+    const worker = { ...table.find((p) => p.pid === a.pid)!, pid: 999_999, ppid: a.pid! };
 
-    const groups = findDuplicateGroups([...table, worker], { services: [{ name: 'bot', match: join(dir, 'bot') }] });
+    const groups = findDuplicateGroups([...table, worker], {
+      services: [{ name: 'bot', match: join(dir, 'bot') }],
+    });
     const bot = groups.find((g) => g.key === 'service:bot');
 
     expect(bot?.members.map((m) => m.pid)).toEqual([a.pid, b.pid]);

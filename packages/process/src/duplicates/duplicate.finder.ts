@@ -41,9 +41,14 @@ export function findDuplicateGroups(
     if (proc.state === 'Z' || proc.argv.length === 0) continue;
     const normalized = normalizeCommand(proc.argv, cwdOf(proc.pid));
     if (!normalized) continue;
-    const service = services.find((s) => normalized.display.includes(s.match) || proc.command.includes(s.match));
+    const service = services.find(
+      (s) => normalized.display.includes(s.match) || proc.command.includes(s.match),
+    );
     const key = service ? `service:${service.name}` : `cmd:${normalized.key}`;
-    const entry = byKey.get(key) ?? { name: service ? service.name : normalized.display, members: [] };
+    const entry = byKey.get(key) ?? {
+      name: service ? service.name : normalized.display,
+      members: [],
+    };
     entry.members.push(proc);
     byKey.set(key, entry);
   }

@@ -52,9 +52,11 @@ export function refuse(
   const { pid } = target;
   if (pid === 1) return { reason: 'init', message: `pid 1 is init: never signalled` };
   if (pid === ctx.selfPid) return { reason: 'self', message: `pid ${pid} is this process` };
-  if (ctx.ancestors.has(pid)) return { reason: 'ancestor', message: `pid ${pid} is an ancestor of this process` };
+  if (ctx.ancestors.has(pid))
+    return { reason: 'ancestor', message: `pid ${pid} is an ancestor of this process` };
   const stat = readProcStat(pid, ctx.procRoot);
-  if (!stat || stat.state === 'Z') return { reason: 'gone', message: `pid ${pid} has already exited` };
+  if (!stat || stat.state === 'Z')
+    return { reason: 'gone', message: `pid ${pid} has already exited` };
   if (stat.startTimeTicks !== target.startTimeTicks) {
     return {
       reason: 'reused',
@@ -67,7 +69,10 @@ export function refuse(
     if (uid === undefined) return { reason: 'gone', message: `pid ${pid} has already exited` };
     if (!mayReach) {
       const hint = ctx.selfUid === 0 ? ' (add --all-users)' : '';
-      return { reason: 'other-user', message: `pid ${pid} belongs to uid ${uid}, not to this user${hint}` };
+      return {
+        reason: 'other-user',
+        message: `pid ${pid} belongs to uid ${uid}, not to this user${hint}`,
+      };
     }
   }
   return undefined;

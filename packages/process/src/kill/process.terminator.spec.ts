@@ -17,7 +17,10 @@ describe('terminateProcesses', () => {
     const dir = children.botDir();
     const child = await children.start(['bot/bot.js'], dir);
 
-    const [outcome] = await terminateProcesses([{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) }], { pollMs: 20 });
+    const [outcome] = await terminateProcesses(
+      [{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) }],
+      { pollMs: 20 },
+    );
 
     expect(outcome.status).toBe('terminated');
     expect(await children.exited(child)).toBe('SIGTERM');
@@ -67,7 +70,9 @@ describe('terminateProcesses', () => {
     const dir = children.botDir();
     const child = await children.start(['bot/bot.js'], dir);
 
-    const [outcome] = await terminateProcesses([{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) - 1 }]);
+    const [outcome] = await terminateProcesses([
+      { pid: child.pid!, startTimeTicks: ticksOf(child.pid!) - 1 },
+    ]);
 
     expect(outcome).toMatchObject({ status: 'refused', reason: 'reused' });
     expect(children.alive(child)).toBe(true);
@@ -87,9 +92,12 @@ describe('terminateProcesses', () => {
     const dir = children.botDir();
     const child = await children.start(['bot/bot.js'], dir);
 
-    const [outcome] = await terminateProcesses([{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) }], {
-      selfUid: (process.geteuid?.() ?? 0) + 12345,
-    });
+    const [outcome] = await terminateProcesses(
+      [{ pid: child.pid!, startTimeTicks: ticksOf(child.pid!) }],
+      {
+        selfUid: (process.geteuid?.() ?? 0) + 12345,
+      },
+    );
 
     expect(outcome).toMatchObject({ status: 'refused', reason: 'other-user' });
     expect(children.alive(child)).toBe(true);

@@ -57,7 +57,14 @@ export async function terminateProcesses(
     allUsers: options.allUsers ?? false,
     procRoot,
   };
-  return Promise.all(targets.map((t) => terminateOne(t, ctx, options)));
+  // The clock's timers are unref()ed; a CLI awaiting this must not exit mid-grace-period, so a
+  // ref'ed handle keeps the process alive for exactly as long as the operation lasts.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    return await Promise.all(targets.map((t) => terminateOne(t, ctx, options)));
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 async function terminateOne(
@@ -70,7 +77,13 @@ async function terminateOne(
   const pollMs = options.pollMs ?? 100;
   const refusal = refuse(target, ctx);
   if (refusal?.reason === 'gone') return { pid, status: 'gone', message: refusal.message };
-  if (refusal) return { pid, status: 'refused', reason: refusal.reason, message: `refused: ${refusal.message}` };
+  if (refusal)
+    return {
+      pid,
+      status: 'refused',
+      reason: refusal.reason,
+      message: `refused: ${refusal.message}`,
+    };
   const sent = signal(pid, 'SIGTERM');
   if (sent) return sent;
   if (await waitForExit(target, options.graceMs ?? 5000, pollMs, clock, ctx.procRoot)) {
@@ -84,7 +97,11 @@ async function terminateOne(
   if (await waitForExit(target, options.killWaitMs ?? 2000, pollMs, clock, ctx.procRoot)) {
     return { pid, status: 'killed', message: `pid ${pid} ignored SIGTERM; killed with SIGKILL` };
   }
-  return { pid, status: 'survived', message: `pid ${pid} is still there after SIGKILL (uninterruptible I/O?)` };
+  return {
+    pid,
+    status: 'survived',
+    message: `pid ${pid} is still there after SIGKILL (uninterruptible I/O?)`,
+  };
 }
 
 function signal(pid: number, name: NodeJS.Signals): TerminationOutcome | undefined {
@@ -94,7 +111,11 @@ function signal(pid: number, name: NodeJS.Signals): TerminationOutcome | undefin
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { pid, status: 'gone', message: `pid ${pid} has already exited` };
-    return { pid, status: 'failed', message: `${name} to pid ${pid} failed: ${describeError(error)}` };
+    return {
+      pid,
+      status: 'failed',
+      message: `${name} to pid ${pid} failed: ${describeError(error)}`,
+    };
   }
 }
 

@@ -12,11 +12,18 @@ export interface TrackingLockService extends InstanceLockService {
  * remembers its locks so the plugin's `stop` releases them.
  * @example createInstanceLockService('/run/user/1000/vitals').acquire('bot')
  */
-export function createInstanceLockService(defaultDir: string, procRoot?: string): TrackingLockService {
+export function createInstanceLockService(
+  defaultDir: string,
+  procRoot?: string,
+): TrackingLockService {
   const held = new Set<InstanceLock>();
   return {
     acquire(name, options) {
-      const lock = acquireInstanceLock(name, { dir: options?.dir ?? defaultDir, pid: options?.pid, procRoot });
+      const lock = acquireInstanceLock(name, {
+        dir: options?.dir ?? defaultDir,
+        pid: options?.pid,
+        procRoot,
+      });
       const tracked: InstanceLock = {
         name: lock.name,
         path: lock.path,

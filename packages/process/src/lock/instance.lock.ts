@@ -41,7 +41,10 @@ const ATTEMPTS = 5;
  */
 export function acquireInstanceLock(name: string, options: AcquireLockOptions = {}): InstanceLock {
   if (!NAME.test(name)) {
-    throw new VitalsError('ERR_INVALID_ARGUMENT', `invalid lock name ${JSON.stringify(name)}: use letters, digits, . _ @ -`);
+    throw new VitalsError(
+      'ERR_INVALID_ARGUMENT',
+      `invalid lock name ${JSON.stringify(name)}: use letters, digits, . _ @ -`,
+    );
   }
   const dir = options.dir ?? defaultLockDir();
   const procRoot = options.procRoot ?? '/proc';
@@ -49,7 +52,11 @@ export function acquireInstanceLock(name: string, options: AcquireLockOptions = 
   const path = join(dir, `${name}.lock`);
   const host = osHostname();
   const stat = readProcStat(pid, procRoot);
-  if (!stat) throw new VitalsError('ERR_INVALID_ARGUMENT', `cannot lock "${name}" for pid ${pid}: no such process`);
+  if (!stat)
+    throw new VitalsError(
+      'ERR_INVALID_ARGUMENT',
+      `cannot lock "${name}" for pid ${pid}: no such process`,
+    );
   const record: LockRecord = {
     name,
     pid,

@@ -17,7 +17,9 @@ export interface LockRecord {
 }
 
 /** Reads a lock file: the raw text and the record, or `undefined` for both when it is gone. */
-export function readLockFile(path: string): { raw: string; record: LockRecord | undefined } | undefined {
+export function readLockFile(
+  path: string,
+): { raw: string; record: LockRecord | undefined } | undefined {
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');

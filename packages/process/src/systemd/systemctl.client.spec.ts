@@ -11,7 +11,13 @@ describe('SystemctlClient', () => {
     const client = new SystemctlClient({ env: fake.env('json'), runDir: fake.runDir });
 
     expect(await client.failedUnits()).toEqual([
-      { unit: 'bot.service', load: 'loaded', active: 'failed', sub: 'failed', description: 'Trading bot' },
+      {
+        unit: 'bot.service',
+        load: 'loaded',
+        active: 'failed',
+        sub: 'failed',
+        description: 'Trading bot',
+      },
     ]);
     expect(fake.calls()).toEqual(['--no-pager --plain list-units --failed --output=json']);
   });
@@ -31,7 +37,11 @@ describe('SystemctlClient', () => {
   it('reads a unit status, and runs reset-failed and restart with -- before the unit', async () => {
     const client = new SystemctlClient({ env: fake.env(), runDir: fake.runDir });
 
-    expect(await client.status('bot.service')).toMatchObject({ active: 'active', mainPid: 4242, restarts: 3 });
+    expect(await client.status('bot.service')).toMatchObject({
+      active: 'active',
+      mainPid: 4242,
+      restarts: 3,
+    });
     expect((await client.status('missing.service')).load).toBe('not-found');
     await client.resetFailed('bot.service');
     await client.restart('bot.service');
@@ -44,7 +54,9 @@ describe('SystemctlClient', () => {
   it('says in one line that systemd is not running', async () => {
     const client = new SystemctlClient({ env: fake.env('nosystemd'), runDir: fake.runDir });
 
-    await expect(client.failedUnits()).rejects.toThrow(/^systemd is not running here: System has not been booted/);
+    await expect(client.failedUnits()).rejects.toThrow(
+      /^systemd is not running here: System has not been booted/,
+    );
     const absent = new SystemctlClient({ env: fake.env(), runDir: `${fake.runDir}-absent` });
     await expect(absent.failedUnits()).rejects.toMatchObject({ code: 'ERR_SYSTEMD_UNAVAILABLE' });
     const missing = new SystemctlClient({ env: { PATH: fake.dir }, runDir: fake.runDir });

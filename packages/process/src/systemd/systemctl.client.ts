@@ -58,7 +58,12 @@ export class SystemctlClient {
 
   /** `show` of one unit. A unit systemd does not know has `load: 'not-found'`. */
   async status(unit: string): Promise<UnitStatus> {
-    const { stdout } = await this.run(['show', `--property=${STATUS_PROPS}`, '--', checkUnit(unit)]);
+    const { stdout } = await this.run([
+      'show',
+      `--property=${STATUS_PROPS}`,
+      '--',
+      checkUnit(unit),
+    ]);
     const p = parseShow(stdout);
     return {
       unit: p.Id || unit,
@@ -83,26 +88,45 @@ export class SystemctlClient {
 
   /** The command line a call would run, for dry runs. */
   describe(action: 'reset-failed' | 'restart', unit: string): string {
-    return ['systemctl', ...(this.options.user ? ['--user'] : []), action, checkUnit(unit)].join(' ');
+    return ['systemctl', ...(this.options.user ? ['--user'] : []), action, checkUnit(unit)].join(
+      ' ',
+    );
   }
 
   private run(args: string[], tolerateFailure = false): Promise<{ code: number; stdout: string }> {
     if (!this.options.user && !existsSync(this.options.runDir ?? '/run/systemd/system')) {
-      return Promise.reject(processErrors.systemdUnavailable('systemd is not running here (/run/systemd/system is absent)'));
+      return Promise.reject(
+        processErrors.systemdUnavailable(
+          'systemd is not running here (/run/systemd/system is absent)',
+        ),
+      );
     }
     const full = [...this.base, ...args];
     return new Promise((resolve, reject) => {
       execFile(
         'systemctl',
         full,
-        { env: this.options.env as NodeJS.ProcessEnv, timeout: this.options.timeoutMs ?? 10_000, encoding: 'utf8' },
+        {
+          env: this.options.env as NodeJS.ProcessEnv,
+          timeout: this.options.timeoutMs ?? 10_000,
+          encoding: 'utf8',
+        },
         (error, stdout, stderr) => {
           if (!error) return resolve({ code: 0, stdout });
           const errno = (error as NodeJS.ErrnoException).code;
-          if (errno === 'ENOENT') return reject(processErrors.systemdUnavailable('systemd is not available here: systemctl not found on PATH'));
+          if (errno === 'ENOENT')
+            return reject(
+              processErrors.systemdUnavailable(
+                'systemd is not available here: systemctl not found on PATH',
+              ),
+            );
           const detail = stderr.trim().split('\n')[0] || describeError(error);
-          if (NO_SYSTEMD.test(stderr)) return reject(processErrors.systemdUnavailable(`systemd is not running here: ${detail}`));
-          if (tolerateFailure) return resolve({ code: typeof errno === 'number' ? errno : 1, stdout });
+          if (NO_SYSTEMD.test(stderr))
+            return reject(
+              processErrors.systemdUnavailable(`systemd is not running here: ${detail}`),
+            );
+          if (tolerateFailure)
+            return resolve({ code: typeof errno === 'number' ? errno : 1, stdout });
           reject(processErrors.systemctlFailed(full, detail));
         },
       );

@@ -25,7 +25,10 @@ export function parseUnitsJson(text: string): UnitRow[] | undefined {
   }
   if (!Array.isArray(parsed)) return undefined;
   return parsed
-    .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null && typeof row.unit === 'string')
+    .filter(
+      (row): row is Record<string, unknown> =>
+        typeof row === 'object' && row !== null && typeof row.unit === 'string',
+    )
     .map((row) => ({
       unit: String(row.unit),
       load: String(row.load ?? ''),

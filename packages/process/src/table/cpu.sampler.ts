@@ -15,6 +15,8 @@ export async function sampleCpuPercent(
 ): Promise<Map<number, number>> {
   const rates = new Map<number, number>();
   if (pids.length === 0) return rates;
+  // The clock's timers are unref()ed: keep the process alive while the caller awaits the sample.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const first = await readAll(pids);
     await new Promise<void>((resolve) => clock.setTimeout(resolve, intervalMs));
@@ -25,6 +27,7 @@ export async function sampleCpuPercent(
       if (a && wall > 0) rates.set(pid, Math.max(0, ((b.ctime - a.ctime) / wall) * 100));
     }
   } finally {
+    clearInterval(keepAlive);
     pidusage.clear();
   }
   return rates;

@@ -1,0 +1,44 @@
+import { METRICS } from '@vitals/core';
+import type { HostHandle } from '@vitals/core';
+import { runCheck, snapshotOf, testHost } from '../testing/check-harness.test-util';
+import { createFakeProc } from '../testing/fake-proc.test-util';
+import type { FakeProc } from '../testing/fake-proc.test-util';
+import { loadCheck } from './load.check';
+
+describe('loadCheck', () => {
+  let host: HostHandle;
+  let proc: FakeProc;
+  beforeEach(() => {
+    host = testHost();
+    proc = createFakeProc();
+  });
+  afterEach(async () => {
+    proc.remove();
+    await host.stop();
+  });
+
+  it.each([
+    [1.2, 'ok'],
+    [4, 'warning'],
+    [8, 'critical'],
+  ])(
+    'grades a load of %d on 4 cores as %s (0.9 per core, critical 1.8)',
+    async (load, severity) => {
+      proc.update({ loadavg: [load, 1, 1] });
+      const findings = await runCheck(loadCheck, host, { proc, overrides: { cores: 4 } });
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        check: 'cpu',
+        area: 'cpu',
+        severity,
+        data: { load1: load, cores: 4 },
+      });
+    },
+  );
+
+  it("adds monitor's CPU used ratio when present", async () => {
+    const snapshot = snapshotOf([{ name: METRICS.cpuUsedRatio, value: 0.97 }]);
+    const findings = await runCheck(loadCheck, host, { proc, snapshot, overrides: { cores: 4 } });
+    expect(findings.map((f) => f.severity)).toEqual(['ok', 'critical']);
+  });
+});

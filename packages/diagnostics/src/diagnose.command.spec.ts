@@ -1,0 +1,170 @@
+import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { CLI_COMMAND, DIAGNOSTICS, HEALTH_CHECK, createHost } from '@vitals/core';
+import type { CliCommand, CliContext, HealthCheck, HostHandle, Plugin } from '@vitals/core';
+import { diagnosticsPlugin } from './diagnostics.plugin';
+import { exitCodeOf, REPORT_SCHEMA_VERSION } from './report.json';
+
+/** Runs `vitals diagnose` with these options; returns exit code, stdout and stderr. */
+async function diagnose(host: HostHandle, options: CliContext['options'], tty = false) {
+  const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'diagnose')!;
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await command.run({
+    options,
+    positionals: [],
+    rest: [],
+    host,
+    config: host.config,
+    stdout,
+    stderr,
+    env: { NODE_ENV: 'production', NODE_OPTIONS: '' },
+    cwd: process.cwd(),
+    stopSignal: new AbortController().signal,
+  });
+  return { code, out, err };
+}
+
+const withFinding = (severity: 'ok' | 'warning' | 'critical'): Plugin => ({
+  name: 'probe',
+  register(container) {
+    const check: HealthCheck = {
+      name: 'probe',
+      area: 'custom',
+      run: () => [
+        {
+          check: 'probe',
+          severity,
+          message: `probe ${severity}`,
+          recommendation: 'do the thing',
+          data: { figure: '42 things' },
+        },
+      ],
+    };
+    container.register(HEALTH_CHECK, { useValue: check });
+  },
+});
+
+describe('diagnose command', () => {
+  let host: HostHandle;
+  let child: ChildProcess | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await host.stop();
+  });
+
+  const make = (...plugins: Plugin[]) =>
+    (host = createHost({
+      plugins: [
+        diagnosticsPlugin({ eventLoopSampleMs: 1, pidSampleMs: 200, sampleIntervalMs: 100 }),
+        ...plugins,
+      ],
+    }));
+
+  it('prints a report grouped by area, without colour off a TTY, and exits by the worst severity', async () => {
+    make(withFinding('critical'));
+    const { code, out } = await diagnose(host, {});
+    expect(code).toBe(2);
+    expect(out).not.toContain('\x1b[');
+    expect(out).toMatch(/^Vitals diagnosis of pid \d+ \(this process\)/);
+    const areas = out.split('\n').filter((l) => /^[A-Z]+$/.test(l));
+    expect(areas.slice(0, 6)).toEqual([
+      'MEMORY',
+      'CPU',
+      'DISK',
+      'PROCESS',
+      'RUNTIME',
+      'ENVIRONMENT',
+    ]);
+    expect(areas).toContain('CUSTOM');
+    expect(out).toMatch(/CRITICAL probe +probe critical\n +figure: 42 things\n +do: do the thing/);
+  });
+
+  it('colours severities on a TTY', async () => {
+    make(withFinding('warning'));
+    const { out } = await diagnose(host, {}, true);
+    expect(out).toContain('\x1b[33mWARNING');
+  });
+
+  it('prints one JSON document with the documented schema', async () => {
+    make(withFinding('warning'));
+    const { code, out } = await diagnose(host, { json: true });
+    const doc = JSON.parse(out);
+    expect(Object.keys(doc)).toEqual([
+      'version',
+      'at',
+      'durationMs',
+      'target',
+      'windowMs',
+      'samples',
+      'severity',
+      'exitCode',
+      'summary',
+      'findings',
+      'collectorFailures',
+    ]);
+    expect(doc).toMatchObject({
+      version: REPORT_SCHEMA_VERSION,
+      exitCode: code,
+      target: { pid: process.pid, self: true },
+    });
+    expect(doc.findings.find((f: { check: string }) => f.check === 'probe')).toEqual({
+      check: 'probe',
+      area: 'custom',
+      severity: 'warning',
+      message: 'probe warning',
+      figure: '42 things',
+      recommendation: 'do the thing',
+      data: {},
+    });
+    expect(doc.summary.warning).toBeGreaterThanOrEqual(1);
+  });
+
+  it('diagnoses a real child with --pid', async () => {
+    make();
+    child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((r) => child!.once('spawn', r));
+    const { out } = await diagnose(host, { pid: String(child.pid), json: true });
+    const doc = JSON.parse(out);
+    expect(doc.target).toMatchObject({ pid: child.pid, self: false });
+    expect(doc.samples).toBeGreaterThanOrEqual(2);
+    expect(doc.findings.map((f: { check: string }) => f.check)).toContain('threads');
+  });
+
+  it.each([
+    [{ pid: '999999999' }, /^vitals diagnose: no process with pid 999999999/],
+    [{ pid: 'abc' }, /^vitals diagnose: --pid "abc" is not a pid/],
+    [{ watch: 'soon' }, /^vitals diagnose: --watch "soon" is not a duration/],
+  ])('answers %j with one line on stderr and exit code 2', async (options, message) => {
+    make();
+    const { code, out, err } = await diagnose(host, options);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(message);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('maps severities to exit codes', () => {
+    make();
+    expect([
+      exitCodeOf('ok'),
+      exitCodeOf('info'),
+      exitCodeOf('warning'),
+      exitCodeOf('critical'),
+    ]).toEqual([0, 0, 1, 2]);
+  });
+
+  it('provides a DiagnosticsService for startup', async () => {
+    make(withFinding('ok'));
+    const report = await host.container
+      .resolve<{ run(): Promise<{ severity: string; findings: unknown[] }> }>(DIAGNOSTICS)
+      .run();
+    expect(report.findings.length).toBeGreaterThan(10);
+    expect(['ok', 'info', 'warning', 'critical']).toContain(report.severity);
+  });
+});

@@ -1,0 +1,29 @@
+import { METRICS } from '@vitals/core';
+import type { Clock, Collector, Sample } from '@vitals/core';
+import { GC_DESCRIPTORS, MEMORY_METRICS } from '../memory.metrics';
+import type { GcObserver } from './gc.observer';
+
+/**
+ * GC pauses (`nodejs_gc_duration_seconds{kind}` histogram), counts per kind, the heap after the
+ * last major GC and GC pressure, from a {@link GcObserver}. Before the observer starts it reports
+ * empty histograms and no heap-after-GC.
+ *
+ * @example host.container.register(COLLECTOR, { useValue: createGcCollector(observer, clock) })
+ */
+export function createGcCollector(observer: GcObserver, clock: Clock): Collector {
+  return {
+    name: 'memory-gc',
+    descriptors: GC_DESCRIPTORS,
+    collect(): Sample[] {
+      const samples: Sample[] = [];
+      for (const [kind, histogram] of observer.histograms) {
+        samples.push(...histogram.toSamples(METRICS.gcDuration, { kind }));
+        samples.push({ name: MEMORY_METRICS.gcCount, value: histogram.count, labels: { kind } });
+      }
+      if (observer.lastMajor)
+        samples.push({ name: METRICS.heapAfterGcBytes, value: observer.lastMajor.heapUsedBytes });
+      samples.push({ name: METRICS.gcPressureRatio, value: observer.pressure.ratio(clock.now()) });
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { isVitalsError } from '@vitals/core';
+import { LeakDetector } from './leak.detector';
+import type { LeakAssessment } from './leak.detector';
+import { theilSen } from './theil-sen';
+
+const MB = 1024 * 1024;
+
+/** Deterministic noise, ±0.3 MB: a post-GC heap is never exactly flat. */
+function noise(i: number): number {
+  return (((i * 2654435761) % 1000) / 1000 - 0.5) * 0.6 * MB;
+}
+
+/** Feeds one post-GC point every 4 s of virtual time; returns the first leaking verdict and its time. */
+function run(
+  shape: (tMs: number) => number,
+  durationMs = 240_000,
+): { at: number | undefined; first?: LeakAssessment; last: LeakAssessment } {
+  const d = new LeakDetector();
+  let at: number | undefined;
+  let first: LeakAssessment | undefined;
+  let last = d.assess(0);
+  for (let t = 0, i = 0; t <= durationMs; t += 4000, i++) {
+    d.add(t, 50 * MB + shape(t) + noise(i));
+    last = d.assess(t, 2048 * MB);
+    if (last.leaking && at === undefined) {
+      at = t;
+      first = last;
+    }
+  }
+  return { at, first, last };
+}
+
+describe('LeakDetector', () => {
+  it('finds a 1 MB/min leak within 3 minutes and estimates its rate', () => {
+    const r = run((t) => (t / 60_000) * MB);
+    expect(r.at).toBeDefined();
+    expect(r.at!).toBeLessThanOrEqual(180_000);
+    expect(r.last.leaking).toBe(true);
+    expect(r.last.rateMBPerHour).toBeGreaterThan(45);
+    expect(r.last.rateMBPerHour).toBeLessThan(75);
+    expect(r.last.confidence).toBeGreaterThan(0.6);
+    // ~2 GB limit minus ~54 MB at ~60 MB/h: roughly 33 h.
+    expect(r.last.timeToLimitMs! / 3_600_000).toBeGreaterThan(25);
+    expect(r.last.timeToLimitMs! / 3_600_000).toBeLessThan(45);
+  });
+
+  it('finds a step leak (4 MB every 30 s)', () => {
+    const r = run((t) => Math.floor(t / 30_000) * 4 * MB);
+    expect(r.at).toBeLessThanOrEqual(180_000);
+  });
+
+  it.each([
+    ['flat churn', () => 0],
+    ['a cache filling to its cap in 60 s', (t: number) => (Math.min(t, 60_000) / 60_000) * 40 * MB],
+    ['a 45 s warm-up', (t: number) => (Math.min(t, 45_000) / 45_000) * 30 * MB],
+    ['50 MB bursts every 30 s', (t: number) => (t % 30_000 < 5000 ? 50 * MB : 0)],
+    ['a 300 MB stable heap', () => 300 * MB],
+  ])('stays silent on %s', (_name, shape) => {
+    const r = run(shape);
+    expect(r.at).toBeUndefined();
+    expect(r.last.leaking).toBe(false);
+  });
+
+  it('gives no verdict before the minimum span', () => {
+    const d = new LeakDetector({ minSpanMs: 120_000 });
+    for (let t = 0; t <= 100_000; t += 1000) d.add(t, t * 100);
+    const a = d.assess(100_000);
+    expect(a.leaking).toBe(false);
+    expect(a.reason).toMatch(/collecting/);
+  });
+
+  it('forgets everything on reset()', () => {
+    const d = new LeakDetector();
+    for (let t = 0; t <= 200_000; t += 2000) d.add(t, 10 * MB + t * 200);
+    expect(d.assess(200_000).leaking).toBe(true);
+    d.reset();
+    expect(d.assess(200_000).points).toBe(0);
+  });
+
+  it('rejects a negative option with a VitalsError', () => {
+    let error: unknown;
+    try {
+      new LeakDetector({ windowMs: -1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isVitalsError(error, 'ERR_INVALID_ARGUMENT')).toBe(true);
+  });
+});
+
+describe('theilSen', () => {
+  it('ignores a minority of outliers that least squares would follow', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const ys = xs.map((x) => 2 * x + 1);
+    ys[8] = 500;
+    ys[9] = 900;
+    const fit = theilSen(xs, ys);
+    expect(fit.slope).toBeCloseTo(2, 5);
+    expect(fit.intercept).toBeCloseTo(1, 5);
+  });
+});

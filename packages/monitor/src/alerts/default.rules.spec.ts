@@ -1,0 +1,114 @@
+import { AlertEngine, DEFAULT_THRESHOLDS, METRICS, MetricStream } from '@vitals/core';
+import type { AlertEvent } from '@vitals/core';
+import { MONITOR_METRICS } from '../monitor.metrics';
+import { monitorConfigSchema } from '../monitor.options';
+import { defaultAlertRules } from './default.rules';
+
+describe('defaultAlertRules', () => {
+  const config = monitorConfigSchema.parse({});
+
+  it('builds one rule per threshold with a clear threshold below the trigger', () => {
+    const rules = defaultAlertRules(DEFAULT_THRESHOLDS, config);
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    expect(byId.get('memory-used')).toMatchObject({
+      metric: METRICS.memoryUsedRatio,
+      op: '>',
+      threshold: 0.8,
+      clear: 0.76,
+    });
+    expect(byId.get('swap-used')).toMatchObject({ threshold: 500 * 1024 * 1024 });
+    expect(byId.get('cpu-used')).toMatchObject({ threshold: 0.9 });
+    expect(byId.get('disk-used')).toMatchObject({ threshold: 0.85 });
+    expect(byId.get('open-fds')).toMatchObject({ threshold: 500 });
+    expect(byId.get('threads')).toMatchObject({ threshold: 50 });
+    expect(byId.get('operation-slow')).toMatchObject({ threshold: 5 });
+    expect(byId.get('event-loop-delay')).toMatchObject({
+      metric: METRICS.eventLoopLagP99,
+      threshold: 0.2,
+    });
+    expect(byId.get('open-fds-limit')).toMatchObject({
+      relativeTo: { metric: METRICS.processMaxFds },
+      threshold: 0.9,
+    });
+    expect(byId.get('disk-exhaustion-critical')).toMatchObject({
+      op: '<',
+      threshold: 86_400,
+      labels: { resource: 'disk' },
+    });
+  });
+
+  it('does not flap at the line, and fires relative to the fd limit', () => {
+    const stream = new MetricStream();
+    const engine = new AlertEngine(stream);
+    for (const r of defaultAlertRules(
+      DEFAULT_THRESHOLDS,
+      monitorConfigSchema.parse({ alerts: { rules: { 'memory-used': { for: 0 } } } }),
+    )) {
+      engine.addRule(r);
+    }
+    const events: AlertEvent[] = [];
+    engine.alerts$.subscribe((e) => events.push(e));
+    engine.attach(stream.batches$);
+    const publish = (
+      at: number,
+      samples: { name: string; value: number; labels?: Record<string, string> }[],
+    ) => stream.publish({ source: 't', at, samples });
+    [0.81, 0.79, 0.81, 0.78, 0.75].forEach((v, i) =>
+      publish(i * 1000, [{ name: METRICS.memoryUsedRatio, value: v }]),
+    );
+    expect(events.filter((e) => e.ruleId === 'memory-used').map((e) => [e.state, e.value])).toEqual(
+      [
+        ['firing', 0.81],
+        ['resolved', 0.75],
+      ],
+    );
+    publish(10_000, [
+      { name: METRICS.processMaxFds, value: 1024 },
+      { name: METRICS.processOpenFds, value: 950 },
+    ]);
+    expect(events.find((e) => e.ruleId === 'open-fds-limit')).toMatchObject({
+      state: 'firing',
+      threshold: 0.9 * 1024,
+    });
+    publish(20_000, [
+      {
+        name: MONITOR_METRICS.timeToExhaustion,
+        value: 20 * 3600,
+        labels: { resource: 'disk', mountpoint: '/data' },
+      },
+    ]);
+    expect(
+      events.filter((e) => e.ruleId.startsWith('disk-exhaustion')).map((e) => [e.ruleId, e.state]),
+    ).toEqual([
+      ['disk-exhaustion-warning', 'firing'],
+      ['disk-exhaustion-critical', 'firing'],
+    ]);
+  });
+
+  it('applies overrides, keeps the hysteresis for a new threshold, and drops removed rules', () => {
+    const rules = defaultAlertRules(
+      { ...DEFAULT_THRESHOLDS, threads: 80 },
+      monitorConfigSchema.parse({
+        alerts: {
+          hysteresis: 0.1,
+          rules: { 'cpu-used': { threshold: 0.5, for: '5m' }, threads: false },
+          defaults: true,
+        },
+        exhaustion: { enabled: false },
+      }),
+    );
+    expect(rules.find((r) => r.id === 'cpu-used')).toMatchObject({
+      threshold: 0.5,
+      clear: 0.45,
+      for: 300_000,
+    });
+    expect(rules.find((r) => r.id === 'threads')).toBeUndefined();
+    expect(rules.some((r) => r.id.includes('exhaustion'))).toBe(false);
+    expect(() =>
+      defaultAlertRules(
+        DEFAULT_THRESHOLDS,
+        monitorConfigSchema.parse({ alerts: { rules: { cpu: false } } }),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'ERR_MONITOR_UNKNOWN_RULE' }));
+  });
+});

@@ -1,0 +1,128 @@
+import { COLLECTOR, VitalsError, parseDuration, processExists } from '@vitals/core';
+import type { CliCommand, CliContext, Clock, Collector } from '@vitals/core';
+import { defaultAlertRules } from '../alerts/default.rules';
+import { buildCollectors } from '../monitor.collectors';
+import { processGone } from '../monitor.errors';
+import type { MonitorConfig } from '../monitor.options';
+import { CollectScheduler } from '../scheduler/collect.scheduler';
+import { TickValues, renderJsonLine, renderTable } from './monitor.view';
+
+function usage(message: string): VitalsError {
+  return new VitalsError('ERR_USAGE', `vitals monitor: ${message}`);
+}
+
+function parsePid(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const pid = Number(raw);
+  if (!Number.isSafeInteger(pid) || pid <= 0)
+    throw usage(`--pid takes a process id, e.g. --pid 1234 (got ${JSON.stringify(raw)})`);
+  if (!processExists(pid)) throw processGone(pid);
+  return pid;
+}
+
+function parseInterval(raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  let ms: number;
+  try {
+    ms = parseDuration(raw as string);
+  } catch {
+    throw usage(`--interval takes a duration such as 2s or 500ms (got ${JSON.stringify(raw)})`);
+  }
+  if (ms < 100) throw usage(`--interval must be at least 100ms (got ${JSON.stringify(raw)})`);
+  return ms;
+}
+
+/** Waits `ms` on the host clock (forever when Infinity), or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const cancel = Number.isFinite(ms) ? clock.setTimeout(done, ms) : undefined;
+    function done(): void {
+      cancel?.();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * `vitals monitor [--interval 2s] [--once] [--pid N] [--json]`: in a terminal a live table of the
+ * main metrics with firing alerts highlighted; piped (or with `--json`), one JSON line per tick.
+ * `--once` samples twice, 250 ms apart, so CPU and event-loop figures cover a real interval,
+ * prints one view and exits. The host is not started: the command runs its own scheduler over the
+ * host's collectors (or, with `--pid`, the system collectors and that process) and evaluates the
+ * monitor's alert rules on the host's stream.
+ *
+ * @example vitals monitor --pid 4242 --interval 5s | jq .metrics.process_resident_memory_bytes
+ */
+export function monitorCommand(config: MonitorConfig): CliCommand {
+  return {
+    name: 'monitor',
+    summary: 'Live view of system, process and runtime metrics with alerts',
+    usage: '[--interval 1s] [--once] [--pid N] [--json]',
+    options: {
+      interval: {
+        type: 'string',
+        short: 'i',
+        valueName: 'DURATION',
+        description: 'Time between refreshes (default: monitor.intervalMs)',
+      },
+      once: { type: 'boolean', description: 'Print one view and exit' },
+      pid: {
+        type: 'string',
+        short: 'p',
+        valueName: 'N',
+        description: 'Watch this process instead of the CLI itself',
+      },
+      json: { type: 'boolean', description: 'One JSON line per tick, even in a terminal' },
+    },
+    async run(ctx: CliContext): Promise<number> {
+      const intervalMs = parseInterval(ctx.options.interval, config.intervalMs);
+      const pid = parsePid(ctx.options.pid);
+      const host = ctx.host;
+      const built =
+        pid !== undefined ? buildCollectors({ ...config, pid, runtime: false }) : undefined;
+      const collectors = built?.list ?? host.resolveAll<Collector>(COLLECTOR);
+      const rules = config.alerts.defaults ? defaultAlertRules(host.config.thresholds, config) : [];
+      for (const rule of [...rules, ...config.alerts.extra]) host.alerts.addRule(rule);
+      const evaluation = host.alerts.attach(host.stream.batches$);
+      const scheduler = new CollectScheduler(collectors, host.stream, host.logger, host.clock, {
+        intervalMs,
+        timeoutMs: config.collectorTimeoutMs,
+      });
+      const json = ctx.options.json === true || !ctx.stdout.isTTY;
+      const print = (at: number): void => {
+        const values = new TickValues(host.stream.latest());
+        const alerts = host.alerts.active();
+        if (json) ctx.stdout.write(renderJsonLine(values, alerts, at));
+        else
+          ctx.stdout.write(
+            (ctx.options.once ? '' : '\x1b[2J\x1b[H') +
+              renderTable(values, alerts, { color: true, pid, at }),
+          );
+      };
+      // The scheduler's timers are unref'ed (monitoring never keeps a process alive); the command
+      // itself must keep the CLI up until it is done or asked to stop.
+      const keepAlive = setInterval(() => undefined, 2 ** 30);
+      try {
+        if (ctx.options.once) {
+          await scheduler.tick();
+          await pause(250, ctx.stopSignal, host.clock);
+          print((await scheduler.tick()).at);
+          return 0;
+        }
+        const sub = scheduler.ticks$.subscribe((t) => print(t.at));
+        scheduler.start();
+        await pause(Infinity, ctx.stopSignal, host.clock);
+        await scheduler.stop();
+        sub.unsubscribe();
+        return 0;
+      } finally {
+        clearInterval(keepAlive);
+        evaluation.unsubscribe();
+        for (const c of collectors) (c as { close?: () => void }).close?.();
+      }
+    },
+  };
+}

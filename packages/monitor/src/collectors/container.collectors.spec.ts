@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { METRICS } from '@vitals/core';
+import type { Sample } from '@vitals/core';
+import { CpuCollector } from './cpu.collector';
+import { MemoryCollector } from './memory.collector';
+
+const GiB = 1024 ** 3;
+const value = (samples: readonly Sample[], name: string): number | undefined =>
+  samples.find((s) => s.name === name)?.value;
+
+describe('container awareness (cgroup v1 and v2)', () => {
+  let root: string;
+  const write = (rel: string, content: string): void => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  };
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'vitals-cg-'));
+    // A machine with 8 GiB, 6 GiB of it available.
+    write(
+      'proc/meminfo',
+      `MemTotal: ${8 * 1024 * 1024} kB\nMemAvailable: ${6 * 1024 * 1024} kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n`,
+    );
+    write(
+      'proc/stat',
+      'cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 100 0 100 800 0 0 0 0 0 0\nbtime 1700000000\n',
+    );
+    write('proc/loadavg', '0.50 0.40 0.30 1/100 1234\n');
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const opts = () => ({ procRoot: join(root, 'proc'), cgroupRoot: join(root, 'cg') });
+
+  it('v2: memory ratio is usage over the container limit, not over the machine', () => {
+    write('proc/self/cgroup', '0::/app\n');
+    write('cg/cgroup.controllers', 'cpu memory\n');
+    write('cg/app/memory.max', String(1 * GiB));
+    write('cg/app/memory.current', String(0.75 * GiB));
+    write('cg/app/cpu.max', '150000 100000\n');
+    const mem = new MemoryCollector(opts()).collect();
+    expect(value(mem, METRICS.cgroupMemoryLimitBytes)).toBe(GiB);
+    expect(value(mem, METRICS.memoryUsedRatio)).toBeCloseTo(0.75, 5);
+    expect(
+      new CpuCollector(opts()).collect().find((s) => s.name === METRICS.cgroupCpuLimitCores)?.value,
+    ).toBe(1.5);
+  });
+
+  it('v1: reads memory.limit_in_bytes and usage_in_bytes', () => {
+    write('proc/self/cgroup', '4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n');
+    write('cg/memory/docker/abc/memory.limit_in_bytes', String(2 * GiB));
+    write('cg/memory/docker/abc/memory.usage_in_bytes', String(0.5 * GiB));
+    const mem = new MemoryCollector(opts()).collect();
+    expect(value(mem, METRICS.memoryUsedRatio)).toBeCloseTo(0.25, 5);
+  });
+
+  it("without a limit (or a limit above the machine) the ratio is the machine's", () => {
+    write('proc/self/cgroup', '0::/app\n');
+    write('cg/cgroup.controllers', 'memory\n');
+    write('cg/app/memory.max', 'max\n');
+    write('cg/app/memory.current', String(GiB));
+    const mem = new MemoryCollector(opts()).collect();
+    expect(value(mem, METRICS.cgroupMemoryLimitBytes)).toBeUndefined();
+    expect(value(mem, METRICS.memoryUsedRatio)).toBeCloseTo(0.25, 5);
+  });
+
+  it('CPU ratio comes from /proc/stat deltas between collections', () => {
+    write('proc/self/cgroup', '0::/\n');
+    const cpu = new CpuCollector(opts());
+    // First collection: since boot, 200 busy of 1000 ticks.
+    expect(value(cpu.collect(), METRICS.cpuUsedRatio)).toBeCloseTo(0.2, 5);
+    write('proc/stat', 'cpu  160 0 120 820 0 0 0 0 0 0\ncpu0 160 0 120 820 0 0 0 0 0 0\n');
+    // Then the delta: 80 busy of 100 ticks.
+    const next = cpu.collect();
+    expect(value(next, METRICS.cpuUsedRatio)).toBeCloseTo(0.8, 5);
+    expect(next.find((s) => s.name === METRICS.cpuCoreUsedRatio)).toEqual({
+      name: METRICS.cpuCoreUsedRatio,
+      value: expect.closeTo(0.8, 5),
+      labels: { cpu: '0' },
+    });
+    expect(value(next, METRICS.load1)).toBe(0.5);
+  });
+});

@@ -1,0 +1,39 @@
+import type { Readable } from 'node:stream';
+import { VitalsError } from '@vitals/core';
+import type { CliContext, Clock } from '@vitals/core';
+import type { ProcessConfig } from '../process.options';
+
+/** What the process commands need besides their `CliContext`. */
+export interface CommandDeps {
+  readonly config: ProcessConfig;
+  readonly clock: Clock;
+  /** Where the y/N answer is read from. @default process.stdin */
+  readonly stdin?: Readable & { isTTY?: boolean };
+  /** @default '/proc' */
+  readonly procRoot?: string;
+  /** Stands in for /run/systemd/system (tests). @default '/run/systemd/system' */
+  readonly systemdRunDir?: string;
+}
+
+/** A boolean option. */
+export function flag(ctx: CliContext, name: string): boolean {
+  return ctx.options[name] === true;
+}
+
+/** A string option (the last one when repeated). */
+export function text(ctx: CliContext, name: string): string | undefined {
+  const value = ctx.options[name];
+  if (Array.isArray(value))
+    return text({ ...ctx, options: { [name]: value[value.length - 1] } }, name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A usage error: the CLI prints the one-line message. */
+export function usage(message: string): VitalsError {
+  return new VitalsError('ERR_USAGE', message);
+}
+
+/** Writes one line. */
+export function say(ctx: CliContext, line = ''): void {
+  ctx.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,128 @@
+import { formatDuration, parseDuration } from '@vitals/core';
+import type { CliContext } from '@vitals/core';
+import { findDuplicateGroups } from '../duplicates/duplicate.finder';
+import { planKills } from '../kill/kill.plan';
+import type { KeepPolicy, KillPlan } from '../kill/kill.plan';
+import { ancestorsOf } from '../kill/process.guard';
+import type { GuardContext } from '../kill/process.guard';
+import { terminateProcesses } from '../kill/process.terminator';
+import { readProcessTable } from '../table/process.table';
+import { flag, say, text, usage } from './command.deps';
+import type { CommandDeps } from './command.deps';
+import { confirmAction } from './confirm';
+import { processRow, renderTable } from './format';
+
+/**
+ * `ps --duplicates [--kill]` and `kill-duplicates`: lists duplicate groups of the current user
+ * (every user with `--all-users`), and with `kill` shows what it would stop; it signals only
+ * with `--yes` or an interactive yes. Returns the exit code: 1 when a process could not be ended.
+ */
+export async function runDuplicates(
+  ctx: CliContext,
+  deps: CommandDeps,
+  kill: boolean,
+): Promise<number> {
+  const keep = parseKeep(text(ctx, 'keep'));
+  const graceMs = parseDuration(text(ctx, 'grace') ?? deps.config.graceMs);
+  const allUsers = flag(ctx, 'all-users');
+  const procRoot = deps.procRoot ?? '/proc';
+  const selfUid = process.geteuid?.();
+  if (allUsers && selfUid !== 0)
+    throw usage('--all-users needs root: other users’ processes are never touched otherwise');
+  const filter = text(ctx, 'filter');
+  const table = readProcessTable({ procRoot }).filter(
+    (p) => allUsers || selfUid === undefined || p.uid === selfUid,
+  );
+  const groups = findDuplicateGroups(table, { services: deps.config.duplicates.services }).filter(
+    (g) => !filter || g.name.includes(filter),
+  );
+  const guard: GuardContext = {
+    selfPid: process.pid,
+    selfUid,
+    ancestors: ancestorsOf(process.pid, procRoot),
+    allUsers,
+    procRoot,
+  };
+  const plans = planKills(groups, keep, guard);
+  const targets = plans.flatMap((p) => p.stop.filter((s) => !s.refusal).map((s) => s.process));
+  const json = flag(ctx, 'json');
+  if (!json) printPlans(ctx, plans, kill, deps.clock.now());
+  if (!kill || targets.length === 0) {
+    if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: true, outcomes: [] }));
+    return 0;
+  }
+  const question = `Stop ${targets.length} process${targets.length === 1 ? '' : 'es'} (SIGTERM, then SIGKILL after ${formatDuration(graceMs)})?`;
+  if (!(await confirmAction(ctx, deps, question))) {
+    if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: true, outcomes: [] }));
+    else
+      say(ctx, `Dry run: nothing was signalled. Add --yes to stop ${targets.length} process(es).`);
+    return 0;
+  }
+  const outcomes = await terminateProcesses(targets, {
+    graceMs,
+    clock: deps.clock,
+    allUsers,
+    procRoot,
+  });
+  if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: false, outcomes }));
+  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)} ${o.message}`);
+  return outcomes.some((o) => o.status === 'failed' || o.status === 'survived') ? 1 : 0;
+}
+
+function parseKeep(value: string | undefined): KeepPolicy {
+  if (value === undefined || value === 'oldest' || value === 'newest') return value ?? 'oldest';
+  if (/^\d+$/.test(value)) return Number(value);
+  throw usage(`invalid --keep ${JSON.stringify(value)}: use oldest, newest or a pid`);
+}
+
+function printPlans(ctx: CliContext, plans: readonly KillPlan[], kill: boolean, now: number): void {
+  if (plans.length === 0) {
+    say(ctx, 'No duplicate processes.');
+    return;
+  }
+  for (const plan of plans) {
+    say(
+      ctx,
+      `${clip(plan.group.name, (ctx.stdout.columns ?? 160) - 40)}: ${plan.group.members.length} copies (oldest pid ${plan.group.oldest.pid})`,
+    );
+    const rows = plan.group.members.map((m) => {
+      const stop = plan.stop.find((s) => s.process === m);
+      const action = !kill
+        ? m === plan.group.oldest
+          ? 'oldest'
+          : ''
+        : m === plan.keep
+          ? 'keep'
+          : stop
+            ? stop.refusal
+              ? 'refuse'
+              : 'stop'
+            : '';
+      return [action, ...processRow(m, now).slice(0, 7), stop?.refusal ?? ''];
+    });
+    say(
+      ctx,
+      renderTable(
+        rows.map((r) => ['  ' + r[0], ...r.slice(1)]),
+        ctx.stdout.columns,
+      ),
+    );
+    if (plan.note) say(ctx, `  ${plan.note}`);
+  }
+}
+
+/** A long command line cut to `max` characters. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(max, 20) - 1)}…` : text;
+}
+
+function planJson(plan: KillPlan): Record<string, unknown> {
+  return {
+    group: plan.group.name,
+    pids: plan.group.members.map((m) => m.pid),
+    oldest: plan.group.oldest.pid,
+    keep: plan.keep?.pid,
+    stop: plan.stop.map((s) => ({ pid: s.process.pid, refusal: s.refusal })),
+    note: plan.note,
+  };
+}

@@ -1,0 +1,66 @@
+import { ManualClock, systemClock } from '@vitals/core';
+import { Children } from '../__fixtures__/children.test-util';
+import { fakeCli, processConfig } from '../__fixtures__/cli-context.test-util';
+import { createPsCommand } from './ps.command';
+
+describe('ps command', () => {
+  const children = new Children();
+  afterEach(() => children.killAll());
+  const ps = (clock = systemClock) => createPsCommand({ config: processConfig(), clock });
+
+  it('prints a table with pid, parent, user, state, RSS, CPU and command', async () => {
+    const dir = children.botDir();
+    const tag = `--tag-${process.pid}-${Date.now()}`;
+    const child = await children.start(['bot/bot.js', tag], dir);
+    const { ctx, output } = fakeCli({ filter: tag });
+
+    expect(await ps().run(ctx)).toBe(0);
+
+    const [header, row] = output().trim().split('\n');
+    expect(header.split(/\s+/)).toEqual([
+      'PID',
+      'PPID',
+      'USER',
+      'S',
+      'AGE',
+      'RSS',
+      'CPU%',
+      'COMMAND',
+    ]);
+    expect(row.split(/\s+/).slice(0, 2)).toEqual([String(child.pid), String(process.pid)]);
+    expect(row).toMatch(/MiB/);
+    expect(row.endsWith(`${process.execPath} bot/bot.js ${tag}`)).toBe(true);
+  });
+
+  it('sorts by RSS, largest first, and prints JSON', async () => {
+    const { ctx, output } = fakeCli({ sort: 'rss', json: true });
+
+    await ps().run(ctx);
+
+    const rows = JSON.parse(output()) as { pid: number; rssBytes: number }[];
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.map((r) => r.rssBytes)).toEqual(
+      [...rows.map((r) => r.rssBytes)].sort((a, b) => b - a),
+    );
+    expect(rows.some((r) => r.pid === process.pid)).toBe(true);
+  });
+
+  it('samples CPU over an interval with pidusage when --sample is given', async () => {
+    const clock = new ManualClock(Date.now());
+    const { ctx, output } = fakeCli({ sample: '1000', filter: String(process.pid), json: true });
+    const run = ps(clock).run(ctx);
+    while (clock.pending === 0) await new Promise((r) => setImmediate(r));
+    clock.advance(1000);
+    await run;
+
+    const [row] = JSON.parse(output()) as { pid: number; cpuPercent: number }[];
+    expect(row.pid).toBe(process.pid);
+    expect(row.cpuPercent).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects an unknown sort order with a usage error', async () => {
+    await expect(ps().run(fakeCli({ sort: 'name' }).ctx)).rejects.toThrow(
+      'invalid --sort "name": use rss, cpu, pid or start',
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import type { Writable } from 'node:stream';
+import type { DependencyContainer } from 'tsyringe';
+import type { CliCommand, CliContext, Token } from '@vitals/core';
+import { INSTANCE_LOCK, V8_TUNER, asInjectionToken, formatBytes, readCgroupLimits } from '@vitals/core';
+import { RotatingFileStream } from './rotating-file.stream';
+import { RUN_OPTIONS, runConfig } from './run.options';
+import { startupError } from './startup.errors';
+import type { StartupConfig } from './startup.options';
+import { Supervisor } from './supervisor';
+import { SystemdNotifier } from './systemd.notifier';
+
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGUSR2'];
+const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+function optional<T>(container: DependencyContainer, token: Token<T>): T | undefined {
+  return container.isRegistered(token, true) ? container.resolve(asInjectionToken(token)) : undefined;
+}
+
+/** The V8 flags for the child, and the lines that explain them. */
+function tunedFlags(config: StartupConfig, container: DependencyContainer): { flags: readonly string[]; lines: string[] } {
+  if (config.profile === 'none') return { flags: [], lines: ['V8 profile: none (no flags added)'] };
+  const tuner = optional(container, V8_TUNER);
+  if (!tuner) return { flags: [], lines: ['V8 profile: skipped (@vitals/memory is not installed)'] };
+  const cgroup = readCgroupLimits().memoryLimitBytes;
+  const limits = [cgroup, config.maxMemory].filter((n): n is number => n !== undefined);
+  const memoryLimitBytes = limits.length > 0 ? Math.min(...limits) : undefined;
+  const rec = tuner.recommendFlags(config.profile, { memoryLimitBytes });
+  const basis = memoryLimitBytes === undefined ? 'no memory limit' : `memory limit ${formatBytes(memoryLimitBytes)}`;
+  return {
+    flags: rec.flags,
+    lines: [`V8 profile ${rec.profile} (${basis}): ${rec.flags.join(' ') || 'no flags'}`, ...rec.reasons.map((r) => `  ${r}`)],
+  };
+}
+
+function output(file: string | undefined, config: StartupConfig): Writable | undefined {
+  return file ? new RotatingFileStream(file, { maxBytes: config.logMaxSize, maxFiles: config.logMaxFiles }) : undefined;
+}
+
+/**
+ * `vitals run [options] -- <command> [args]`: supervises a service. A thin shell over
+ * {@link Supervisor}: it applies the flags over the `startup` config section, computes NODE_OPTIONS
+ * from the memory plugin's V8 profile and the container's limit, starts the host (so the agent's
+ * metrics reach the dashboard and /metrics), forwards signals and exits with the child's code.
+ * @example vitals run --max-memory 512M --max-restarts 5 -- node dist/server.js
+ */
+export function createRunCommand(config: StartupConfig, container: DependencyContainer): CliCommand {
+  return {
+    name: 'run',
+    summary: 'run a service under supervision (restarts, memory ceiling, metrics, signals)',
+    usage: '[options] -- <command> [args]',
+    options: RUN_OPTIONS,
+    positionals: true,
+    async run(ctx: CliContext): Promise<number> {
+      const argv = ctx.rest.length > 0 ? ctx.rest : ctx.positionals;
+      if (argv.length === 0) throw startupError.noCommand();
+      const cfg = runConfig(config, ctx.options);
+      const { flags, lines } = tunedFlags(cfg, container);
+      const lock = optional(container, INSTANCE_LOCK);
+      const { host } = ctx;
+      const out = output(cfg.logFile, cfg);
+      const err = cfg.errorFile ? output(cfg.errorFile, cfg) : out;
+      const supervisor = new Supervisor(
+        {
+          command: argv[0],
+          args: argv.slice(1),
+          env: ctx.env,
+          cwd: ctx.cwd,
+          name: cfg.name,
+          restart: cfg.restart,
+          maxRestarts: cfg.maxRestarts,
+          restartWindowMs: cfg.restartWindowMs,
+          backoffInitialMs: cfg.backoffInitialMs,
+          backoffMaxMs: cfg.backoffMaxMs,
+          backoffResetMs: cfg.backoffResetMs,
+          maxMemoryBytes: cfg.maxMemory,
+          maxMemoryForMs: cfg.maxMemoryForMs,
+          memoryCheckIntervalMs: cfg.memoryCheckIntervalMs,
+          killTimeoutMs: cfg.killTimeoutMs,
+          agent: cfg.agent,
+          agentIntervalMs: cfg.agentIntervalMs,
+          nodeOptions: flags,
+          stdout: out,
+          stderr: err,
+          lockDir: cfg.lockDir,
+        },
+        {
+          stream: host.stream,
+          logger: host.logger,
+          clock: host.clock,
+          lock,
+          notifier: new SystemdNotifier({ env: ctx.env, logger: host.logger, clock: host.clock }),
+        },
+      );
+      for (const line of lines) ctx.stdout.write(`vitals run: ${line}\n`);
+      if (!lock) ctx.stdout.write('vitals run: no single-instance lock (@vitals/process is not installed)\n');
+      if (cfg.maxMemory !== undefined) {
+        ctx.stdout.write(`vitals run: restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${cfg.maxMemoryForMs} ms\n`);
+      }
+
+      // An entry point: it may own the process's signals while the child runs.
+      let stops = 0;
+      const onStop = (signal: NodeJS.Signals) => {
+        stops++;
+        ctx.stderr.write(stops > 1 ? `vitals run: ${signal} again: killing ${supervisor.name}\n` : `vitals run: ${signal}: stopping ${supervisor.name}\n`);
+        if (stops > 1) supervisor.kill();
+        else void supervisor.stop(signal);
+      };
+      const onForward = (signal: NodeJS.Signals) => supervisor.forward(signal);
+      const onAbort = () => void supervisor.stop('SIGTERM');
+      for (const s of STOPPING) process.on(s, onStop);
+      for (const s of FORWARDED) process.on(s, onForward);
+      ctx.stopSignal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await host.start();
+        await supervisor.start();
+        ctx.stdout.write(`vitals run: ${supervisor.name} started (pid ${supervisor.pid})\n`);
+        const code = await supervisor.done;
+        ctx.stdout.write(`vitals run: ${supervisor.name} exited with code ${code}\n`);
+        return code;
+      } finally {
+        for (const s of STOPPING) process.off(s, onStop);
+        for (const s of FORWARDED) process.off(s, onForward);
+        ctx.stopSignal.removeEventListener('abort', onAbort);
+        await host.stop('vitals run finished');
+        out?.end();
+        if (err !== out) err?.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Collection benchmark: `npm run bench:collect [-- --ticks N --cpu-seconds N]`.
+ *
+ * 1. Latency of one complete collection (system + process + runtime), `--ticks` times (default
+ *    500) after a warm-up, interleaved round-robin so machine noise hits all three alike:
+ *    - vitals: one CollectScheduler tick over the monitor's collectors (CPU, memory, disk,
+ *      network, process, runtime), publishing on a MetricStream, as the plugin runs it;
+ *    - (a) si+pidusage: the same metrics the obvious way — systeminformation currentLoad, mem,
+ *      fsSize, networkStats, plus pidusage for the process and process.* for the runtime;
+ *    - (b) prom-client: collectDefaultMetrics + register.metrics() (its scrape-time collection).
+ * 2. CPU used by monitoring at 1 Hz: the process idles (min(20, N) s, the baseline), then a host
+ *    with monitorPlugin() (every default) runs for
+ *    `--cpu-seconds` (default 60); process.cpuUsage() delta over wall time, percent of one core.
+ *    It is an upper bound: it includes what an idle Node process spends anyway.
+ * Budgets: p50 ≤ 2 ms, p99 ≤ 10 ms, CPU ≤ 0.5 %, ≥ 10× faster than (a).
+ */
+import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
+import pidusage from 'pidusage';
+import * as si from 'systeminformation';
+import * as prom from 'prom-client';
+import { MetricStream, createHost, createNoopLogger, systemClock } from '@vitals/core';
+import {
+  CollectScheduler,
+  buildCollectors,
+  monitorConfigSchema,
+  monitorPlugin,
+} from '@vitals/monitor';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`--${name} takes a positive number`);
+    process.exit(64);
+  }
+  return v;
+}
+
+const TICKS = Math.max(500, arg('ticks', 500));
+const CPU_SECONDS = arg('cpu-seconds', 60);
+const WARMUP = 20;
+
+type Impl = { name: string; run: () => Promise<unknown>; times: number[] };
+type Stats = { name: string; p50: number; p90: number; p99: number };
+
+function quantile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+async function latency(): Promise<Impl[]> {
+  const built = buildCollectors(monitorConfigSchema.parse({}));
+  const scheduler = new CollectScheduler(
+    built.list,
+    new MetricStream(),
+    createNoopLogger(),
+    systemClock,
+    {
+      timeoutMs: 2000,
+    },
+  );
+  const pid = process.pid;
+  const obvious = async (): Promise<unknown> => {
+    const [load, mem, fs, net, proc] = await Promise.all([
+      si.currentLoad(),
+      si.mem(),
+      si.fsSize(),
+      si.networkStats('*'),
+      pidusage(pid),
+    ]);
+    const runtime = {
+      mem: process.memoryUsage(),
+      handles: process.getActiveResourcesInfo(),
+      load: loadavg(),
+    };
+    return [load.currentLoad, mem.available, fs.length, net.length, proc.memory, runtime];
+  };
+  const registry = new prom.Registry();
+  prom.collectDefaultMetrics({ register: registry });
+  const impls: Impl[] = [
+    { name: 'vitals tick', run: () => scheduler.tick(), times: [] },
+    { name: '(a) systeminformation + pidusage', run: obvious, times: [] },
+    { name: '(b) prom-client default metrics', run: () => registry.metrics(), times: [] },
+  ];
+  for (let i = 0; i < WARMUP + TICKS; i++) {
+    for (const impl of impls) {
+      const t0 = performance.now();
+      await impl.run();
+      const ms = performance.now() - t0;
+      if (i >= WARMUP) impl.times.push(ms);
+    }
+  }
+  built.runtime?.close();
+  pidusage.clear();
+  registry.clear();
+  return impls;
+}
+
+/** Percent of one core this process uses over `seconds` of wall time. */
+async function cpuPercent(seconds: number): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = process.cpuUsage(cpu0);
+  return ((used.user + used.system) / 1000 / (performance.now() - t0)) * 100;
+}
+
+/** The same process idle (no host), then with a monitor host ticking at 1 Hz. */
+async function cpuAtOneHertz(): Promise<{ idle: number; monitored: number }> {
+  const idle = await cpuPercent(Math.min(20, CPU_SECONDS));
+  const host = createHost({ plugins: [monitorPlugin({ intervalMs: 1000 })] });
+  await host.start();
+  const monitored = await cpuPercent(CPU_SECONDS);
+  await host.stop();
+  return { idle, monitored };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `collect.bench: ${TICKS} ticks each, Node ${process.version}, ${cpus().length} CPUs, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const impls = await latency();
+  console.log('\n| collection (system + process + runtime) | p50 ms | p90 ms | p99 ms |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const stats: Stats[] = impls.map(({ name, times }) => {
+    const sorted = [...times].sort((x, y) => x - y);
+    const s = {
+      name,
+      p50: quantile(sorted, 0.5),
+      p90: quantile(sorted, 0.9),
+      p99: quantile(sorted, 0.99),
+    };
+    console.log(`| ${name} | ${s.p50.toFixed(3)} | ${s.p90.toFixed(3)} | ${s.p99.toFixed(3)} |`);
+    return s;
+  });
+  const [v, a, b] = stats;
+  console.log(
+    `\nratio (a)/vitals: p50 ${(a.p50 / v.p50).toFixed(1)}×, p99 ${(a.p99 / v.p99).toFixed(1)}×`,
+  );
+  console.log(
+    `ratio (b)/vitals: p50 ${(b.p50 / v.p50).toFixed(1)}×, p99 ${(b.p99 / v.p99).toFixed(1)}×`,
+  );
+  console.log(
+    `\nCPU of monitoring at 1 Hz (monitorPlugin defaults) over ${CPU_SECONDS} s, after ${Math.min(20, CPU_SECONDS)} s idle ...`,
+  );
+  const { idle, monitored } = await cpuAtOneHertz();
+  const cpu = monitored;
+  console.log(
+    `CPU: ${monitored.toFixed(3)} % of one core with the host (whole process, upper bound); ` +
+      `${idle.toFixed(3)} % idle without it; monitoring ≈ ${(monitored - idle).toFixed(3)} %`,
+  );
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  console.log('\n| budget | measured | verdict |');
+  console.log('| --- | ---: | --- |');
+  console.log(`| p50 ≤ 2 ms | ${v.p50.toFixed(3)} ms | ${verdict(v.p50 <= 2)} |`);
+  console.log(`| p99 ≤ 10 ms | ${v.p99.toFixed(3)} ms | ${verdict(v.p99 <= 10)} |`);
+  console.log(`| CPU ≤ 0.5 % of a core | ${cpu.toFixed(3)} % | ${verdict(cpu <= 0.5)} |`);
+  console.log(
+    `| ≥ 10× faster than (a) (p50) | ${(a.p50 / v.p50).toFixed(1)}× | ${verdict(a.p50 / v.p50 >= 10)} |`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+/**
+ * V8 profiles under load: `npm run bench:gc [-- --duration S] [--rounds N]`.
+ *
+ * Runs one allocation-heavy workload (short-lived request objects plus a 150k-entry ring that
+ * keeps promoting into old space) as a child under the default flags and under each profile of
+ * `recommendFlags()` (container, throughput, low-memory), one at a time, rounds interleaved, and
+ * prints GC pause p50/p99, GC count, time in GC and throughput (operations/s) side by side.
+ */
+import { spawn } from 'node:child_process';
+// Relative import: run.js's tsconfig-paths does not map @vitals/* (no baseUrl); see leaks.bench.ts.
+import { createV8Tuner } from '../../packages/memory/src/tuning/v8.tuner';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const DURATION_S = opt('--duration', 8);
+const ROUNDS = Math.max(1, opt('--rounds', 2));
+
+const WORKLOAD = `
+const { PerformanceObserver } = require('node:perf_hooks');
+const pauses = [];
+new PerformanceObserver((l) => { for (const e of l.getEntries()) pauses.push(e.duration); }).observe({ entryTypes: ['gc'] });
+const ring = new Array(150000);
+let ops = 0;
+const end = Date.now() + ${DURATION_S * 1000};
+function batch() {
+  for (let i = 0; i < 2000; i++) {
+    const req = { id: ops, body: 'x'.repeat(64) + ops, items: [ops, ops + 1, ops + 2], meta: { at: Date.now() } };
+    ring[ops % ring.length] = req.items;
+    ops++;
+  }
+  if (Date.now() < end) setImmediate(batch);
+  else setImmediate(() => process.send({ ops, seconds: ${DURATION_S}, pauses }, () => process.exit(0)));
+}
+batch();
+`;
+
+interface Run {
+  ops: number;
+  seconds: number;
+  pauses: number[];
+}
+function runChild(flags: readonly string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, '-e', WORKLOAD], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), (DURATION_S + 30) * 1000);
+    child.once('message', (m) => resolve(m as Run));
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      if (code !== 0)
+        reject(new Error(`workload under ${flags.join(' ') || 'default'} exited ${code}`));
+    });
+  });
+}
+
+const pct = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function main(): Promise<void> {
+  const tuner = createV8Tuner();
+  const profiles: [string, readonly string[]][] = [
+    ['default', []],
+    ...(['container', 'throughput', 'low-memory'] as const).map(
+      (p) => [p, tuner.recommendFlags(p).flags] as [string, readonly string[]],
+    ),
+  ];
+  const results = new Map<string, Run[]>(profiles.map(([name]) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, flags] of profiles) results.get(name)!.push(await runChild(flags));
+  }
+  console.log(`bench:gc — ${DURATION_S} s × ${ROUNDS} rounds per profile (medians over rounds)`);
+  const rows = [['profile', 'flags', 'GC p50', 'GC p99', 'GCs', 'GC time', 'throughput']];
+  for (const [name, flags] of profiles) {
+    const runs = results.get(name)!;
+    const stat = (f: (r: Run) => number): number => median(runs.map(f));
+    const sorted = (r: Run): number[] => [...r.pauses].sort((a, b) => a - b);
+    rows.push([
+      name,
+      flags.join(' ') || '(none)',
+      `${stat((r) => pct(sorted(r), 0.5)).toFixed(2)} ms`,
+      `${stat((r) => pct(sorted(r), 0.99)).toFixed(2)} ms`,
+      String(stat((r) => r.pauses.length)),
+      `${stat((r) => r.pauses.reduce((a, b) => a + b, 0) / (r.seconds * 10)).toFixed(1)} %`,
+      `${(stat((r) => r.ops / r.seconds) / 1e6).toFixed(2)} M ops/s`,
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+}
+
+void main().catch((error: unknown) => {
+  console.error(String(error));
+  process.exitCode = 1;
+});
