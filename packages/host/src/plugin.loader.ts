@@ -77,9 +77,17 @@ export function loadPlugins(
           { cause: error },
         );
       }
+      const message = (error as Error)?.message ?? String(error);
+      if (/valid "main" entry|Cannot find module '.*[\\/]dist[\\/]/.test(message)) {
+        throw new VitalsError(
+          'ERR_PLUGIN_NOT_FOUND',
+          `plugin "${id}" is installed but not built (its dist is missing); run npm run build in the workspace`,
+          { cause: error },
+        );
+      }
       throw new VitalsError(
         'ERR_PLUGIN_NOT_FOUND',
-        `plugin "${id}" failed to load: ${(error as Error)?.message ?? String(error)}`,
+        `plugin "${id}" failed to load: ${message.split('\n')[0]}`,
         { cause: error },
       );
     }

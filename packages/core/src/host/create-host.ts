@@ -129,7 +129,9 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
   };
 
   const teardown = async () => {
-    await http?.stop(config.stopTimeoutMs).catch((error) => logger.error({ err: error }, 'http server stop failed'));
+    await http
+      ?.stop(config.stopTimeoutMs)
+      .catch((error) => logger.error({ err: error }, 'http server stop failed'));
     http = undefined;
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
