@@ -79,7 +79,9 @@ function defaultIo(): CliIo {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
-    if (signals > 1) {
+    // A command that installed its own handlers (vitals run kills its child group) owns the
+    // second signal; otherwise a second Ctrl-C exits at once.
+    if (signals > 1 && process.listenerCount(signal) === 1) {
       process.stderr.write(`vitals: second ${signal}, exiting now\n`);
       process.exit(130);
     }
