@@ -10,16 +10,40 @@ describe('agent channel', () => {
     expect(parseAgentMessage({ hello: 'app' }, 't')).toBeUndefined();
     expect(parseAgentMessage({ vitals: 'other', type: 'hello', pid: 1 }, 't')).toBeUndefined();
     expect(parseAgentMessage('text', 't')).toBeUndefined();
-    expect(parseAgentMessage({ vitals: 't', type: 'hello', pid: 1, node: 'v20' }, 't')).toEqual({ type: 'hello', pid: 1, node: 'v20' });
+    expect(parseAgentMessage({ vitals: 't', type: 'hello', pid: 1, node: 'v20' }, 't')).toEqual({
+      type: 'hello',
+      pid: 1,
+      node: 'v20',
+    });
   });
 
   it('drops malformed samples and labels the rest with service and pid', () => {
     const msg = parseAgentMessage(
-      { vitals: 't', type: 'metrics', pid: 9, samples: [{ name: 'a', value: 1, labels: { kind: 'major' } }, { name: 'b', value: 'x' }, { value: 2 }, null] },
+      {
+        vitals: 't',
+        type: 'metrics',
+        pid: 9,
+        samples: [
+          { name: 'a', value: 1, labels: { kind: 'major' } },
+          { name: 'b', value: 'x' },
+          { value: 2 },
+          null,
+        ],
+      },
       't',
     );
-    expect(msg?.type === 'metrics' && msg.samples).toEqual([{ name: 'a', value: 1, labels: { kind: 'major' } }]);
-    const batch = agentBatch(msg?.type === 'metrics' ? msg.samples : [], { service: 's', pid: '9' }, 5);
-    expect(batch).toEqual({ source: 'startup.agent', at: 5, samples: [{ name: 'a', value: 1, labels: { kind: 'major', service: 's', pid: '9' } }] });
+    expect(msg?.type === 'metrics' && msg.samples).toEqual([
+      { name: 'a', value: 1, labels: { kind: 'major' } },
+    ]);
+    const batch = agentBatch(
+      msg?.type === 'metrics' ? msg.samples : [],
+      { service: 's', pid: '9' },
+      5,
+    );
+    expect(batch).toEqual({
+      source: 'startup.agent',
+      at: 5,
+      samples: [{ name: 'a', value: 1, labels: { kind: 'major', service: 's', pid: '9' } }],
+    });
   });
 });

@@ -20,9 +20,14 @@ const MAX_SAMPLES = 1000;
 
 function isSample(value: unknown): value is Sample {
   const s = value as Sample | null;
-  if (typeof s?.name !== 'string' || typeof s.value !== 'number' || !Number.isFinite(s.value)) return false;
+  if (typeof s?.name !== 'string' || typeof s.value !== 'number' || !Number.isFinite(s.value))
+    return false;
   if (s.labels === undefined) return true;
-  return typeof s.labels === 'object' && s.labels !== null && Object.values(s.labels).every((v) => typeof v === 'string');
+  return (
+    typeof s.labels === 'object' &&
+    s.labels !== null &&
+    Object.values(s.labels).every((v) => typeof v === 'string')
+  );
 }
 
 /**
@@ -32,10 +37,17 @@ function isSample(value: unknown): value is Sample {
  * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') publish(msg);
  */
 export function parseAgentMessage(raw: unknown, token: string): AgentMessage | undefined {
-  const msg = raw as { vitals?: unknown; type?: unknown; pid?: unknown; node?: unknown; samples?: unknown } | null;
+  const msg = raw as {
+    vitals?: unknown;
+    type?: unknown;
+    pid?: unknown;
+    node?: unknown;
+    samples?: unknown;
+  } | null;
   if (typeof msg !== 'object' || msg === null || msg.vitals !== token) return undefined;
   const pid = typeof msg.pid === 'number' ? msg.pid : 0;
-  if (msg.type === 'hello') return { type: 'hello', pid, node: typeof msg.node === 'string' ? msg.node : '' };
+  if (msg.type === 'hello')
+    return { type: 'hello', pid, node: typeof msg.node === 'string' ? msg.node : '' };
   if (msg.type === 'metrics' && Array.isArray(msg.samples)) {
     return { type: 'metrics', pid, samples: msg.samples.slice(0, MAX_SAMPLES).filter(isSample) };
   }
@@ -51,6 +63,53 @@ export function agentBatch(samples: readonly Sample[], labels: Labels, at: numbe
   return {
     source: AGENT_SOURCE,
     at,
-    samples: samples.map((s) => ({ name: s.name, value: s.value, labels: { ...s.labels, ...labels } })),
+    samples: samples.map((s) => ({
+      name: s.name,
+      value: s.value,
+      labels: { ...s.labels, ...labels },
+    })),
   };
+}
+
+/** Options of {@link AgentLink}. */
+export interface AgentLinkOptions {
+  readonly token: string;
+  readonly now: () => number;
+  readonly publish?: (batch: MetricBatch) => void;
+  readonly labels: (pid: number) => Labels;
+  readonly onHello: (pid: number, node: string) => void;
+}
+
+/**
+ * The supervisor's end of the agent's IPC channel for one child at a time: agent reports become
+ * batches on the stream (labelled `{service, pid}`), the hello becomes `onHello`, and the time of
+ * the last report tells whether the child still reports. Other messages are left alone.
+ * @example link.attach(child); ... link.reportedWithin(3000)
+ */
+export class AgentLink {
+  private child: { pid?: number } | undefined;
+  private lastAt: number | undefined;
+
+  constructor(private readonly options: AgentLinkOptions) {}
+
+  /** Listens to a newly started child (and forgets the previous one). */
+  attach(child: { pid?: number; on(event: 'message', fn: (raw: unknown) => void): unknown }): void {
+    this.child = child;
+    this.lastAt = undefined;
+    child.on('message', (raw) => this.receive(child, raw));
+  }
+
+  /** True when the current child's agent reported within `ms`. */
+  reportedWithin(ms: number): boolean {
+    return this.lastAt !== undefined && this.options.now() - this.lastAt <= ms;
+  }
+
+  private receive(child: { pid?: number }, raw: unknown): void {
+    const msg = parseAgentMessage(raw, this.options.token);
+    if (!msg || child !== this.child) return;
+    this.lastAt = this.options.now();
+    if (msg.type === 'hello') return this.options.onHello(msg.pid, msg.node);
+    const labels = this.options.labels(child.pid ?? msg.pid);
+    this.options.publish?.(agentBatch(msg.samples, labels, this.options.now()));
+  }
 }

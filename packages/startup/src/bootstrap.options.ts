@@ -16,8 +16,8 @@ export const EXIT_CODES = {
 
 /** The parts of `process` that bootstrap uses; tests pass a fake. */
 export interface BootstrapProcess {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
   exit(code: number): void;
   readonly pid: number;
 }

@@ -24,7 +24,8 @@ function fakePlugin(name: string, values: [symbol, unknown][]): Plugin {
   return {
     name,
     register(container) {
-      for (const [token, value] of values) container.register(asInjectionToken(token), { useValue: value });
+      for (const [token, value] of values)
+        container.register(asInjectionToken(token), { useValue: value });
     },
   };
 }
@@ -68,7 +69,11 @@ describe('bootstrap', () => {
     expect(during).toBe(503);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', hostState: 'running', pending: [] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      hostState: 'running',
+      pending: [],
+    });
     expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
 
     proc.emit('SIGTERM');
@@ -97,7 +102,12 @@ describe('bootstrap', () => {
       process: proc,
       logger,
       clock,
-      plugins: [fakePlugin('fakes', [[SHUTDOWN_HOOK, hang], [MEMORY_CLEANUP, cleanup]])],
+      plugins: [
+        fakePlugin('fakes', [
+          [SHUTDOWN_HOOK, hang],
+          [MEMORY_CLEANUP, cleanup],
+        ]),
+      ],
     });
     proc.emit('SIGTERM');
     await hookStarted.promise;
@@ -105,7 +115,9 @@ describe('bootstrap', () => {
     clock.advance(1000);
     expect(await app.exited).toBe(1);
     expect(order).toEqual(['hook', 'cleanup']);
-    const named = logger.entries.filter((e) => e.level === 'error' && e.msg.includes('flush-orders'));
+    const named = logger.entries.filter(
+      (e) => e.level === 'error' && e.msg.includes('flush-orders'),
+    );
     expect(named.length).toBeGreaterThan(0);
   });
 
@@ -139,20 +151,24 @@ describe('bootstrap', () => {
 
   it('refuses to start on a critical pre-start finding, and starts with force', async () => {
     const finding: Finding = { check: 'disk', severity: 'critical', message: 'disk 99 % full' };
-    const diagnostics: DiagnosticsService = { run: async () => ({ at: 0, severity: 'critical', findings: [finding], durationMs: 1 }) };
+    const diagnostics: DiagnosticsService = {
+      run: async () => ({ at: 0, severity: 'critical', findings: [finding], durationMs: 1 }),
+    };
     const main = jest.fn();
     const plugins = [fakePlugin('diagnostics', [[DIAGNOSTICS, diagnostics]])];
     app = await bootstrap(main, { config: http, process: proc, logger, plugins });
     expect(await app.exited).toBe(78);
     expect(main).not.toHaveBeenCalled();
-    expect(logger.entries.some((e) => e.level === 'fatal' && e.msg.includes('disk 99 % full'))).toBe(true);
+    expect(
+      logger.entries.some((e) => e.level === 'fatal' && e.msg.includes('disk 99 % full')),
+    ).toBe(true);
 
     const proc2 = new FakeProcess();
     app = await bootstrap(main, { config: http, process: proc2, logger, plugins, force: true });
     expect(main).toHaveBeenCalledTimes(1);
     const res = await fetch(`http://127.0.0.1:${app.host!.httpAddress()!.port}/health/ready`);
     expect(res.status).toBe(200);
-    expect((await res.json()).checks).toEqual([finding]);
+    expect(((await res.json()) as { checks: unknown }).checks).toEqual([finding]);
     expect(proc2.exit).not.toHaveBeenCalled();
   });
 
@@ -163,7 +179,13 @@ describe('bootstrap', () => {
       },
     };
     const main = jest.fn();
-    app = await bootstrap(main, { name: 'api', config: http, process: proc, logger, plugins: [fakePlugin('process', [[INSTANCE_LOCK, lock]])] });
+    app = await bootstrap(main, {
+      name: 'api',
+      config: http,
+      process: proc,
+      logger,
+      plugins: [fakePlugin('process', [[INSTANCE_LOCK, lock]])],
+    });
     expect(await app.exited).toBe(75);
     expect(main).not.toHaveBeenCalled();
     expect(logger.entries.some((e) => e.msg.includes('pid 777'))).toBe(true);
@@ -173,10 +195,17 @@ describe('bootstrap', () => {
     app = await bootstrap(() => undefined, { config: http, process: proc, logger });
     proc.emit('uncaughtException', new Error('boom'));
     expect(await app.exited).toBe(1);
-    expect(logger.entries.some((e) => e.level === 'fatal' && e.msg === 'uncaughtException: boom')).toBe(true);
+    expect(
+      logger.entries.some((e) => e.level === 'fatal' && e.msg === 'uncaughtException: boom'),
+    ).toBe(true);
 
     const proc2 = new FakeProcess();
-    const keep = await bootstrap(() => undefined, { config: http, process: proc2, logger, onUnhandledRejection: 'keep-running' });
+    const keep = await bootstrap(() => undefined, {
+      config: http,
+      process: proc2,
+      logger,
+      onUnhandledRejection: 'keep-running',
+    });
     proc2.emit('unhandledRejection', new Error('late'));
     expect(keep.host!.state).toBe('running');
     expect(proc2.exit).not.toHaveBeenCalled();
@@ -195,7 +224,11 @@ describe('bootstrap', () => {
     expect(logger.entries.some((e) => e.msg.includes('main failed: db unreachable'))).toBe(true);
 
     const proc2 = new FakeProcess();
-    const bad = await bootstrap(() => undefined, { config: { startup: { maxRestarts: 'many' } }, process: proc2, logger });
+    const bad = await bootstrap(() => undefined, {
+      config: { startup: { maxRestarts: 'many' } },
+      process: proc2,
+      logger,
+    });
     expect(await bad.exited).toBe(78);
     expect(bad.host).toBeUndefined();
   });

@@ -14,7 +14,12 @@ import {
 } from '@vitals/core';
 import type { DependencyContainer } from 'tsyringe';
 import { EXIT_CODES } from './bootstrap.options';
-import type { BootstrapContext, BootstrapOptions, BootstrapProcess, Bootstrapped } from './bootstrap.options';
+import type {
+  BootstrapContext,
+  BootstrapOptions,
+  BootstrapProcess,
+  Bootstrapped,
+} from './bootstrap.options';
 import { Readiness } from './readiness';
 import { startupError } from './startup.errors';
 import { startupPlugin } from './startup.plugin';
@@ -24,7 +29,9 @@ export { EXIT_CODES };
 export type { BootstrapContext, BootstrapOptions, BootstrapProcess, Bootstrapped };
 
 function optional<T>(container: DependencyContainer, token: Token<T>): T | undefined {
-  return container.isRegistered(token, true) ? container.resolve(asInjectionToken(token)) : undefined;
+  return container.isRegistered(token, true)
+    ? container.resolve(asInjectionToken(token))
+    : undefined;
 }
 
 const signalCode = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 0);
@@ -78,9 +85,12 @@ export async function bootstrap(
 
   const { container } = host;
   const readiness = optional(container, READINESS) ?? new Readiness();
-  const cleanup = options.cleanupOnExit === false ? undefined : optional<MemoryCleanupService>(container, MEMORY_CLEANUP);
+  const cleanup =
+    options.cleanupOnExit === false
+      ? undefined
+      : optional<MemoryCleanupService>(container, MEMORY_CLEANUP);
   const abort = new AbortController();
-  const handlers: [string, (...args: never[]) => void][] = [];
+  const handlers: [string, (...args: unknown[]) => void][] = [];
   let lock: InstanceLock | undefined;
   let shuttingDown: Promise<number> | undefined;
 
@@ -98,7 +108,10 @@ export async function bootstrap(
       const stopped = await withDeadline(() => host.stop(reason), deadlineMs, 'host stop', clock);
       let finalCode = code;
       if (!stopped.ok) {
-        logger.error({ err: stopped.error }, `${name} did not stop within ${deadlineMs} ms: exiting anyway`);
+        logger.error(
+          { err: stopped.error },
+          `${name} did not stop within ${deadlineMs} ms: exiting anyway`,
+        );
         finalCode = finalCode || EXIT_CODES.failure;
       } else if (stopped.value.failures.length > 0) {
         const steps = stopped.value.failures.map((f) => `${f.step} (${f.message})`).join(', ');
@@ -106,7 +119,12 @@ export async function bootstrap(
         finalCode = finalCode || EXIT_CODES.failure;
       }
       if (cleanup) {
-        const cleaned = await withDeadline(() => cleanup.emergencyCleanup(), 2000, 'emergency cleanup', clock);
+        const cleaned = await withDeadline(
+          () => cleanup.emergencyCleanup(),
+          2000,
+          'emergency cleanup',
+          clock,
+        );
         if (!cleaned.ok) logger.warn({ err: cleaned.error }, 'emergency cleanup failed');
       }
       try {
@@ -122,8 +140,15 @@ export async function bootstrap(
     return shuttingDown;
   };
 
-  const ctx: BootstrapContext = { host, container, logger, readiness, signal: abort.signal, shutdown };
-  const on = (event: string, fn: (...args: never[]) => void) => {
+  const ctx: BootstrapContext = {
+    host,
+    container,
+    logger,
+    readiness,
+    signal: abort.signal,
+    shutdown,
+  };
+  const on = (event: string, fn: (...args: unknown[]) => void) => {
     handlers.push([event, fn]);
     proc.on(event, fn);
   };
@@ -136,14 +161,17 @@ export async function bootstrap(
     }
     void shutdown(signal, EXIT_CODES.ok);
   };
-  const onFatal = (kind: 'uncaughtException' | 'unhandledRejection', policy: 'exit' | 'keep-running') => (error: unknown) => {
-    logger.fatal({ err: error, kind, state: host.state }, `${kind}: ${describeError(error)}`);
-    if (policy === 'exit') void shutdown(kind, EXIT_CODES.failure);
-  };
+  const onFatal =
+    (kind: 'uncaughtException' | 'unhandledRejection', policy: 'exit' | 'keep-running') =>
+    (error: unknown) => {
+      logger.fatal({ err: error, kind, state: host.state }, `${kind}: ${describeError(error)}`);
+      if (policy === 'exit') void shutdown(kind, EXIT_CODES.failure);
+    };
 
   // 1. The lock first: a second instance must not bind ports or run hooks.
   const lockService = options.lock === false ? undefined : optional(container, INSTANCE_LOCK);
-  if (!lockService && options.lock !== false) logger.info('no single-instance lock: @vitals/process is not installed');
+  if (!lockService && options.lock !== false)
+    logger.info('no single-instance lock: @vitals/process is not installed');
   try {
     lock = lockService?.acquire(name, { dir: options.lockDir });
   } catch (error) {
@@ -161,13 +189,19 @@ export async function bootstrap(
     logger.info('SIGHUP: reloading');
     Promise.resolve()
       .then(() => options.reload?.(ctx))
-      .catch((error: unknown) => logger.error({ err: error }, `reload failed: ${describeError(error)}`));
+      .catch((error: unknown) =>
+        logger.error({ err: error }, `reload failed: ${describeError(error)}`),
+      );
   });
   on('uncaughtException', onFatal('uncaughtException', options.onUncaughtException ?? 'exit'));
   on('unhandledRejection', onFatal('unhandledRejection', options.onUnhandledRejection ?? 'exit'));
 
   readiness.hold('bootstrap');
-  const step = async (what: string, code: number, fn: () => Promise<void> | void): Promise<boolean> => {
+  const step = async (
+    what: string,
+    code: number,
+    fn: () => Promise<void> | void,
+  ): Promise<boolean> => {
     if (shuttingDown) return false;
     try {
       await fn();
@@ -184,13 +218,19 @@ export async function bootstrap(
     (await step('start', EXIT_CODES.failure, () => host.start())) &&
     (await step('pre-start checks', EXIT_CODES.config, async () => {
       const diagnostics = optional(container, DIAGNOSTICS);
-      if (!diagnostics) return logger.info('no pre-start checks: @vitals/diagnostics is not installed');
+      if (!diagnostics)
+        return logger.info('no pre-start checks: @vitals/diagnostics is not installed');
       const report = await diagnostics.run();
       readiness.setPrestart(report.findings, !options.force);
-      const critical = report.findings.filter((f) => f.severity === 'critical').map((f) => f.message);
+      const critical = report.findings
+        .filter((f) => f.severity === 'critical')
+        .map((f) => f.message);
       if (critical.length === 0) return;
       if (!options.force) throw startupError.precheck(critical);
-      logger.warn({ findings: critical }, `starting despite ${critical.length} critical finding(s) (force)`);
+      logger.warn(
+        { findings: critical },
+        `starting despite ${critical.length} critical finding(s) (force)`,
+      );
     })) &&
     (await step('main', EXIT_CODES.failure, () => main(ctx)));
   if (ok && !shuttingDown) {

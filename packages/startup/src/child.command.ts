@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { basename, extname } from 'node:path';
 import { readProcStatus } from '@vitals/core';
 
@@ -16,7 +17,11 @@ export interface ChildCommand {
  * `nodePath` itself are Node; anything else (a shell script, Python, a binary) runs as is.
  * @example resolveChildCommand('app.js', ['--port', '80'], process.execPath) // { command: execPath, args: ['app.js', '--port', '80'], isNode: true }
  */
-export function resolveChildCommand(command: string, args: readonly string[], nodePath: string): ChildCommand {
+export function resolveChildCommand(
+  command: string,
+  args: readonly string[],
+  nodePath: string,
+): ChildCommand {
   if (SCRIPT.test(command)) return { command: nodePath, args: [command, ...args], isNode: true };
   const isNode = command === nodePath || NODE_BINARY.test(basename(command));
   return { command, args, isNode };
@@ -38,4 +43,13 @@ export function readRssFromProc(pid: number): number | undefined {
   const vmRss = readProcStatus(pid)?.VmRSS;
   const kb = vmRss ? Number.parseInt(vmRss, 10) : Number.NaN;
   return Number.isFinite(kb) ? kb * 1024 : undefined;
+}
+
+/**
+ * Exit code of a process: its code, or 128 + the signal's number (the shell's convention).
+ * @example exitCodeOf(null, 'SIGTERM') // 143
+ */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }

@@ -1,4 +1,4 @@
-import { createHost } from '@vitals/core';
+import { asInjectionToken, createHost } from '@vitals/core';
 import type { HostHandle } from '@vitals/core';
 import { startupPlugin } from './startup.plugin';
 import { READINESS } from './startup.tokens';
@@ -19,19 +19,31 @@ describe('health routes', () => {
     host = createHost({ plugins: [startupPlugin()], config: { http: { port: 0 } } });
     await host.start();
     expect(await get('/health/ready')).toMatchObject({ status: 200, body: { status: 'ready' } });
-    const readiness = host.container.resolve(READINESS as symbol) as import('./readiness').Readiness;
+    const readiness = host.container.resolve(asInjectionToken(READINESS));
     readiness.hold('warm-up');
-    expect(await get('/health/ready')).toMatchObject({ status: 503, body: { status: 'starting', pending: ['warm-up'] } });
+    expect(await get('/health/ready')).toMatchObject({
+      status: 503,
+      body: { status: 'starting', pending: ['warm-up'] },
+    });
     readiness.release('warm-up');
-    readiness.setPrestart([{ check: 'fds', severity: 'critical', message: 'fd limit 64' }, { check: 'ok', severity: 'ok', message: 'fine' }]);
-    expect(await get('/health/ready')).toMatchObject({ status: 503, body: { status: 'failed', checks: [{ check: 'fds' }] } });
+    readiness.setPrestart([
+      { check: 'fds', severity: 'critical', message: 'fd limit 64' },
+      { check: 'ok', severity: 'ok', message: 'fine' },
+    ]);
+    expect(await get('/health/ready')).toMatchObject({
+      status: 503,
+      body: { status: 'failed', checks: [{ check: 'fds' }] },
+    });
     readiness.markStopping();
     expect(await get('/health/ready')).toMatchObject({ status: 503, body: { status: 'stopping' } });
     expect(await get('/health/live')).toMatchObject({ status: 200, body: { status: 'up' } });
   });
 
   it('registers no routes when health is off', async () => {
-    host = createHost({ plugins: [startupPlugin({ health: false })], config: { http: { port: 0 } } });
+    host = createHost({
+      plugins: [startupPlugin({ health: false })],
+      config: { http: { port: 0 } },
+    });
     await host.start();
     expect(host.httpAddress()).toBeUndefined();
   });

@@ -18,14 +18,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * {@link Readiness} says so, and 503 with the reason, pending tasks and failing checks otherwise.
  * @example for (const r of createHealthRoutes(readiness)) container.register(HTTP_ROUTE, { useValue: r });
  */
-export function createHealthRoutes(readiness: Readiness, now: () => number = Date.now): HttpRoute[] {
+export function createHealthRoutes(
+  readiness: Readiness,
+  now: () => number = Date.now,
+): HttpRoute[] {
   return [
     {
       method: 'GET',
       path: '/health/live',
       public: true,
       handle(_req, res) {
-        sendJson(res, 200, { status: 'up', pid: process.pid, uptimeSeconds: process.uptime(), at: now() });
+        sendJson(res, 200, {
+          status: 'up',
+          pid: process.pid,
+          uptimeSeconds: process.uptime(),
+          at: now(),
+        });
       },
     },
     {

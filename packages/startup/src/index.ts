@@ -5,7 +5,9 @@ export { READINESS } from './startup.tokens';
 export { Readiness } from './readiness';
 export type { ReadinessReport } from './readiness';
 export { createHealthRoutes } from './health.routes';
-export { Supervisor, exitCodeOf } from './supervisor';
+export { Supervisor } from './supervisor';
+export { exitCodeOf, resolveChildCommand, defaultServiceName } from './child.command';
+export type { ChildCommand } from './child.command';
 export type { SupervisorOptions, SupervisorDeps, SupervisorEvent } from './supervisor.options';
 export { RestartPolicy } from './restart.policy';
 export type { RestartPolicyOptions, RestartDecision } from './restart.policy';
@@ -21,6 +23,11 @@ export { RotatingFileStream } from './rotating-file.stream';
 export type { RotatingFileOptions } from './rotating-file.stream';
 export { createRunCommand } from './run.command';
 export { bootstrap, EXIT_CODES } from './bootstrap';
-export type { BootstrapOptions, BootstrapContext, Bootstrapped, BootstrapProcess } from './bootstrap';
+export type {
+  BootstrapOptions,
+  BootstrapContext,
+  Bootstrapped,
+  BootstrapProcess,
+} from './bootstrap';
 export { startupError } from './startup.errors';
 export type { StartupErrorCode } from './startup.errors';

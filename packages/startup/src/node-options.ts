@@ -22,7 +22,8 @@ export function splitNodeOptions(value: string | undefined): string[] {
   const joined: string[] = [];
   for (let i = 0; i < out.length; i++) {
     const name = out[i] === '-r' ? '--require' : out[i];
-    if (/^(--require|--import|--loader)$/.test(name) && i + 1 < out.length) joined.push(`${name}=${out[++i]}`);
+    if (/^(--require|--import|--loader)$/.test(name) && i + 1 < out.length)
+      joined.push(`${name}=${out[++i]}`);
     else joined.push(out[i]);
   }
   return joined;

@@ -1,15 +1,15 @@
 /** Options of {@link RestartPolicy}. */
 export interface RestartPolicyOptions {
-  /** Restarts allowed within `windowMs`. @default 10 */
+  /** Restarts allowed within `restartWindowMs`. @default 10 */
   readonly maxRestarts?: number;
   /** @default 60000 */
-  readonly windowMs?: number;
+  readonly restartWindowMs?: number;
   /** @default 100 */
-  readonly initialDelayMs?: number;
+  readonly backoffInitialMs?: number;
   /** @default 15000 */
-  readonly maxDelayMs?: number;
+  readonly backoffMaxMs?: number;
   /** A run at least this long resets the delay. @default 30000 */
-  readonly resetAfterMs?: number;
+  readonly backoffResetMs?: number;
 }
 
 /** What to do after a crash. */
@@ -19,8 +19,8 @@ export type RestartDecision =
 
 /**
  * Exponential backoff with a restart limit in a sliding window. Crashes in a row double the delay
- * (100 ms, 200 ms, 400 ms … up to the maximum); a child that stayed up `resetAfterMs` starts again
- * from the first delay; more than `maxRestarts` restarts within `windowMs` means give up.
+ * (100 ms, 200 ms, 400 ms … up to the maximum); a child that stayed up `backoffResetMs` starts
+ * again from the first delay; more than `maxRestarts` restarts within `restartWindowMs`: give up.
  * Pure: the caller passes the time, so tests need no clock.
  * @example
  * const policy = new RestartPolicy({ maxRestarts: 3 });
@@ -37,10 +37,10 @@ export class RestartPolicy {
 
   constructor(options: RestartPolicyOptions = {}) {
     this.maxRestarts = options.maxRestarts ?? 10;
-    this.windowMs = options.windowMs ?? 60_000;
-    this.initialDelayMs = options.initialDelayMs ?? 100;
-    this.maxDelayMs = options.maxDelayMs ?? 15_000;
-    this.resetAfterMs = options.resetAfterMs ?? 30_000;
+    this.windowMs = options.restartWindowMs ?? 60_000;
+    this.initialDelayMs = options.backoffInitialMs ?? 100;
+    this.maxDelayMs = options.backoffMaxMs ?? 15_000;
+    this.resetAfterMs = options.backoffResetMs ?? 30_000;
   }
 
   /** Restarts counted in the window ending at `now`. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RotatingFileStream } from './rotating-file.stream';
 
-const write = (s: RotatingFileStream, text: string) => new Promise<void>((resolve, reject) => s.write(text, (e) => (e ? reject(e) : resolve())));
+const write = (s: RotatingFileStream, text: string) =>
+  new Promise<void>((resolve, reject) => s.write(text, (e) => (e ? reject(e) : resolve())));
 
 describe('RotatingFileStream', () => {
   let dir: string;
@@ -13,7 +14,8 @@ describe('RotatingFileStream', () => {
   it('rotates by size and keeps at most maxFiles old files', async () => {
     const path = join(dir, 'logs', 'app.log');
     const stream = new RotatingFileStream(path, { maxBytes: 10, maxFiles: 2 });
-    for (const line of ['aaaaaaaa\n', 'bbbbbbbb\n', 'cccccccc\n', 'dddddddd\n']) await write(stream, line);
+    for (const line of ['aaaaaaaa\n', 'bbbbbbbb\n', 'cccccccc\n', 'dddddddd\n'])
+      await write(stream, line);
     await new Promise<void>((resolve) => stream.end(resolve));
     expect(readFileSync(path, 'utf8')).toBe('dddddddd\n');
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('cccccccc\n');

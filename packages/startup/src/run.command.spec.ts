@@ -2,8 +2,22 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CLI_COMMAND, INSTANCE_LOCK, V8_TUNER, VitalsError, asInjectionToken, createHost } from '@vitals/core';
-import type { CliCommand, CliContext, HostHandle, InstanceLockService, Plugin, V8Tuner } from '@vitals/core';
+import {
+  CLI_COMMAND,
+  INSTANCE_LOCK,
+  V8_TUNER,
+  VitalsError,
+  asInjectionToken,
+  createHost,
+} from '@vitals/core';
+import type {
+  CliCommand,
+  CliContext,
+  HostHandle,
+  InstanceLockService,
+  Plugin,
+  V8Tuner,
+} from '@vitals/core';
 import { startupPlugin } from './startup.plugin';
 import { fixture } from './supervisor.test-util';
 
@@ -11,7 +25,8 @@ function fakes(values: [symbol, unknown][]): Plugin {
   return {
     name: 'fakes',
     register(container) {
-      for (const [token, value] of values) container.register(asInjectionToken(token), { useValue: value });
+      for (const [token, value] of values)
+        container.register(asInjectionToken(token), { useValue: value });
     },
   };
 }
@@ -38,7 +53,11 @@ describe('vitals run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function setup(plugins: Plugin[]): { command: CliCommand; context: (options: CliContext['options'], rest: string[]) => CliContext; out: () => string } {
+  function setup(plugins: Plugin[]): {
+    command: CliCommand;
+    context: (options: CliContext['options'], rest: string[]) => CliContext;
+    out: () => string;
+  } {
     host = createHost({ plugins: [...plugins, startupPlugin()], config: { http: { port: 0 } } });
     const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'run')!;
     const stdout = new PassThrough();
@@ -62,14 +81,21 @@ describe('vitals run', () => {
   it("runs the child with the profile's flags under the user's own, logs to a file and exits with its code", async () => {
     const { command, context, out } = setup([fakes([[V8_TUNER, tuner]])]);
     const log = join(dir, 'app.log');
-    const code = await command.run(context({ 'max-memory': '256M', restart: 'never', 'log-file': log }, [fixture('print-env')]));
+    const code = await command.run(
+      context({ 'max-memory': '256M', restart: 'never', 'log-file': log }, [fixture('print-env')]),
+    );
     expect(code).toBe(7);
     expect(out()).toContain('V8 profile container (memory limit');
     expect(out()).toContain('--max-old-space-size=200 --max-semi-space-size=8');
     expect(out()).toContain('no single-instance lock');
+    expect(out()).toContain(
+      'child NODE_OPTIONS (yours win): --max-semi-space-size=8 --max-old-space-size=300 --no-warnings',
+    );
     const written = readFileSync(log, 'utf8');
     // Ours first, theirs after and winning; the agent removed itself from what its children see.
-    expect(written).toContain('NODE_OPTIONS=--max-semi-space-size=8 --max-old-space-size=300 --no-warnings\n');
+    expect(written).toContain(
+      'NODE_OPTIONS=--max-semi-space-size=8 --max-old-space-size=300 --no-warnings\n',
+    );
     // heap_size_limit is old space (300 MB, theirs, not our 200) plus the young generation.
     expect(written).toMatch(/heap-limit-mb=3[0-4]\d\n/);
     expect(written).toContain('to stderr');
@@ -84,7 +110,9 @@ describe('vitals run', () => {
     };
     const { command, context } = setup([fakes([[INSTANCE_LOCK, lock]])]);
     const log = join(dir, 'never.log');
-    await expect(command.run(context({ name: 'api', 'log-file': log }, [fixture('print-env')]))).rejects.toMatchObject({
+    await expect(
+      command.run(context({ name: 'api', 'log-file': log }, [fixture('print-env')])),
+    ).rejects.toMatchObject({
       code: 'ERR_INSTANCE_LOCKED',
       message: expect.stringContaining('pid 4711'),
     });
@@ -102,7 +130,9 @@ describe('vitals run', () => {
 
   it('says so when the memory plugin is not installed', async () => {
     const { command, context, out } = setup([]);
-    const code = await command.run(context({ restart: 'never', 'log-file': join(dir, 'a.log') }, [fixture('print-env')]));
+    const code = await command.run(
+      context({ restart: 'never', 'log-file': join(dir, 'a.log') }, [fixture('print-env')]),
+    );
     expect(code).toBe(7);
     expect(out()).toContain('V8 profile: skipped (@vitals/memory is not installed)');
   });

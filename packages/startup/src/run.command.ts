@@ -1,7 +1,14 @@
 import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
 import type { CliCommand, CliContext, Token } from '@vitals/core';
-import { INSTANCE_LOCK, V8_TUNER, asInjectionToken, formatBytes, readCgroupLimits } from '@vitals/core';
+import {
+  INSTANCE_LOCK,
+  V8_TUNER,
+  asInjectionToken,
+  formatBytes,
+  readCgroupLimits,
+} from '@vitals/core';
+import { mergeNodeOptions } from './node-options';
 import { RotatingFileStream } from './rotating-file.stream';
 import { RUN_OPTIONS, runConfig } from './run.options';
 import { startupError } from './startup.errors';
@@ -13,27 +20,41 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGUSR2'];
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 function optional<T>(container: DependencyContainer, token: Token<T>): T | undefined {
-  return container.isRegistered(token, true) ? container.resolve(asInjectionToken(token)) : undefined;
+  return container.isRegistered(token, true)
+    ? container.resolve(asInjectionToken(token))
+    : undefined;
 }
 
 /** The V8 flags for the child, and the lines that explain them. */
-function tunedFlags(config: StartupConfig, container: DependencyContainer): { flags: readonly string[]; lines: string[] } {
+function tunedFlags(
+  config: StartupConfig,
+  container: DependencyContainer,
+): { flags: readonly string[]; lines: string[] } {
   if (config.profile === 'none') return { flags: [], lines: ['V8 profile: none (no flags added)'] };
   const tuner = optional(container, V8_TUNER);
-  if (!tuner) return { flags: [], lines: ['V8 profile: skipped (@vitals/memory is not installed)'] };
+  if (!tuner)
+    return { flags: [], lines: ['V8 profile: skipped (@vitals/memory is not installed)'] };
   const cgroup = readCgroupLimits().memoryLimitBytes;
   const limits = [cgroup, config.maxMemory].filter((n): n is number => n !== undefined);
   const memoryLimitBytes = limits.length > 0 ? Math.min(...limits) : undefined;
   const rec = tuner.recommendFlags(config.profile, { memoryLimitBytes });
-  const basis = memoryLimitBytes === undefined ? 'no memory limit' : `memory limit ${formatBytes(memoryLimitBytes)}`;
+  const basis =
+    memoryLimitBytes === undefined
+      ? 'no memory limit'
+      : `memory limit ${formatBytes(memoryLimitBytes)}`;
   return {
     flags: rec.flags,
-    lines: [`V8 profile ${rec.profile} (${basis}): ${rec.flags.join(' ') || 'no flags'}`, ...rec.reasons.map((r) => `  ${r}`)],
+    lines: [
+      `V8 profile ${rec.profile} (${basis}): ${rec.flags.join(' ') || 'no flags'}`,
+      ...rec.reasons.map((r) => `  ${r}`),
+    ],
   };
 }
 
 function output(file: string | undefined, config: StartupConfig): Writable | undefined {
-  return file ? new RotatingFileStream(file, { maxBytes: config.logMaxSize, maxFiles: config.logMaxFiles }) : undefined;
+  return file
+    ? new RotatingFileStream(file, { maxBytes: config.logMaxSize, maxFiles: config.logMaxFiles })
+    : undefined;
 }
 
 /**
@@ -43,7 +64,10 @@ function output(file: string | undefined, config: StartupConfig): Writable | und
  * metrics reach the dashboard and /metrics), forwards signals and exits with the child's code.
  * @example vitals run --max-memory 512M --max-restarts 5 -- node dist/server.js
  */
-export function createRunCommand(config: StartupConfig, container: DependencyContainer): CliCommand {
+export function createRunCommand(
+  config: StartupConfig,
+  container: DependencyContainer,
+): CliCommand {
   return {
     name: 'run',
     summary: 'run a service under supervision (restarts, memory ceiling, metrics, signals)',
@@ -92,16 +116,27 @@ export function createRunCommand(config: StartupConfig, container: DependencyCon
         },
       );
       for (const line of lines) ctx.stdout.write(`vitals run: ${line}\n`);
-      if (!lock) ctx.stdout.write('vitals run: no single-instance lock (@vitals/process is not installed)\n');
+      const merged = mergeNodeOptions(flags, ctx.env.NODE_OPTIONS);
+      ctx.stdout.write(`vitals run: child NODE_OPTIONS (yours win): ${merged || '(none)'}\n`);
+      if (!lock)
+        ctx.stdout.write(
+          'vitals run: no single-instance lock (@vitals/process is not installed)\n',
+        );
       if (cfg.maxMemory !== undefined) {
-        ctx.stdout.write(`vitals run: restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${cfg.maxMemoryForMs} ms\n`);
+        ctx.stdout.write(
+          `vitals run: restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${cfg.maxMemoryForMs} ms\n`,
+        );
       }
 
       // An entry point: it may own the process's signals while the child runs.
       let stops = 0;
       const onStop = (signal: NodeJS.Signals) => {
         stops++;
-        ctx.stderr.write(stops > 1 ? `vitals run: ${signal} again: killing ${supervisor.name}\n` : `vitals run: ${signal}: stopping ${supervisor.name}\n`);
+        ctx.stderr.write(
+          stops > 1
+            ? `vitals run: ${signal} again: killing ${supervisor.name}\n`
+            : `vitals run: ${signal}: stopping ${supervisor.name}\n`,
+        );
         if (stops > 1) supervisor.kill();
         else void supervisor.stop(signal);
       };
@@ -111,8 +146,12 @@ export function createRunCommand(config: StartupConfig, container: DependencyCon
       for (const s of FORWARDED) process.on(s, onForward);
       ctx.stopSignal.addEventListener('abort', onAbort, { once: true });
       try {
-        await host.start();
+        // The lock first (inside start()): a second run must refuse before it binds any port.
         await supervisor.start();
+        await host.start().catch(async (error: unknown) => {
+          await supervisor.stop('SIGTERM');
+          throw error;
+        });
         ctx.stdout.write(`vitals run: ${supervisor.name} started (pid ${supervisor.pid})\n`);
         const code = await supervisor.done;
         ctx.stdout.write(`vitals run: ${supervisor.name} exited with code ${code}\n`);

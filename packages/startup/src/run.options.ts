@@ -5,19 +5,107 @@ import type { StartupConfig } from './startup.options';
 
 /** Flag → config key of `vitals run`. */
 const FLAGS: Record<string, { key: keyof StartupConfig; option: CliOption; number?: boolean }> = {
-  name: { key: 'name', option: { type: 'string', valueName: 'NAME', description: 'service name (lock, metric labels); default: the script name' } },
-  restart: { key: 'restart', option: { type: 'string', valueName: 'WHEN', description: 'on-failure (default), always or never' } },
-  'max-restarts': { key: 'maxRestarts', number: true, option: { type: 'string', valueName: 'N', description: 'restarts allowed within --restart-window (default 10)' } },
-  'restart-window': { key: 'restartWindowMs', option: { type: 'string', valueName: 'DURATION', description: 'window for --max-restarts (default 60s)' } },
-  'max-memory': { key: 'maxMemory', option: { type: 'string', valueName: 'SIZE', description: 'restart when RSS stays over SIZE (512M, 2G)' } },
-  'max-memory-for': { key: 'maxMemoryForMs', option: { type: 'string', valueName: 'DURATION', description: 'how long RSS must stay over --max-memory (default 30s)' } },
-  'kill-timeout': { key: 'killTimeoutMs', option: { type: 'string', valueName: 'MS', description: 'SIGTERM → SIGKILL grace (default 5000)' } },
-  profile: { key: 'profile', option: { type: 'string', valueName: 'PROFILE', description: 'V8 profile: container (default), throughput, low-memory, none' } },
-  'no-agent': { key: 'agent', option: { type: 'boolean', description: 'do not load the metrics agent into the child' } },
-  'log-file': { key: 'logFile', option: { type: 'string', valueName: 'FILE', description: "write the child's stdout to FILE, rotated by size" } },
-  'error-file': { key: 'errorFile', option: { type: 'string', valueName: 'FILE', description: "write the child's stderr to FILE (default: --log-file)" } },
-  'log-max-size': { key: 'logMaxSize', option: { type: 'string', valueName: 'SIZE', description: 'rotate log files past SIZE (default 10M)' } },
-  'lock-dir': { key: 'lockDir', option: { type: 'string', valueName: 'DIR', description: 'directory of the single-instance lock' } },
+  name: {
+    key: 'name',
+    option: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'service name (lock, metric labels); default: the script name',
+    },
+  },
+  restart: {
+    key: 'restart',
+    option: {
+      type: 'string',
+      valueName: 'WHEN',
+      description: 'on-failure (default), always or never',
+    },
+  },
+  'max-restarts': {
+    key: 'maxRestarts',
+    number: true,
+    option: {
+      type: 'string',
+      valueName: 'N',
+      description: 'restarts allowed within --restart-window (default 10)',
+    },
+  },
+  'restart-window': {
+    key: 'restartWindowMs',
+    option: {
+      type: 'string',
+      valueName: 'DURATION',
+      description: 'window for --max-restarts (default 60s)',
+    },
+  },
+  'max-memory': {
+    key: 'maxMemory',
+    option: {
+      type: 'string',
+      valueName: 'SIZE',
+      description: 'restart when RSS stays over SIZE (512M, 2G)',
+    },
+  },
+  'max-memory-for': {
+    key: 'maxMemoryForMs',
+    option: {
+      type: 'string',
+      valueName: 'DURATION',
+      description: 'how long RSS must stay over --max-memory (default 30s)',
+    },
+  },
+  'kill-timeout': {
+    key: 'killTimeoutMs',
+    option: {
+      type: 'string',
+      valueName: 'MS',
+      description: 'SIGTERM → SIGKILL grace (default 5000)',
+    },
+  },
+  profile: {
+    key: 'profile',
+    option: {
+      type: 'string',
+      valueName: 'PROFILE',
+      description: 'V8 profile: container (default), throughput, low-memory, none',
+    },
+  },
+  'no-agent': {
+    key: 'agent',
+    option: { type: 'boolean', description: 'do not load the metrics agent into the child' },
+  },
+  'log-file': {
+    key: 'logFile',
+    option: {
+      type: 'string',
+      valueName: 'FILE',
+      description: "write the child's stdout to FILE, rotated by size",
+    },
+  },
+  'error-file': {
+    key: 'errorFile',
+    option: {
+      type: 'string',
+      valueName: 'FILE',
+      description: "write the child's stderr to FILE (default: --log-file)",
+    },
+  },
+  'log-max-size': {
+    key: 'logMaxSize',
+    option: {
+      type: 'string',
+      valueName: 'SIZE',
+      description: 'rotate log files past SIZE (default 10M)',
+    },
+  },
+  'lock-dir': {
+    key: 'lockDir',
+    option: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'directory of the single-instance lock',
+    },
+  },
 };
 
 /** The options of `vitals run`, for its CliCommand. */

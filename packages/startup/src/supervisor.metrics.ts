@@ -10,6 +10,18 @@ export const SUPERVISOR_METRICS = {
 
 /** Descriptors of {@link SUPERVISOR_METRICS}. */
 export const SUPERVISOR_DESCRIPTORS: readonly MetricDescriptor[] = [
-  { name: SUPERVISOR_METRICS.restarts, help: 'Restarts of the supervised child', unit: 'count', type: 'counter', labelNames: ['service'] },
-  { name: SUPERVISOR_METRICS.childUp, help: '1 while the supervised child runs', unit: 'count', type: 'gauge', labelNames: ['service'] },
+  {
+    name: SUPERVISOR_METRICS.restarts,
+    help: 'Restarts of the supervised child',
+    unit: 'count',
+    type: 'counter',
+    labelNames: ['service'],
+  },
+  {
+    name: SUPERVISOR_METRICS.childUp,
+    help: '1 while the supervised child runs',
+    unit: 'count',
+    type: 'gauge',
+    labelNames: ['service'],
+  },
 ];

@@ -65,7 +65,12 @@ export interface SupervisorDeps {
 
 /** Something the supervisor did, on `events$`. */
 export type SupervisorEvent =
-  | { readonly type: 'spawn'; readonly pid: number; readonly restarts: number; readonly agent: boolean }
+  | {
+      readonly type: 'spawn';
+      readonly pid: number;
+      readonly restarts: number;
+      readonly agent: boolean;
+    }
   | { readonly type: 'agent'; readonly pid: number; readonly node: string }
   | {
       readonly type: 'exit';
@@ -74,8 +79,18 @@ export type SupervisorEvent =
       readonly signal: NodeJS.Signals | null;
       readonly uptimeMs: number;
     }
-  | { readonly type: 'restart-scheduled'; readonly reason: 'crash' | 'memory'; readonly delayMs: number; readonly attempt: number }
-  | { readonly type: 'memory-over'; readonly pid: number; readonly rssBytes: number; readonly sinceMs: number }
+  | {
+      readonly type: 'restart-scheduled';
+      readonly reason: 'crash' | 'memory';
+      readonly delayMs: number;
+      readonly attempt: number;
+    }
+  | {
+      readonly type: 'memory-over';
+      readonly pid: number;
+      readonly rssBytes: number;
+      readonly sinceMs: number;
+    }
   | { readonly type: 'give-up'; readonly restarts: number; readonly windowMs: number }
   | { readonly type: 'signal'; readonly pid: number; readonly signal: NodeJS.Signals }
   | { readonly type: 'stopped'; readonly exitCode: number };

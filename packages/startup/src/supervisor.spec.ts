@@ -37,11 +37,18 @@ describe('Supervisor', () => {
     expect(gaveUp.restarts).toBe(3);
     expect(await supervisor.done).toBe(3);
     expect(log.of('spawn')).toHaveLength(4);
-    expect(logger.entries.some((e) => e.level === 'error' && e.msg.includes('giving up'))).toBe(true);
+    expect(logger.entries.some((e) => e.level === 'error' && e.msg.includes('giving up'))).toBe(
+      true,
+    );
   });
 
   it('does not restart a child that exits cleanly under on-failure, and exits with its code', async () => {
-    supervisor = new Supervisor({ command: fixture('quick-exit'), env, agent: false, stdout: new OutputLog() });
+    supervisor = new Supervisor({
+      command: fixture('quick-exit'),
+      env,
+      agent: false,
+      stdout: new OutputLog(),
+    });
     expect(await supervisor.run()).toBe(0);
   });
 
@@ -72,7 +79,9 @@ describe('Supervisor', () => {
     expect(log.of('restart-scheduled')).toEqual([expect.objectContaining({ reason: 'memory' })]);
     const second = await log.next('spawn', 2);
     expect(second.pid).not.toBe(firstPid);
-    expect(log.of('exit')[0]).toEqual(expect.objectContaining({ pid: firstPid, signal: 'SIGTERM' }));
+    expect(log.of('exit')[0]).toEqual(
+      expect.objectContaining({ pid: firstPid, signal: 'SIGTERM' }),
+    );
     await out.waitForCount('ready', 2);
     for (let i = 0; i < 10; i++) clock.advance(1000);
     expect(log.of('spawn')).toHaveLength(2);
@@ -114,7 +123,14 @@ describe('Supervisor', () => {
     const clock = new ManualClock(0);
     const out = new OutputLog();
     supervisor = new Supervisor(
-      { command: fixture('slow-term'), args: ['300'], env, agent: false, stdout: out, killTimeoutMs: 5000 },
+      {
+        command: fixture('slow-term'),
+        args: ['300'],
+        env,
+        agent: false,
+        stdout: out,
+        killTimeoutMs: 5000,
+      },
       { clock },
     );
     const log = new EventLog(supervisor);
@@ -131,7 +147,14 @@ describe('Supervisor', () => {
     const clock = new ManualClock(0);
     const out = new OutputLog();
     supervisor = new Supervisor(
-      { command: fixture('slow-term'), args: ['never'], env, agent: false, stdout: out, killTimeoutMs: 2000 },
+      {
+        command: fixture('slow-term'),
+        args: ['never'],
+        env,
+        agent: false,
+        stdout: out,
+        killTimeoutMs: 2000,
+      },
       { clock },
     );
     const log = new EventLog(supervisor);
@@ -148,7 +171,13 @@ describe('Supervisor', () => {
 
   it('forwards SIGHUP to the child without stopping it', async () => {
     const out = new OutputLog();
-    supervisor = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, stdout: out });
+    supervisor = new Supervisor({
+      command: fixture('slow-term'),
+      args: ['0'],
+      env,
+      agent: false,
+      stdout: out,
+    });
     await supervisor.start();
     await out.waitFor('ready');
     expect(supervisor.forward('SIGHUP')).toBe(true);
@@ -162,17 +191,36 @@ describe('Supervisor', () => {
       acquire(name, options) {
         const holder = held.get(name);
         if (holder !== undefined) {
-          throw new VitalsError('ERR_INSTANCE_LOCKED', `"${name}" is already running as pid ${holder}`);
+          throw new VitalsError(
+            'ERR_INSTANCE_LOCKED',
+            `"${name}" is already running as pid ${holder}`,
+          );
         }
         const pid = options?.pid ?? process.pid;
         held.set(name, pid);
         return { name, path: `/fake/${name}.lock`, pid, release: () => held.delete(name) };
       },
     };
-    supervisor = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, name: 'api', stdout: new OutputLog() }, { lock });
+    supervisor = new Supervisor(
+      {
+        command: fixture('slow-term'),
+        args: ['0'],
+        env,
+        agent: false,
+        name: 'api',
+        stdout: new OutputLog(),
+      },
+      { lock },
+    );
     await supervisor.start();
-    other = new Supervisor({ command: fixture('slow-term'), args: ['0'], env, agent: false, name: 'api' }, { lock });
-    await expect(other.start()).rejects.toMatchObject({ code: 'ERR_INSTANCE_LOCKED', message: expect.stringContaining(`pid ${process.pid}`) });
+    other = new Supervisor(
+      { command: fixture('slow-term'), args: ['0'], env, agent: false, name: 'api' },
+      { lock },
+    );
+    await expect(other.start()).rejects.toMatchObject({
+      code: 'ERR_INSTANCE_LOCKED',
+      message: expect.stringContaining(`pid ${process.pid}`),
+    });
     expect(other.pid).toBeUndefined();
     await supervisor.stop();
     expect(held.has('api')).toBe(false);
@@ -180,7 +228,10 @@ describe('Supervisor', () => {
 
   it('fails with a one-line error when the command does not exist', async () => {
     supervisor = new Supervisor({ command: 'vitals-no-such-command-xyz', env });
-    await expect(supervisor.start()).rejects.toMatchObject({ code: 'ERR_SUPERVISOR_SPAWN', message: expect.stringContaining('not found') });
+    await expect(supervisor.start()).rejects.toMatchObject({
+      code: 'ERR_SUPERVISOR_SPAWN',
+      message: expect.stringContaining('not found'),
+    });
   });
 
   it('publishes the agent heap metrics of a Node child on the stream, labelled with service and pid', async () => {
@@ -188,7 +239,13 @@ describe('Supervisor', () => {
     const batches: MetricBatch[] = [];
     stream.batches$.subscribe((b) => batches.push(b));
     supervisor = new Supervisor(
-      { command: fixture('idle'), env, name: 'idle', agentIntervalMs: 100, stdout: new OutputLog() },
+      {
+        command: fixture('idle'),
+        env,
+        name: 'idle',
+        agentIntervalMs: 100,
+        stdout: new OutputLog(),
+      },
       { stream },
     );
     const log = new EventLog(supervisor);
@@ -204,7 +261,13 @@ describe('Supervisor', () => {
     });
     expect(heap).toBeGreaterThan(1024 * 1024);
     const names = new Set(batches.flatMap((b) => b.samples.map((s) => s.name)));
-    expect([...names]).toEqual(expect.arrayContaining([METRICS.heapTotalBytes, METRICS.heapLimitBytes, METRICS.eventLoopUtilization]));
+    expect([...names]).toEqual(
+      expect.arrayContaining([
+        METRICS.heapTotalBytes,
+        METRICS.heapLimitBytes,
+        METRICS.eventLoopUtilization,
+      ]),
+    );
   });
 
   it('leaves a child that uses process.send working, and the agent does not keep it alive', async () => {
@@ -218,8 +281,39 @@ describe('Supervisor', () => {
 
   it('lets a Node child end by itself while the agent is loaded', async () => {
     const out = new OutputLog();
-    supervisor = new Supervisor({ command: fixture('quick-exit'), env, stdout: out, agentIntervalMs: 100 });
+    supervisor = new Supervisor({
+      command: fixture('quick-exit'),
+      env,
+      stdout: out,
+      agentIntervalMs: 100,
+    });
     expect(await supervisor.run()).toBe(0);
     expect(out.text).toBe('done\n');
+  });
+
+  it('runs a child that is not Node without the agent, NODE_OPTIONS or IPC', async () => {
+    const out = new OutputLog();
+    supervisor = new Supervisor({
+      command: 'sh',
+      args: ['-c', 'echo "[$NODE_OPTIONS|$VITALS_AGENT_TOKEN|$NODE_CHANNEL_FD]"'],
+      env: { ...env, NODE_OPTIONS: '--no-warnings' },
+      nodeOptions: ['--max-old-space-size=100'],
+      stdout: out,
+    });
+    const log = new EventLog(supervisor);
+    expect(await supervisor.run()).toBe(0);
+    expect(out.text).toBe('[--no-warnings||]\n');
+    expect(log.of('spawn')[0].agent).toBe(false);
+  });
+
+  it('stops during the backoff without starting another child', async () => {
+    const clock = new ManualClock(0);
+    supervisor = new Supervisor({ command: fixture('crash'), env, agent: false }, { clock });
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await log.next('restart-scheduled');
+    expect(await supervisor.stop()).toBe(3);
+    clock.advance(60_000);
+    expect(log.of('spawn')).toHaveLength(1);
   });
 });

@@ -4,12 +4,16 @@ import type { Supervisor } from './supervisor';
 import type { SupervisorEvent } from './supervisor.options';
 
 /** Path of a fixture script. */
-export const fixture = (name: string): string => join(__dirname, '__fixtures__', `${name}.fixture.js`);
+export const fixture = (name: string): string =>
+  join(__dirname, '__fixtures__', `${name}.fixture.js`);
 
 /** Records a supervisor's events and waits for one that matches. */
 export class EventLog {
   readonly events: SupervisorEvent[] = [];
-  private waiters: { match: (e: SupervisorEvent) => boolean; resolve: (e: SupervisorEvent) => void }[] = [];
+  private waiters: {
+    match: (e: SupervisorEvent) => boolean;
+    resolve: (e: SupervisorEvent) => void;
+  }[] = [];
 
   constructor(supervisor: Supervisor) {
     supervisor.events$.subscribe((event) => {
@@ -23,12 +27,17 @@ export class EventLog {
   }
 
   /** The `n`-th (1-based) event of `type`, now or when it comes. */
-  next<T extends SupervisorEvent['type']>(type: T, n = 1): Promise<Extract<SupervisorEvent, { type: T }>> {
+  next<T extends SupervisorEvent['type']>(
+    type: T,
+    n = 1,
+  ): Promise<Extract<SupervisorEvent, { type: T }>> {
     let seen = 0;
     const match = (e: SupervisorEvent) => e.type === type && ++seen === n;
     const found = this.events.find(match);
     if (found) return Promise.resolve(found as Extract<SupervisorEvent, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ match, resolve: resolve as (e: SupervisorEvent) => void }));
+    return new Promise((resolve) =>
+      this.waiters.push({ match, resolve: resolve as (e: SupervisorEvent) => void }),
+    );
   }
 
   of<T extends SupervisorEvent['type']>(type: T): Extract<SupervisorEvent, { type: T }>[] {

@@ -1,16 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { constants } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { Cancel, Clock, InstanceLock, Logger, Sample } from '@vitals/core';
-import { METRICS, createNoopLogger, describeError, systemClock } from '@vitals/core';
-import { AGENT_PATH, agentBatch, parseAgentMessage } from './agent.channel';
-import { defaultServiceName, readRssFromProc, resolveChildCommand } from './child.command';
-import type { ChildCommand } from './child.command';
-import { MemoryWatch } from './memory.watch';
-import { mergeNodeOptions } from './node-options';
+import { createNoopLogger, describeError, systemClock } from '@vitals/core';
+import { defaultServiceName, exitCodeOf, resolveChildCommand } from './child.command';
+import { ChildRunner } from './child.runner';
 import { RestartPolicy } from './restart.policy';
 import { startupError } from './startup.errors';
 import { SUPERVISOR_METRICS } from './supervisor.metrics';
@@ -18,18 +12,12 @@ import type { SupervisorDeps, SupervisorEvent, SupervisorOptions } from './super
 
 type State = 'idle' | 'running' | 'waiting' | 'stopping' | 'done';
 
-/** Exit code of a process: its code, or 128 + the signal's number (the shell's convention). */
-export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
-}
-
 /**
  * Runs one child process and keeps it running: restarts on a crash with exponential backoff up
  * to a limit, restarts gracefully when RSS stays over a ceiling, stops it with SIGTERM then SIGKILL
  * after a grace, never runs two children at once, and publishes the child's heap, GC and
- * event-loop metrics (from the agent) on the metric stream. Signals come in through `stop()` and
- * `forward()`, so the class never touches the supervisor's own process handlers.
+ * event-loop metrics (from the agent) on the metric stream. Signals come in through `stop()`,
+ * `kill()` and `forward()`, so the class never touches the process's own signal handlers.
  * @example
  * const sup = new Supervisor({ command: 'node', args: ['app.js'], env: process.env }, { stream, logger });
  * const code = await sup.run();
@@ -44,50 +32,44 @@ export class Supervisor {
 
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly child: ChildCommand;
   private readonly policy: RestartPolicy;
-  private readonly memory: MemoryWatch | undefined;
-  private readonly token = randomUUID();
-  private readonly readRss: (pid: number) => number | undefined;
+  private readonly runner: ChildRunner;
   private state: State = 'idle';
-  private proc: ChildProcess | undefined;
-  private startedAt = 0;
   private restarts = 0;
   private lastExitCode = 0;
-  private lastAgentAt: number | undefined;
   private memoryRestartPending = false;
   private lock: InstanceLock | undefined;
   private cancelRestart: Cancel | undefined;
-  private cancelKill: Cancel | undefined;
-  private cancelMemory: Cancel | undefined;
   private resolveDone!: (code: number) => void;
 
   constructor(
     private readonly options: SupervisorOptions,
     private readonly deps: SupervisorDeps = {},
   ) {
-    this.child = resolveChildCommand(options.command, options.args ?? [], process.execPath);
+    const child = resolveChildCommand(options.command, options.args ?? [], process.execPath);
     this.name = options.name ?? defaultServiceName(options.command, options.args ?? []);
     this.logger = (deps.logger ?? createNoopLogger()).child({ service: this.name });
     this.clock = deps.clock ?? systemClock;
-    this.readRss = deps.readRssBytes ?? readRssFromProc;
-    this.policy = new RestartPolicy({
-      maxRestarts: options.maxRestarts,
-      windowMs: options.restartWindowMs,
-      initialDelayMs: options.backoffInitialMs,
-      maxDelayMs: options.backoffMaxMs,
-      resetAfterMs: options.backoffResetMs,
-    });
-    if (options.maxMemoryBytes !== undefined) {
-      this.memory = new MemoryWatch(options.maxMemoryBytes, options.maxMemoryForMs ?? 30_000);
-    }
+    this.policy = new RestartPolicy(options);
+    this.runner = new ChildRunner(
+      this.name,
+      child,
+      options,
+      { ...deps, clock: this.clock, logger: this.logger },
+      {
+        emit: (event) => this.events.next(event),
+        onExit: (proc, code, signal) => this.onExit(proc, code, signal),
+        onCeiling: (pid, rssBytes, overForMs) => this.onCeiling(pid, rssBytes, overForMs),
+      },
+    );
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
   /** Takes the lock and starts the first child; rejects when either fails. */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw startupError.alreadyRunning(this.name);
-    if (this.deps.lock) this.lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
+    if (this.deps.lock)
+      this.lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
     else this.logger.info('no single-instance lock: @vitals/process is not installed');
     this.state = 'running';
     try {
@@ -107,15 +89,12 @@ export class Supervisor {
 
   /** The current child's pid, if one runs. */
   get pid(): number | undefined {
-    return this.proc?.pid;
+    return this.runner.pid;
   }
 
   /** True while a child runs and (for a Node child with the agent) reports on time. */
   healthy(): boolean {
-    if (this.state !== 'running' || !this.proc) return false;
-    if (!this.agentEnabled()) return true;
-    const interval = this.options.agentIntervalMs ?? 1000;
-    return this.lastAgentAt !== undefined && this.clock.now() - this.lastAgentAt <= interval * 3;
+    return this.state === 'running' && this.runner.healthy();
   }
 
   /**
@@ -128,186 +107,97 @@ export class Supervisor {
     this.state = 'stopping';
     this.cancelRestart?.();
     void this.deps.notifier?.stopping();
-    if (!this.proc) this.finish(wasIdle ? 0 : this.lastExitCode);
-    else this.terminate(signal);
+    if (this.runner.pid === undefined) this.finish(wasIdle ? 0 : this.lastExitCode);
+    else this.runner.terminate(signal);
     return this.done;
   }
 
   /** Stops at once: SIGKILL to the child's process group (a second Ctrl-C). */
   kill(): Promise<number> {
     const done = this.stop('SIGKILL');
-    this.killGroup('SIGKILL');
+    this.runner.killGroup();
     return done;
   }
 
   /** Sends `signal` to the child (SIGHUP to reload, SIGUSR2, …). False when no child runs. */
   forward(signal: NodeJS.Signals): boolean {
-    if (!this.proc?.pid || this.proc.exitCode !== null) return false;
-    this.emit({ type: 'signal', pid: this.proc.pid, signal });
-    return this.proc.kill(signal);
+    return this.runner.forward(signal);
   }
 
-  private agentEnabled(): boolean {
-    return this.child.isNode && this.options.agent !== false;
-  }
-
-  private childEnv(): Record<string, string | undefined> {
-    const env: Record<string, string | undefined> = { ...this.options.env };
-    // The supervisor speaks for the service to systemd; a notify-aware child must not as well.
-    for (const key of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[key];
-    if (!this.child.isNode) return env;
-    const agent = this.agentEnabled() ? (this.options.agentPath ?? AGENT_PATH) : undefined;
-    const nodeOptions = mergeNodeOptions(this.options.nodeOptions ?? [], env.NODE_OPTIONS, agent);
-    if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
-    if (agent) {
-      env.VITALS_AGENT_TOKEN = this.token;
-      env.VITALS_AGENT_INTERVAL_MS = String(this.options.agentIntervalMs ?? 1000);
-    }
-    return env;
-  }
-
-  private spawnChild(): Promise<void> {
-    const withAgent = this.agentEnabled();
-    const stdio: StdioOptions = [
-      'ignore',
-      this.options.stdout ? 'pipe' : 'inherit',
-      this.options.stderr ? 'pipe' : 'inherit',
-      ...(withAgent ? (['ipc'] as const) : []),
-    ];
-    // detached: the child leads its own process group, so a terminal's Ctrl-C reaches it once
-    // (through us) and SIGKILL on stop reaches its own children too.
-    const proc = spawn(this.child.command, [...this.child.args], {
-      cwd: this.options.cwd,
-      env: this.childEnv(),
-      stdio,
-      detached: true,
-    });
-    if (this.options.stdout) proc.stdout?.pipe(this.options.stdout, { end: false });
-    if (this.options.stderr) proc.stderr?.pipe(this.options.stderr, { end: false });
-    return new Promise((resolve, reject) => {
-      proc.on('error', (error) => {
-        if (proc.pid === undefined) return reject(startupError.spawn(this.options.command, error));
-        this.logger.warn({ err: describeError(error) }, 'child process error');
-      });
-      proc.once('spawn', () => {
-        this.proc = proc;
-        this.startedAt = this.clock.now();
-        this.lastAgentAt = undefined;
-        this.memory?.reset();
-        proc.on('exit', (code, signal) => this.onExit(proc, code, signal));
-        proc.on('message', (raw) => this.onMessage(proc, raw));
-        this.logger.info({ pid: proc.pid, restarts: this.restarts, agent: withAgent }, 'child started');
-        this.emit({ type: 'spawn', pid: proc.pid!, restarts: this.restarts, agent: withAgent });
-        this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 1 }]);
-        if (!withAgent) void this.deps.notifier?.ready(`${this.name} running`);
-        this.scheduleMemoryCheck();
-        resolve();
-      });
-    });
-  }
-
-  private onMessage(proc: ChildProcess, raw: unknown): void {
-    const msg = parseAgentMessage(raw, this.token);
-    if (!msg || proc !== this.proc) return;
-    this.lastAgentAt = this.clock.now();
-    if (msg.type === 'hello') {
-      this.emit({ type: 'agent', pid: proc.pid!, node: msg.node });
-      void this.deps.notifier?.ready(`${this.name} running`);
+  private async spawnChild(): Promise<void> {
+    const proc = await this.runner.spawn();
+    if (this.state === 'done') {
+      // stop() came while the child was starting: it must not outlive the supervisor.
+      this.runner.killGroup(proc);
       return;
     }
-    this.deps.stream?.publish(agentBatch(msg.samples, { service: this.name, pid: String(proc.pid) }, this.clock.now()));
+    const agent = this.runner.withAgent;
+    this.logger.info({ pid: proc.pid, restarts: this.restarts, agent }, 'child started');
+    this.events.next({ type: 'spawn', pid: proc.pid ?? 0, restarts: this.restarts, agent });
+    this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 1 }]);
+    if (!agent) void this.deps.notifier?.ready(`${this.name} running`);
   }
 
-  private scheduleMemoryCheck(): void {
-    this.cancelMemory?.();
-    if (!this.memory && !this.deps.stream) return;
-    this.cancelMemory = this.clock.setTimeout(() => this.checkMemory(), this.options.memoryCheckIntervalMs ?? 1000);
-  }
-
-  private checkMemory(): void {
-    const proc = this.proc;
-    if (!proc?.pid || this.state !== 'running' || this.memoryRestartPending) return;
-    const rss = this.readRss(proc.pid);
-    if (rss !== undefined) {
-      this.deps.stream?.publish(agentBatch([{ name: METRICS.processRssBytes, value: rss }], { service: this.name, pid: String(proc.pid) }, this.clock.now()));
-      const verdict = this.memory?.observe(this.clock.now(), rss);
-      if (verdict?.action === 'over') this.emit({ type: 'memory-over', pid: proc.pid, rssBytes: rss, sinceMs: verdict.sinceMs });
-      if (verdict?.action === 'restart') {
-        if (this.policy.recordRestart(this.clock.now())) {
-          this.logger.warn({ pid: proc.pid, rssBytes: rss, limitBytes: this.memory!.limitBytes, overForMs: verdict.overForMs }, 'RSS stayed over the memory ceiling: restarting the child gracefully');
-          this.memoryRestartPending = true;
-          this.emit({ type: 'restart-scheduled', reason: 'memory', delayMs: 0, attempt: this.restarts + 1 });
-          this.terminate('SIGTERM');
-          return;
-        }
-        this.logger.error({ pid: proc.pid, rssBytes: rss }, 'RSS over the memory ceiling but the restart limit is reached: leaving the child running');
-      }
+  private onCeiling(pid: number, rssBytes: number, overForMs: number): boolean {
+    if (this.state !== 'running' || this.memoryRestartPending) return true;
+    const limitBytes = this.options.maxMemoryBytes;
+    if (!this.policy.recordRestart(this.clock.now())) {
+      this.logger.error(
+        { pid, rssBytes, limitBytes },
+        'RSS over the ceiling but the restart limit is reached: child left running',
+      );
+      return false;
     }
-    this.scheduleMemoryCheck();
-  }
-
-  private terminate(signal: NodeJS.Signals): void {
-    const proc = this.proc;
-    if (!proc?.pid) return;
-    this.emit({ type: 'signal', pid: proc.pid, signal });
-    try {
-      proc.kill(signal);
-    } catch (error) {
-      this.logger.warn({ err: describeError(error), signal }, 'could not signal the child');
-    }
-    this.cancelKill?.();
-    const killTimeoutMs = this.options.killTimeoutMs ?? 5000;
-    this.cancelKill = this.clock.setTimeout(() => {
-      if (this.proc !== proc) return;
-      this.logger.warn({ pid: proc.pid, killTimeoutMs }, `child did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`);
-      this.killGroup('SIGKILL');
-    }, killTimeoutMs);
-  }
-
-  private killGroup(signal: NodeJS.Signals): void {
-    const pid = this.proc?.pid;
-    if (!pid) return;
-    this.emit({ type: 'signal', pid, signal });
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      this.proc?.kill(signal);
-    }
+    this.logger.warn(
+      { pid, rssBytes, limitBytes, overForMs },
+      'RSS stayed over the memory ceiling: restarting the child gracefully',
+    );
+    this.memoryRestartPending = true;
+    this.events.next({
+      type: 'restart-scheduled',
+      reason: 'memory',
+      delayMs: 0,
+      attempt: this.restarts + 1,
+    });
+    this.runner.terminate('SIGTERM');
+    return true;
   }
 
   private onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (proc !== this.proc) return;
-    this.proc = undefined;
-    this.cancelKill?.();
-    this.cancelMemory?.();
-    const now = this.clock.now();
-    const uptimeMs = now - this.startedAt;
+    const uptimeMs = this.runner.uptimeMs();
     this.lastExitCode = exitCodeOf(code, signal);
     this.logger.info({ pid: proc.pid, code, signal, uptimeMs }, 'child exited');
-    this.emit({ type: 'exit', pid: proc.pid!, code, signal, uptimeMs });
+    this.events.next({ type: 'exit', pid: proc.pid ?? 0, code, signal, uptimeMs });
     this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 0 }]);
+    if (this.state === 'done') return;
     if (this.state === 'stopping') return this.finish(this.lastExitCode);
     if (this.memoryRestartPending) {
       this.memoryRestartPending = false;
       return this.respawn();
     }
     const restart = this.options.restart ?? 'on-failure';
-    if (restart === 'never' || (code === 0 && restart === 'on-failure')) return this.finish(this.lastExitCode);
-    const decision = this.policy.onCrash(now, uptimeMs);
+    if (restart === 'never' || (code === 0 && restart === 'on-failure'))
+      return this.finish(this.lastExitCode);
+    const decision = this.policy.onCrash(this.clock.now(), uptimeMs);
     if (!decision.restart) {
-      this.logger.error({ restarts: decision.restarts, windowMs: decision.windowMs }, `child crashed ${decision.restarts + 1} times within ${decision.windowMs} ms: giving up`);
-      this.emit({ type: 'give-up', restarts: decision.restarts, windowMs: decision.windowMs });
+      const { restarts, windowMs } = decision;
+      this.logger.error(
+        { restarts, windowMs },
+        `child crashed ${restarts + 1} times within ${windowMs} ms: giving up`,
+      );
+      this.events.next({ type: 'give-up', restarts, windowMs });
       return this.finish(this.lastExitCode);
     }
+    const { delayMs, attempt } = decision;
     this.state = 'waiting';
-    this.logger.warn({ delayMs: decision.delayMs, attempt: decision.attempt }, 'child crashed: restarting after backoff');
-    this.emit({ type: 'restart-scheduled', reason: 'crash', delayMs: decision.delayMs, attempt: decision.attempt });
+    this.logger.warn({ delayMs, attempt }, 'child crashed: restarting after backoff');
+    this.events.next({ type: 'restart-scheduled', reason: 'crash', delayMs, attempt });
     this.cancelRestart = this.clock.setTimeout(() => {
       this.cancelRestart = undefined;
       if (this.state !== 'waiting') return;
       this.state = 'running';
       this.respawn();
-    }, decision.delayMs);
+    }, delayMs);
   }
 
   private respawn(): void {
@@ -327,22 +217,17 @@ export class Supervisor {
     });
   }
 
-  private emit(event: SupervisorEvent): void {
-    this.events.next(event);
-  }
-
   private finish(code: number): void {
     if (this.state === 'done') return;
     this.state = 'done';
     this.cancelRestart?.();
-    this.cancelKill?.();
-    this.cancelMemory?.();
+    this.runner.close();
     try {
       this.lock?.release();
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'could not release the instance lock');
     }
-    this.emit({ type: 'stopped', exitCode: code });
+    this.events.next({ type: 'stopped', exitCode: code });
     this.events.complete();
     this.resolveDone(code);
   }

@@ -20,7 +20,10 @@ describe('SystemdNotifier', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('sends READY=1 once through the command, with NOTIFY_SOCKET', async () => {
-    const notifier = new SystemdNotifier({ env: { NOTIFY_SOCKET: '/run/x.sock' }, command: script });
+    const notifier = new SystemdNotifier({
+      env: { NOTIFY_SOCKET: '/run/x.sock' },
+      command: script,
+    });
     await notifier.ready('api running');
     await notifier.ready();
     expect(readFileSync(out, 'utf8')).toBe('/run/x.sock READY=1 STATUS=api running\n');
@@ -50,7 +53,12 @@ describe('SystemdNotifier', () => {
     const exec = jest.fn(async () => undefined);
     await new SystemdNotifier({ env: {}, exec }).ready();
     const clock = new ManualClock(0);
-    const other = new SystemdNotifier({ env: { NOTIFY_SOCKET: 's', WATCHDOG_USEC: '1000', WATCHDOG_PID: '1' }, exec, clock, pid: 2 });
+    const other = new SystemdNotifier({
+      env: { NOTIFY_SOCKET: 's', WATCHDOG_USEC: '1000', WATCHDOG_PID: '1' },
+      exec,
+      clock,
+      pid: 2,
+    });
     other.startWatchdog(() => true);
     clock.advance(10_000);
     expect(exec).not.toHaveBeenCalled();

@@ -3,11 +3,17 @@ import type { Clock, Logger } from '@vitals/core';
 import { createNoopLogger, describeError, systemClock } from '@vitals/core';
 
 /** Runs `systemd-notify` (or a stand-in in tests) with arguments and environment. */
-export type NotifyExec = (command: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<void>;
+export type NotifyExec = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+) => Promise<void>;
 
 const defaultExec: NotifyExec = (command, args, env) =>
   new Promise((resolve, reject) => {
-    execFile(command, [...args], { env, timeout: 5000 }, (error) => (error ? reject(error) : resolve()));
+    execFile(command, [...args], { env, timeout: 5000 }, (error) =>
+      error ? reject(error) : resolve(),
+    );
   });
 
 /** Options of {@link SystemdNotifier}. */
@@ -53,7 +59,8 @@ export class SystemdNotifier {
     this.logger = options.logger ?? createNoopLogger();
     const usec = Number(env.WATCHDOG_USEC);
     const forUs = !env.WATCHDOG_PID || Number(env.WATCHDOG_PID) === (options.pid ?? process.pid);
-    this.watchdogMs = this.active && forUs && usec > 0 ? Math.max(1, Math.floor(usec / 2000)) : undefined;
+    this.watchdogMs =
+      this.active && forUs && usec > 0 ? Math.max(1, Math.floor(usec / 2000)) : undefined;
   }
 
   /** Sends one state line (`READY=1`, `STATUS=…`). Failures are logged, never thrown. */
@@ -77,12 +84,13 @@ export class SystemdNotifier {
 
   /** Pings WATCHDOG=1 every half WATCHDOG_USEC while `healthy()` is true. */
   startWatchdog(healthy: () => boolean): void {
-    if (this.watchdogMs === undefined || this.cancelWatchdog) return;
+    const everyMs = this.watchdogMs;
+    if (everyMs === undefined || this.cancelWatchdog) return;
     const tick = (): void => {
       if (healthy()) void this.notify('WATCHDOG=1');
-      this.cancelWatchdog = this.clock.setTimeout(tick, this.watchdogMs!);
+      this.cancelWatchdog = this.clock.setTimeout(tick, everyMs);
     };
-    this.cancelWatchdog = this.clock.setTimeout(tick, this.watchdogMs);
+    this.cancelWatchdog = this.clock.setTimeout(tick, everyMs);
   }
 
   /** STOPPING=1 and no more watchdog pings. */

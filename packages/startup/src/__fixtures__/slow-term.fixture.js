@@ -7,5 +7,5 @@ process.on('SIGTERM', () => {
   if (delay !== 'never') setTimeout(() => process.exit(0), Number(delay));
 });
 process.on('SIGHUP', () => process.stdout.write('got SIGHUP\n'));
-setInterval(() => {}, 1000);
+setInterval(() => undefined, 1000);
 process.stdout.write('ready\n');

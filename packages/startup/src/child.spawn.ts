@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import type { ChildCommand } from './child.command';
+import { mergeNodeOptions } from './node-options';
+import { startupError } from './startup.errors';
+
+/** How to start one child. */
+export interface SpawnChildOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  readonly stdout?: Writable;
+  readonly stderr?: Writable;
+  /** Tuned flags put before the user's NODE_OPTIONS (Node children only). */
+  readonly nodeOptions?: readonly string[];
+  /** The agent to `--require`, with the token it must carry; none: no agent, no IPC. */
+  readonly agent?: { readonly path: string; readonly token: string; readonly intervalMs: number };
+  /** Errors after the child started (a failed signal, an IPC error). */
+  readonly onError: (error: Error) => void;
+}
+
+/**
+ * The child's environment: the given one without systemd's notify variables (the supervisor
+ * speaks for the service; a notify-aware child must not as well), plus, for a Node child, the
+ * merged NODE_OPTIONS and the agent's token and interval.
+ * @example childEnv(command, { env: process.env, onError }).NODE_OPTIONS
+ */
+export function childEnv(
+  child: ChildCommand,
+  options: SpawnChildOptions,
+): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...options.env };
+  for (const key of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[key];
+  if (!child.isNode) return env;
+  const { agent } = options;
+  const nodeOptions = mergeNodeOptions(options.nodeOptions ?? [], env.NODE_OPTIONS, agent?.path);
+  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+  if (agent) {
+    env.VITALS_AGENT_TOKEN = agent.token;
+    env.VITALS_AGENT_INTERVAL_MS = String(agent.intervalMs);
+  }
+  return env;
+}
+
+/**
+ * Spawns the child and resolves once it runs (Node's 'spawn' event), or rejects with a one-line
+ * ERR_SUPERVISOR_SPAWN when it cannot start. stdin is ignored (a service reads no terminal), stdout
+ * and stderr pass through or are piped to the given streams, and an IPC channel is opened for the
+ * agent. `detached`: the child leads its own process group, so a terminal's Ctrl-C reaches it
+ * once (through the supervisor) and SIGKILL on stop reaches its own children too.
+ * @example const proc = await spawnChild(resolveChildCommand('app.js', [], process.execPath), { env, onError });
+ */
+export function spawnChild(child: ChildCommand, options: SpawnChildOptions): Promise<ChildProcess> {
+  const stdio: StdioOptions = [
+    'ignore',
+    options.stdout ? 'pipe' : 'inherit',
+    options.stderr ? 'pipe' : 'inherit',
+    ...(options.agent ? (['ipc'] as const) : []),
+  ];
+  const proc = spawn(child.command, [...child.args], {
+    cwd: options.cwd,
+    env: childEnv(child, options),
+    stdio,
+    detached: true,
+  });
+  if (options.stdout) proc.stdout?.pipe(options.stdout, { end: false });
+  if (options.stderr) proc.stderr?.pipe(options.stderr, { end: false });
+  return new Promise((resolve, reject) => {
+    proc.on('error', (error) => {
+      if (proc.pid === undefined) reject(startupError.spawn(child.command, error));
+      else options.onError(error);
+    });
+    proc.once('spawn', () => resolve(proc));
+  });
+}
+
+/**
+ * Signals the child's whole process group (it leads one: `detached`), falling back to the child
+ * alone; a child that is already gone is not an error.
+ * @example signalGroup(child, 'SIGKILL')
+ */
+export function signalGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (proc.pid) process.kill(-proc.pid, signal);
+  } catch {
+    try {
+      proc.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
