@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       `readProcessTable()            median ${ourMedian.toFixed(2)} ms  p95 ${quantile(ours, 0.95).toFixed(2)} ms  (${RUNS} runs)`,
     );
     console.log(
-      `readProcessTable(+kthreads) median ${quantile(oursAll, 0.5).toFixed(2)} ms  p95 ${quantile(oursAll, 0.95).toFixed(2)} ms`,
+      `readProcessTable(+kthreads)   median ${quantile(oursAll, 0.5).toFixed(2)} ms  p95 ${quantile(oursAll, 0.95).toFixed(2)} ms`,
     );
     console.log(
       `systeminformation processes() median ${peerMedian.toFixed(2)} ms  p95 ${quantile(peer, 0.95).toFixed(2)} ms  (${PEER_RUNS} runs)`,

@@ -11,6 +11,11 @@ try {
   }
   throw error;
 }
+// `vitals ps | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error && error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 cli.main(process.argv.slice(2)).then(
   (code) => process.exit(code ?? 0),
   (error) => {

@@ -169,7 +169,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     });
   } catch (error) {
     err(
-      `${command.name}: ${(error as Error).message.split('\n')[0]}; run vitals ${command.name} --help`,
+      `${command.name}: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (see vitals ${command.name} --help)`,
     );
     return EXIT_USAGE;
   }

@@ -4,7 +4,7 @@ export type { ProcessConfig, ProcessOptions } from './process.options';
 export { processErrors } from './process.errors';
 export type { ProcessErrorCode } from './process.errors';
 
-export { readProcessTable, processCwd } from './table/process.table';
+export { readProcessTable, processCwd, processOwnerUid } from './table/process.table';
 export type { ProcessInfo, ProcessTableOptions } from './table/process.table';
 export { sampleCpuPercent } from './table/cpu.sampler';
 

@@ -34,10 +34,16 @@ export const processErrors = {
       { cause },
     );
   },
+  lockDirUnsafe(dir: string): VitalsError {
+    return new VitalsError(
+      'ERR_LOCK_IO',
+      `the lock folder ${dir} is writable by every user, so anyone could replace the lock: set process.lockDir to a folder of your own (mode 0700)`,
+    );
+  },
   noProcfs(): VitalsError {
     return new VitalsError(
       'ERR_PROCFS_UNAVAILABLE',
-      'the process table needs Linux /proc, which this system does not have',
+      'the process table needs Linux /proc, which this system does not have: run ps and kill-duplicates on Linux',
     );
   },
   systemdUnavailable(message: string): VitalsError {

@@ -1,8 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from '@vitals/core';
-
-const duration = z.union([z.number().nonnegative(), z.string().min(1)]);
+import { schemas, z } from '@vitals/core';
 
 /** A named service whose copies count as duplicates of each other. */
 const serviceGroup = z.strictObject({
@@ -20,7 +18,7 @@ export const processConfigSchema = z.strictObject({
   /** Folder of instance-lock files. @default `<os.tmpdir()>/vitals-locks` */
   lockDir: z.string().min(1).optional(),
   /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`). @default 5000 */
-  graceMs: duration.default(5000),
+  graceMs: schemas.duration().default(5000),
   duplicates: z
     .strictObject({
       /**
@@ -32,9 +30,9 @@ export const processConfigSchema = z.strictObject({
       /** Services identified by a command-line substring. @default [] */
       services: z.array(serviceGroup).default([]),
       /** The collector rescans `/proc` at most this often (ms or `"10s"`). @default 10000 */
-      refreshMs: duration.default(10_000),
+      refreshMs: schemas.duration().default(10_000),
     })
-    .default({ scope: 'self', services: [], refreshMs: 10_000 }),
+    .prefault({}),
   /** Paths the `perms` audit checks, relative to the working folder. */
   permissions: z
     .strictObject({
@@ -44,8 +42,13 @@ export const processConfigSchema = z.strictObject({
       dataDirs: z.array(z.string().min(1)).default([]),
       /** Folders the service writes its logs to. @default [] */
       logDirs: z.array(z.string().min(1)).default([]),
+      /**
+       * The service user (name from `/etc/passwd`, or uid) whose ownership and access are audited,
+       * so that `sudo vitals perms` checks the bot's user, not root. @default the user running the command
+       */
+      user: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     })
-    .default({ secrets: [], dataDirs: [], logDirs: [] }),
+    .prefault({}),
   systemd: z
     .strictObject({
       /** Units whose status `vitals services` shows. @default [] */
@@ -53,7 +56,7 @@ export const processConfigSchema = z.strictObject({
       /** Talk to the user manager (`systemctl --user`). @default false */
       user: z.boolean().default(false),
     })
-    .default({ units: [], user: false }),
+    .prefault({}),
 });
 
 /** The validated `process` config section. */

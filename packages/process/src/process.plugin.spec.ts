@@ -61,4 +61,16 @@ describe('processPlugin', () => {
     expect(isVitalsError(error, 'ERR_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toContain('process.duplicates.scope');
   });
+
+  it('rejects a duration that does not parse at validation, naming its path', () => {
+    let error: unknown;
+    try {
+      host = createHost({ plugins: [processPlugin()], config: { process: { graceMs: 'soon' } } });
+    } catch (e) {
+      error = e;
+    }
+    expect(isVitalsError(error, 'ERR_CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('process.graceMs');
+    expect((error as Error).message).not.toContain('\n');
+  });
 });

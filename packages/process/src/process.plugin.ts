@@ -1,4 +1,4 @@
-import { CLI_COMMAND, COLLECTOR, HEALTH_CHECK, INSTANCE_LOCK, parseDuration } from '@vitals/core';
+import { CLI_COMMAND, COLLECTOR, HEALTH_CHECK, INSTANCE_LOCK } from '@vitals/core';
 import type { Plugin } from '@vitals/core';
 import { createKillDuplicatesCommand } from './cli/kill-duplicates.command';
 import { createPermsCommand } from './cli/perms.command';
@@ -28,7 +28,7 @@ export function processPlugin(options: ProcessOptions = {}): Plugin<ProcessConfi
       locks = createInstanceLockService(config.lockDir ?? defaultLockDir());
       container.register(INSTANCE_LOCK, { useValue: locks });
       const scope = { scope: config.duplicates.scope, services: config.duplicates.services };
-      const refreshMs = parseDuration(config.duplicates.refreshMs);
+      const refreshMs = config.duplicates.refreshMs;
       container.register(COLLECTOR, {
         useValue: createDuplicatesCollector({ ...scope, refreshMs, clock: ctx.clock }),
       });

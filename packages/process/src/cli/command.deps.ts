@@ -1,7 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { VitalsError } from '@vitals/core';
 import type { CliContext, Clock } from '@vitals/core';
+import { processErrors } from '../process.errors';
 import type { ProcessConfig } from '../process.options';
+import { readProcessTable } from '../table/process.table';
+import type { ProcessInfo } from '../table/process.table';
 
 /** What the process commands need besides their `CliContext`. */
 export interface CommandDeps {
@@ -36,4 +41,15 @@ export function usage(message: string): VitalsError {
 /** Writes one line. */
 export function say(ctx: CliContext, line = ''): void {
   ctx.stdout.write(`${line}\n`);
+}
+
+/**
+ * The process table for a command. Where there is no `/proc` (macOS, Windows) an empty table
+ * would read as "nothing running": `ERR_PROCFS_UNAVAILABLE` says so instead.
+ */
+export function commandTable(deps: CommandDeps): ProcessInfo[] {
+  const procRoot = deps.procRoot ?? '/proc';
+  const table = readProcessTable({ procRoot });
+  if (table.length === 0 && !existsSync(join(procRoot, 'self'))) throw processErrors.noProcfs();
+  return table;
 }

@@ -6,11 +6,15 @@ import type { KeepPolicy, KillPlan } from '../kill/kill.plan';
 import { ancestorsOf } from '../kill/process.guard';
 import type { GuardContext } from '../kill/process.guard';
 import { terminateProcesses } from '../kill/process.terminator';
-import { readProcessTable } from '../table/process.table';
-import { flag, say, text, usage } from './command.deps';
+import type { TerminationOutcome } from '../kill/process.terminator';
+import type { ProcessInfo } from '../table/process.table';
+import { commandTable, flag, say, text, usage } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { confirmAction } from './confirm';
-import { processRow, renderTable } from './format';
+import { PROCESS_FIGURES, PROCESS_HEADER, processRow, renderTable } from './format';
+
+/** The figure columns of a plan row: one column right of the process table's (the action). */
+const SHIFTED_FIGURES = new Set([...PROCESS_FIGURES].map((i) => i + 1));
 
 /**
  * `ps --duplicates [--kill]` and `kill-duplicates`: lists duplicate groups of the current user
@@ -30,7 +34,7 @@ export async function runDuplicates(
   if (allUsers && selfUid !== 0)
     throw usage('--all-users needs root: other users’ processes are never touched otherwise');
   const filter = text(ctx, 'filter');
-  const table = readProcessTable({ procRoot }).filter(
+  const table = commandTable(deps).filter(
     (p) => allUsers || selfUid === undefined || p.uid === selfUid,
   );
   const groups = findDuplicateGroups(table, { services: deps.config.duplicates.services }).filter(
@@ -46,14 +50,16 @@ export async function runDuplicates(
   const plans = planKills(groups, keep, guard);
   const targets = plans.flatMap((p) => p.stop.filter((s) => !s.refusal).map((s) => s.process));
   const json = flag(ctx, 'json');
+  const report = (dryRun: boolean, outcomes: readonly TerminationOutcome[] = []): void =>
+    say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun, outcomes }));
   if (!json) printPlans(ctx, plans, kill, deps.clock.now());
   if (!kill || targets.length === 0) {
-    if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: true, outcomes: [] }));
+    if (json) report(true);
     return 0;
   }
   const question = `Stop ${targets.length} process${targets.length === 1 ? '' : 'es'} (SIGTERM, then SIGKILL after ${formatDuration(graceMs)})?`;
   if (!(await confirmAction(ctx, deps, question))) {
-    if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: true, outcomes: [] }));
+    if (json) report(true);
     else
       say(ctx, `Dry run: nothing was signalled. Add --yes to stop ${targets.length} process(es).`);
     return 0;
@@ -64,8 +70,8 @@ export async function runDuplicates(
     allUsers,
     procRoot,
   });
-  if (json) say(ctx, JSON.stringify({ groups: plans.map(planJson), dryRun: false, outcomes }));
-  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)} ${o.message}`);
+  if (json) report(false, outcomes);
+  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)}  ${o.message}`);
   return outcomes.some((o) => o.status === 'failed' || o.status === 'survived') ? 1 : 0;
 }
 
@@ -80,35 +86,41 @@ function printPlans(ctx: CliContext, plans: readonly KillPlan[], kill: boolean, 
     say(ctx, 'No duplicate processes.');
     return;
   }
+  const header = ['', ...PROCESS_HEADER.slice(0, 7), 'NOTE'];
   for (const plan of plans) {
-    say(
-      ctx,
-      `${clip(plan.group.name, (ctx.stdout.columns ?? 160) - 40)}: ${plan.group.members.length} copies (oldest pid ${plan.group.oldest.pid})`,
-    );
-    const rows = plan.group.members.map((m) => {
+    const { group } = plan;
+    const title = clip(group.name, (ctx.stdout.columns ?? 160) - 40);
+    say(ctx, `${title}: ${group.members.length} copies (oldest pid ${group.oldest.pid})`);
+    const rows = group.members.map((m) => {
       const stop = plan.stop.find((s) => s.process === m);
-      const action = !kill
-        ? m === plan.group.oldest
-          ? 'oldest'
-          : ''
-        : m === plan.keep
-          ? 'keep'
-          : stop
-            ? stop.refusal
-              ? 'refuse'
-              : 'stop'
-            : '';
-      return [action, ...processRow(m, now).slice(0, 7), stop?.refusal ?? ''];
+      return [
+        actionOf(plan, m, stop, kill),
+        ...processRow(m, now).slice(0, 7),
+        stop?.refusal ?? '',
+      ];
     });
-    say(
-      ctx,
-      renderTable(
-        rows.map((r) => ['  ' + r[0], ...r.slice(1)]),
-        ctx.stdout.columns,
-      ),
-    );
-    if (plan.note) say(ctx, `  ${plan.note}`);
+    // Two spaces of indent; the NOTE column only when a row has a note.
+    const hasNote = rows.some((r) => r[r.length - 1] !== '');
+    const cells = [header, ...rows].map((r) => [
+      '  ' + r[0],
+      ...r.slice(1, hasNote ? undefined : -1),
+    ]);
+    say(ctx, renderTable(cells, ctx.stdout.columns, SHIFTED_FIGURES));
+    if (kill && plan.note) say(ctx, `  ${plan.note}`);
   }
+}
+
+/** The first column of a member's row: what happens to it (or, listing only, which is oldest). */
+function actionOf(
+  plan: KillPlan,
+  member: ProcessInfo,
+  stop: KillPlan['stop'][number] | undefined,
+  kill: boolean,
+): string {
+  if (!kill) return member === plan.group.oldest ? 'oldest' : '';
+  if (member === plan.keep) return 'keep';
+  if (!stop) return '';
+  return stop.refusal ? 'refuse' : 'stop';
 }
 
 /** A long command line cut to `max` characters. */

@@ -2,18 +2,26 @@ import { formatBytes, formatDuration } from '@vitals/core';
 import type { ProcessInfo } from '../table/process.table';
 
 /**
- * Renders rows as left-aligned columns (the last column is not padded), cutting each line to
- * `width` characters when given.
- * @example renderTable([['PID', 'CMD'], ['1', 'init']])
+ * Renders rows as columns two spaces apart, left-aligned except the columns in `right` (figures
+ * such as RSS and CPU%); the last column is not padded. Each line is cut to `width` characters
+ * when given.
+ * @example renderTable([['PID', 'RSS'], ['1', '12 MiB']], 80, new Set([1]))
  */
-export function renderTable(rows: readonly (readonly string[])[], width?: number): string {
+export function renderTable(
+  rows: readonly (readonly string[])[],
+  width?: number,
+  right: ReadonlySet<number> = new Set(),
+): string {
   const widths: number[] = [];
   for (const row of rows)
     row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
     .map((row) => {
       const line = row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .map((cell, i) => {
+          if (right.has(i)) return cell.padStart(widths[i]);
+          return i === row.length - 1 ? cell : cell.padEnd(widths[i]);
+        })
         .join('  ');
       return width && line.length > width ? `${line.slice(0, width - 1)}…` : line;
     })
@@ -22,6 +30,9 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
 
 /** Header of {@link processRow}. */
 export const PROCESS_HEADER = ['PID', 'PPID', 'USER', 'S', 'AGE', 'RSS', 'CPU%', 'COMMAND'];
+
+/** Columns of {@link PROCESS_HEADER} that hold figures and are right-aligned: RSS and CPU%. */
+export const PROCESS_FIGURES: ReadonlySet<number> = new Set([5, 6]);
 
 /** One `ps` line of a process. */
 export function processRow(p: ProcessInfo, now: number, cpu = p.cpuPercent): string[] {

@@ -29,6 +29,8 @@ describe('kill-duplicates command', () => {
 
     expect(code).toBe(0);
     expect(output()).toContain(`node ${dir}/bot/bot.js: 3 copies (oldest pid ${pids[0]})`);
+    expect(output()).toMatch(/^ {2}\s+PID\s+PPID\s+USER\s+S\s+AGE\s+RSS\s+CPU%$/m);
+    expect(output()).not.toMatch(/ $/m);
     expect(output()).toMatch(new RegExp(`keep\\s+${pids[0]}`));
     expect(output()).toMatch(new RegExp(`stop\\s+${pids[2]}`));
     expect(output()).toContain('Dry run: nothing was signalled');

@@ -1,11 +1,14 @@
+import { VitalsError } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { auditPermissions, formatMode } from '../perms/permission.auditor';
 import type { PermissionProblem } from '../perms/permission.auditor';
 import { fixableProblems, fixPermissions } from '../perms/permission.fixer';
+import { readUserNames } from '../table/user.names';
 import { flag, say } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { confirmAction } from './confirm';
 import { renderTable } from './format';
+import { JSON_OPTION, YES_OPTION } from './ps.options';
 
 /**
  * `vitals perms`: audits the paths of config `process.permissions`, printing each problem with
@@ -21,13 +24,14 @@ export function createPermsCommand(deps: CommandDeps): CliCommand {
     usage: '[--fix [--yes]] [--json]',
     options: {
       fix: { type: 'boolean', description: 'chmod what can be fixed (dry run unless --yes)' },
-      yes: { type: 'boolean', short: 'y', description: 'with --fix: act without asking' },
-      json: { type: 'boolean', description: 'print JSON' },
+      yes: YES_OPTION,
+      json: JSON_OPTION,
     },
     async run(ctx: CliContext) {
       const paths = deps.config.permissions;
       const count = paths.secrets.length + paths.dataDirs.length + paths.logDirs.length;
-      let problems = auditPermissions(paths, { cwd: ctx.cwd });
+      const audit = { cwd: ctx.cwd, uid: serviceUid(paths.user) };
+      let problems = auditPermissions(paths, audit);
       const json = flag(ctx, 'json');
       if (!json) print(ctx, problems, count);
       const fixable = fixableProblems(problems);
@@ -39,7 +43,12 @@ export function createPermsCommand(deps: CommandDeps): CliCommand {
         if (await confirmAction(ctx, deps, `Change the mode of ${fixable.length} path(s)?`)) {
           fixes = fixPermissions(problems);
           if (!json) for (const f of fixes) say(ctx, `${f.ok ? 'done' : 'FAILED'}: ${f.message}`);
-          problems = auditPermissions(paths, { cwd: ctx.cwd });
+          problems = auditPermissions(paths, audit);
+          if (!json && problems.length > 0)
+            say(
+              ctx,
+              `${problems.length} problem(s) remain (listed above): chmod does not create a missing path or change an owner.`,
+            );
         } else if (!json) say(ctx, 'Dry run: nothing was changed. Add --yes to apply.');
       }
       if (json) say(ctx, JSON.stringify({ problems: problems.map(toJson), fixes }));
@@ -80,4 +89,15 @@ function toJson(p: PermissionProblem): Record<string, unknown> {
     mode: p.mode === undefined ? undefined : formatMode(p.mode),
     expectedMode: p.expectedMode === undefined ? undefined : formatMode(p.expectedMode),
   };
+}
+
+/** The uid of config `permissions.user` (a name or a uid); undefined: the user running `perms`. */
+function serviceUid(user: string | number | undefined): number | undefined {
+  if (user === undefined || typeof user === 'number') return user;
+  if (/^\d+$/.test(user)) return Number(user);
+  for (const [uid, name] of readUserNames()) if (name === user) return uid;
+  throw new VitalsError(
+    'ERR_INVALID_ARGUMENT',
+    `unknown user ${JSON.stringify(user)} in process.permissions.user: use a name from /etc/passwd or a uid`,
+  );
 }

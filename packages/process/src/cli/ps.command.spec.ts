@@ -58,6 +58,24 @@ describe('ps command', () => {
     expect(row.cpuPercent).toBeGreaterThanOrEqual(0);
   });
 
+  it('says that /proc is missing instead of printing an empty table', async () => {
+    const command = createPsCommand({
+      config: processConfig(),
+      clock: systemClock,
+      procRoot: '/nonexistent-proc',
+    });
+    await expect(command.run(fakeCli({}).ctx)).rejects.toMatchObject({
+      code: 'ERR_PROCFS_UNAVAILABLE',
+    });
+  });
+
+  it('rejects a sampling interval of zero with a usage error', async () => {
+    await expect(ps().run(fakeCli({ sample: '0' }).ctx)).rejects.toMatchObject({
+      code: 'ERR_USAGE',
+      message: 'invalid --sample "0": give a duration above 0, e.g. "1s"',
+    });
+  });
+
   it('rejects an unknown sort order with a usage error', async () => {
     await expect(ps().run(fakeCli({ sort: 'name' }).ctx)).rejects.toThrow(
       'invalid --sort "name": use rss, cpu, pid or start',

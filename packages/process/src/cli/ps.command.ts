@@ -1,12 +1,11 @@
 import { parseDuration } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { sampleCpuPercent } from '../table/cpu.sampler';
-import { readProcessTable } from '../table/process.table';
 import type { ProcessInfo } from '../table/process.table';
-import { flag, say, text, usage } from './command.deps';
+import { commandTable, flag, say, text, usage } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { runDuplicates } from './duplicates.action';
-import { PROCESS_HEADER, processRow, renderTable } from './format';
+import { PROCESS_FIGURES, PROCESS_HEADER, processRow, renderTable } from './format';
 import { PS_OPTIONS } from './ps.options';
 
 const SORTS: Record<string, (a: Row, b: Row) => number> = {
@@ -32,7 +31,7 @@ export function createPsCommand(deps: CommandDeps): CliCommand {
     name: 'ps',
     summary: 'List processes (RSS, CPU, command); find and stop duplicates',
     usage:
-      '[--sort rss|cpu] [--filter TEXT] [--json] [--duplicates [--kill [--yes] [--keep oldest|newest|PID] [--grace MS] [--all-users]]]',
+      '[--sort rss|cpu|pid|start] [--filter TEXT] [--sample MS] [--json] [--duplicates [--kill [--yes] [--keep oldest|newest|PID] [--grace MS] [--all-users]]]',
     options: PS_OPTIONS,
     async run(ctx: CliContext) {
       if (flag(ctx, 'duplicates') || flag(ctx, 'kill'))
@@ -41,18 +40,19 @@ export function createPsCommand(deps: CommandDeps): CliCommand {
       if (!SORTS[sort])
         throw usage(`invalid --sort ${JSON.stringify(sort)}: use rss, cpu, pid or start`);
       const filter = text(ctx, 'filter');
-      const table = readProcessTable({ procRoot: deps.procRoot }).filter(
+      const table = commandTable(deps).filter(
         (p) =>
           !filter || p.command.includes(filter) || p.user === filter || String(p.pid) === filter,
       );
-      const sampleText = text(ctx, 'sample');
-      const rates = sampleText
-        ? await sampleCpuPercent(
-            table.map((p) => p.pid),
-            parseDuration(sampleText),
-            deps.clock,
-          )
-        : undefined;
+      const sampleMs = parseSample(text(ctx, 'sample'));
+      const rates =
+        sampleMs === undefined
+          ? undefined
+          : await sampleCpuPercent(
+              table.map((p) => p.pid),
+              sampleMs,
+              deps.clock,
+            );
       const rows: Row[] = table.map((p) => ({
         p,
         cpu: rates ? (rates.get(p.pid) ?? 0) : p.cpuPercent,
@@ -68,9 +68,19 @@ export function createPsCommand(deps: CommandDeps): CliCommand {
         renderTable(
           [PROCESS_HEADER, ...rows.map(({ p, cpu }) => processRow(p, now, cpu))],
           ctx.stdout.columns,
+          PROCESS_FIGURES,
         ),
       );
       return 0;
     },
   };
+}
+
+/** `--sample MS`: a positive duration, or undefined when not given. */
+function parseSample(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms <= 0)
+    throw usage(`invalid --sample ${JSON.stringify(value)}: give a duration above 0, e.g. "1s"`);
+  return ms;
 }

@@ -1,5 +1,15 @@
 import type { CliOption } from '@vitals/core';
 
+/** `--yes`, the same for every command that acts: without it, a dry run or a y/N prompt. */
+export const YES_OPTION: CliOption = {
+  type: 'boolean',
+  short: 'y',
+  description: 'act without asking (otherwise a dry run, or a y/N prompt in a terminal)',
+};
+
+/** `--json`. */
+export const JSON_OPTION: CliOption = { type: 'boolean', description: 'print JSON' };
+
 /** Options shared by `ps --duplicates --kill` and `kill-duplicates`. */
 export const KILL_OPTIONS: Readonly<Record<string, CliOption>> = {
   filter: {
@@ -7,12 +17,8 @@ export const KILL_OPTIONS: Readonly<Record<string, CliOption>> = {
     valueName: 'TEXT',
     description: 'only processes (or duplicate groups) whose command contains TEXT',
   },
-  json: { type: 'boolean', description: 'print JSON' },
-  yes: {
-    type: 'boolean',
-    short: 'y',
-    description: 'act without asking (otherwise a dry run, or a y/N prompt in a terminal)',
-  },
+  json: JSON_OPTION,
+  yes: YES_OPTION,
   keep: {
     type: 'string',
     valueName: 'oldest|newest|PID',

@@ -35,6 +35,20 @@ describe('services command', () => {
     expect(real.output()).toContain('done: systemctl reset-failed bot.service');
   });
 
+  it('does not promise a restart where systemd is not running', async () => {
+    const command = createServicesCommand({
+      config: processConfig(),
+      clock: systemClock,
+      systemdRunDir: `${fake.runDir}-absent`,
+    });
+    const { ctx, output } = fakeCli({ restart: 'bot.service' }, { env: fake.env() });
+    expect(await command.run(ctx)).toBe(1);
+    expect(output().trim().split('\n')).toEqual([
+      `systemd is not running here (${fake.runDir}-absent is absent)`,
+    ]);
+    expect(fake.calls()).toEqual([]);
+  });
+
   it('says in one line that systemd is not running', async () => {
     const { ctx, output } = fakeCli({ failed: true }, { env: fake.env('nosystemd') });
 
@@ -43,5 +57,8 @@ describe('services command', () => {
     expect(output().trim().split('\n')).toEqual([
       "systemd is not running here: System has not been booted with systemd as init system (PID 1). Can't operate.",
     ]);
+    const json = fakeCli({ json: true }, { env: fake.env('nosystemd') });
+    await command().run(json.ctx);
+    expect(JSON.parse(json.output())).toMatchObject({ systemd: false });
   });
 });

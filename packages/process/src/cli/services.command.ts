@@ -5,6 +5,7 @@ import { flag, say, text } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { confirmAction } from './confirm';
 import { renderTable } from './format';
+import { JSON_OPTION, YES_OPTION } from './ps.options';
 
 /**
  * `vitals services`: status of units (positionals, else config `systemd.units`) and the failed
@@ -27,12 +28,8 @@ export function createServicesCommand(deps: CommandDeps): CliCommand {
       },
       restart: { type: 'string', valueName: 'UNIT', description: 'restart UNIT' },
       user: { type: 'boolean', description: 'the user manager (systemctl --user)' },
-      yes: {
-        type: 'boolean',
-        short: 'y',
-        description: 'act without asking (otherwise a dry run, or a y/N prompt in a terminal)',
-      },
-      json: { type: 'boolean', description: 'print JSON' },
+      yes: YES_OPTION,
+      json: JSON_OPTION,
     },
     async run(ctx: CliContext) {
       const client = new SystemctlClient({
@@ -51,7 +48,8 @@ export function createServicesCommand(deps: CommandDeps): CliCommand {
         return 0;
       } catch (error) {
         if (!isVitalsError(error, 'ERR_SYSTEMD_UNAVAILABLE')) throw error;
-        say(ctx, error.message);
+        const json = flag(ctx, 'json');
+        say(ctx, json ? JSON.stringify({ systemd: false, message: error.message }) : error.message);
         return actions.length > 0 ? 1 : 0;
       }
     },
@@ -101,6 +99,7 @@ async function act(
   client: SystemctlClient,
   actions: { action: 'reset-failed' | 'restart'; unit: string }[],
 ): Promise<number> {
+  client.assertAvailable();
   const lines = actions.map((a) => client.describe(a.action, a.unit));
   for (const line of lines) say(ctx, `would run: ${line}`);
   if (!(await confirmAction(ctx, deps, 'Run these?'))) {

@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { readProcStat } from '@vitals/core';
+import { processOwnerUid } from '../table/process.table';
 
 /** Why a target is not signalled. */
 export type RefusalReason = 'init' | 'self' | 'ancestor' | 'other-user' | 'gone' | 'reused';
@@ -64,7 +63,7 @@ export function refuse(
     };
   }
   if (ctx.selfUid !== undefined) {
-    const uid = ownerUid(pid, ctx.procRoot);
+    const uid = processOwnerUid(pid, ctx.procRoot);
     const mayReach = uid === ctx.selfUid || (ctx.selfUid === 0 && ctx.allUsers);
     if (uid === undefined) return { reason: 'gone', message: `pid ${pid} has already exited` };
     if (!mayReach) {
@@ -82,12 +81,4 @@ export function refuse(
 export function isSameProcessAlive(target: ProcessTarget, procRoot = '/proc'): boolean {
   const stat = readProcStat(target.pid, procRoot);
   return !!stat && stat.state !== 'Z' && stat.startTimeTicks === target.startTimeTicks;
-}
-
-function ownerUid(pid: number, procRoot: string): number | undefined {
-  try {
-    return statSync(join(procRoot, String(pid))).uid;
-  } catch {
-    return undefined;
-  }
 }

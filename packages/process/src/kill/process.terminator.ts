@@ -1,5 +1,6 @@
 import { describeError, systemClock } from '@vitals/core';
 import type { Clock } from '@vitals/core';
+import { keepingAlive } from '../keep-alive.util';
 import { ancestorsOf, isSameProcessAlive, refuse } from './process.guard';
 import type { GuardContext, ProcessTarget, RefusalReason } from './process.guard';
 
@@ -57,14 +58,7 @@ export async function terminateProcesses(
     allUsers: options.allUsers ?? false,
     procRoot,
   };
-  // The clock's timers are unref()ed; a CLI awaiting this must not exit mid-grace-period, so a
-  // ref'ed handle keeps the process alive for exactly as long as the operation lasts.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  try {
-    return await Promise.all(targets.map((t) => terminateOne(t, ctx, options)));
-  } finally {
-    clearInterval(keepAlive);
-  }
+  return keepingAlive(() => Promise.all(targets.map((t) => terminateOne(t, ctx, options))));
 }
 
 async function terminateOne(

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isVitalsError, processStartTimeMs, readProcStat } from '@vitals/core';
@@ -82,6 +82,21 @@ describe('acquireInstanceLock', () => {
     first.release();
 
     expect(JSON.parse(readFileSync(first.path, 'utf8')).pid).toBe(process.ppid);
+  });
+
+  it('refuses a folder every user may write to, but accepts one with the sticky bit', () => {
+    chmodSync(dir, 0o777);
+    let error: unknown;
+    try {
+      acquireInstanceLock('bot', { dir });
+    } catch (e) {
+      error = e;
+    }
+    expect(isVitalsError(error, 'ERR_LOCK_IO')).toBe(true);
+    expect((error as Error).message).toContain('writable by every user');
+    expect(existsSync(join(dir, 'bot.lock'))).toBe(false);
+    chmodSync(dir, 0o1777);
+    acquireInstanceLock('bot', { dir }).release();
   });
 
   it('rejects a lock name that could escape the folder', () => {

@@ -66,11 +66,16 @@ export function acquireInstanceLock(name: string, options: AcquireLockOptions = 
     createdAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
+  let dirMode: number;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    dirMode = statSync(dir).mode;
   } catch (error) {
     throw processErrors.lockIo(dir, error);
   }
+  // In a world-writable folder without the sticky bit (not /tmp itself, but a `vitals-locks`
+  // someone else created 0777) any user could delete or replace the lock: refuse it.
+  if (dirMode & 0o002 && !(dirMode & 0o1000)) throw processErrors.lockDirUnsafe(dir);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (tryCreate(path, record)) return handle(path, record);
     const current = readOrThrow(path);

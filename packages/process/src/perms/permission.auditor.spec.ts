@@ -66,6 +66,19 @@ describe('auditPermissions', () => {
     expect(auditPermissions(paths, { cwd: dir, uid }).map((p) => p.problem)).toEqual(['missing']);
   });
 
+  it('merges two fixes of one folder into one chmod that fixes both', () => {
+    chmodSync(join(dir, 'logs'), 0o557); // not writable by its owner AND world-writable
+    const problems = auditPermissions({ logDirs: ['logs'] }, { cwd: dir, uid });
+    expect(problems.map((p) => [p.problem, p.expectedMode])).toEqual([
+      ['not-writable', 0o757],
+      ['world-writable', 0o555],
+    ]);
+    const fixes = fixPermissions(problems);
+    expect(fixes.map((f) => [f.from, f.to])).toEqual([[0o557, 0o755]]);
+    expect(modeOf(join(dir, 'logs'))).toBe(0o755);
+    expect(auditPermissions({ logDirs: ['logs'] }, { cwd: dir, uid })).toEqual([]);
+  });
+
   it('reports a secret owned by another user as needing chown', () => {
     const problems = auditPermissions({ secrets: ['key.pem'] }, { cwd: dir, uid: uid + 1 });
 

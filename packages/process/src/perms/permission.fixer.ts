@@ -20,13 +20,26 @@ export type FixableProblem = PermissionProblem & {
 };
 
 /**
- * The problems a chmod fixes (those with an `expectedMode`). Ownership, missing paths and
- * non-folders need a person (chown, mkdir) and are left out.
+ * The problems a chmod fixes (those with an `expectedMode`), one per path: when a path has two
+ * (a log folder not writable by its owner AND world-writable), their changes are merged into one
+ * mode, so the second chmod never undoes the first. Ownership, missing paths and non-folders need
+ * a person (chown, mkdir) and are left out.
+ * @example fixableProblems(auditPermissions(paths, { cwd })).map((p) => p.path)
  */
 export function fixableProblems(problems: readonly PermissionProblem[]): FixableProblem[] {
-  return problems.filter(
-    (p): p is FixableProblem => p.expectedMode !== undefined && p.mode !== undefined,
-  );
+  const byPath = new Map<string, FixableProblem>();
+  for (const p of problems) {
+    if (p.expectedMode === undefined || p.mode === undefined) continue;
+    const seen = byPath.get(p.path);
+    if (!seen) {
+      byPath.set(p.path, p as FixableProblem);
+      continue;
+    }
+    const added = (seen.expectedMode & ~seen.mode) | (p.expectedMode & ~p.mode);
+    const removed = (seen.mode & ~seen.expectedMode) | (p.mode & ~p.expectedMode);
+    byPath.set(p.path, { ...seen, expectedMode: (seen.mode | added) & ~removed });
+  }
+  return [...byPath.values()];
 }
 
 /**

@@ -93,13 +93,23 @@ export class SystemctlClient {
     );
   }
 
+  /**
+   * Throws `ERR_SYSTEMD_UNAVAILABLE` when the system manager is not running (no run folder, as
+   * `sd_booted(3)` checks), without spawning anything; a dry run calls it so that it never promises
+   * what cannot run. The user manager has no such marker: its absence shows on the first call.
+   */
+  assertAvailable(): void {
+    const runDir = this.options.runDir ?? '/run/systemd/system';
+    if (!this.options.user && !existsSync(runDir)) {
+      throw processErrors.systemdUnavailable(`systemd is not running here (${runDir} is absent)`);
+    }
+  }
+
   private run(args: string[], tolerateFailure = false): Promise<{ code: number; stdout: string }> {
-    if (!this.options.user && !existsSync(this.options.runDir ?? '/run/systemd/system')) {
-      return Promise.reject(
-        processErrors.systemdUnavailable(
-          'systemd is not running here (/run/systemd/system is absent)',
-        ),
-      );
+    try {
+      this.assertAvailable();
+    } catch (error) {
+      return Promise.reject(error);
     }
     const full = [...this.base, ...args];
     return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import pidusage from 'pidusage';
 import type { Clock } from '@vitals/core';
+import { keepingAlive } from '../keep-alive.util';
 
 /**
  * CPU rate of each pid over `intervalMs`, percent of one core, measured with pidusage (which
@@ -15,19 +16,18 @@ export async function sampleCpuPercent(
 ): Promise<Map<number, number>> {
   const rates = new Map<number, number>();
   if (pids.length === 0) return rates;
-  // The clock's timers are unref()ed: keep the process alive while the caller awaits the sample.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    const first = await readAll(pids);
-    await new Promise<void>((resolve) => clock.setTimeout(resolve, intervalMs));
-    const second = await readAll([...first.keys()]);
-    for (const [pid, b] of second) {
-      const a = first.get(pid);
-      const wall = a ? b.timestamp - a.timestamp : 0;
-      if (a && wall > 0) rates.set(pid, Math.max(0, ((b.ctime - a.ctime) / wall) * 100));
-    }
+    await keepingAlive(async () => {
+      const first = await readAll(pids);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, intervalMs));
+      const second = await readAll([...first.keys()]);
+      for (const [pid, b] of second) {
+        const a = first.get(pid);
+        const wall = a ? b.timestamp - a.timestamp : 0;
+        if (a && wall > 0) rates.set(pid, Math.max(0, ((b.ctime - a.ctime) / wall) * 100));
+      }
+    });
   } finally {
-    clearInterval(keepAlive);
     pidusage.clear();
   }
   return rates;

@@ -1,9 +1,9 @@
 import { readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  bootTimeMs,
   clockTicksPerSecond,
   listPids,
+  processStartTimeMs,
   readCmdline,
   readProcStat,
   readProcStatus,
@@ -61,7 +61,12 @@ function pageBytes(root: string): number {
   return pageSize;
 }
 
-function ownerUid(root: string, pid: number): number | undefined {
+/**
+ * Owner of a process: the uid of its `/proc/<pid>` directory (the effective uid, as `ps` shows it),
+ * or undefined when the process is gone.
+ * @example processOwnerUid(process.pid) === process.geteuid()
+ */
+export function processOwnerUid(pid: number, root = '/proc'): number | undefined {
   try {
     return statSync(join(root, String(pid))).uid;
   } catch {
@@ -79,7 +84,6 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
   const root = options.procRoot ?? '/proc';
   const skipKernel = options.skipKernelThreads ?? true;
   const now = options.now ?? Date.now();
-  const boot = bootTimeMs(root);
   const hz = clockTicksPerSecond();
   const page = pageBytes(root);
   const users = readUserNames();
@@ -89,9 +93,9 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
     if (!stat) continue;
     if (skipKernel && (pid === 2 || stat.ppid === 2)) continue;
     const argv = readCmdline(pid, root) ?? [];
-    const uid = ownerUid(root, pid);
+    const uid = processOwnerUid(pid, root);
     if (uid === undefined) continue;
-    const startTimeMs = boot + (stat.startTimeTicks / hz) * 1000;
+    const startTimeMs = processStartTimeMs(stat, root);
     const cpuSeconds = (stat.utimeTicks + stat.stimeTicks) / hz;
     const elapsed = Math.max((now - startTimeMs) / 1000, 1 / hz);
     rows.push({
@@ -102,7 +106,8 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
       state: stat.state,
       comm: stat.comm,
       argv,
-      command: argv.length > 0 ? argv.join(' ') : `[${stat.comm}]`,
+      // trimEnd: programs that rewrite their title (npm, PM2) pad argv with spaces.
+      command: argv.length > 0 ? argv.join(' ').trimEnd() : `[${stat.comm}]`,
       startTimeMs,
       startTimeTicks: stat.startTimeTicks,
       rssBytes: stat.rssPages * page,
