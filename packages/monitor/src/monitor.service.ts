@@ -58,9 +58,11 @@ export class Monitor implements MonitorService {
     const scheduler = this.scheduler;
     this.scheduler = undefined;
     await scheduler?.stop();
-    for (const id of this.ruleIds.splice(0)) this.parts.alerts.removeRule(id);
+    // Detach callbacks first: removing a rule resolves its alerts, and a webhook must not
+    // report "resolved" just because the host is stopping.
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+    for (const id of this.ruleIds.splice(0)) this.parts.alerts.removeRule(id);
     await this.parts.dispatcher.idle();
   }
 

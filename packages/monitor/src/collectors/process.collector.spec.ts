@@ -76,14 +76,19 @@ describe('ProcessCollector', () => {
   });
 
   it('watches another pid with a pid label, and reports a pid that is gone', async () => {
-    child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    await new Promise((resolve) => child!.once('spawn', resolve));
+    // Wait until it runs its script, so its memory has settled.
+    child = spawn(process.execPath, ['-e', 'console.log("ready"); setInterval(() => {}, 1000)'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise((resolve) => child!.stdout!.once('data', resolve));
     const pid = child.pid!;
     const c = new ProcessCollector({ pid });
     const samples = await collect(c);
     const rss = samples.find((s) => s.name === METRICS.processRssBytes)!;
     expect(rss.labels).toEqual({ pid: String(pid) });
-    expect(rss.value).toBe(Number(readProcStatus(pid)!.VmRSS.split(' ')[0]) * 1024);
+    const vmRss = Number(readProcStatus(pid)!.VmRSS.split(' ')[0]) * 1024;
+    expect(Math.abs(rss.value - vmRss)).toBeLessThan(2 * 1024 * 1024);
+    expect(rss.value).toBeGreaterThan(10 * 1024 * 1024);
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     child = undefined;

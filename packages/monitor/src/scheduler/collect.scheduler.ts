@@ -213,7 +213,11 @@ export class CollectScheduler {
     for (const [collector, n] of this.errors)
       out.push({ name: METRICS.collectorErrors, value: n, labels: this.label(collector) });
     for (const [collector, ms] of this.durations) {
-      out.push({ name: METRICS.collectorDuration, value: ms / 1000, labels: this.label(collector) });
+      out.push({
+        name: METRICS.collectorDuration,
+        value: ms / 1000,
+        labels: this.label(collector),
+      });
     }
     out.push({ name: MONITOR_METRICS.tickDuration, value: durationMs / 1000 });
     return out;
