@@ -16,6 +16,9 @@ export interface ContextInput {
   readonly samples?: readonly ProcessSample[];
   readonly eventLoopDelayP99Ms?: number;
   readonly gcPausesMs?: readonly number[];
+  readonly cpuUsedRatio?: number;
+  /** @default true (the plugin's registered checks run on a started host) */
+  readonly collectorsRunning?: boolean;
   /** Overrides of any other field (specs inject readings here). */
   readonly overrides?: Partial<CheckContext>;
 }
@@ -40,6 +43,8 @@ export function createCheckContext(input: ContextInput): CheckContext {
     samples: input.samples ?? [],
     eventLoopDelayP99Ms: input.eventLoopDelayP99Ms,
     gcPausesMs: input.gcPausesMs,
+    cpuUsedRatio: input.cpuUsedRatio,
+    collectorsRunning: input.collectorsRunning ?? true,
     statfs: (path) => statfsSync(path),
     heapStatistics: () => getHeapStatistics(),
     activeResources: () => process.getActiveResourcesInfo().length,

@@ -37,6 +37,14 @@ export interface CheckContext {
   readonly samples: readonly ProcessSample[];
   /** Event-loop delay p99 in ms measured by the runner, when the snapshot lacks it. */
   readonly eventLoopDelayP99Ms: number | undefined;
+  /** Machine CPU used (0–1) over the runner's sampling window (`--pid`, `--watch`), from `/proc/stat`. */
+  readonly cpuUsedRatio: number | undefined;
+  /**
+   * The host's collectors are ticking (host started), so rate figures in the snapshot (monitor's
+   * CPU used) cover the last tick. False in a one-shot `vitals diagnose`, where a first reading is
+   * an average since boot and is not reported.
+   */
+  readonly collectorsRunning: boolean;
   /** GC pauses (ms) the runner observed during a `--watch` window; undefined when not observed. */
   readonly gcPausesMs: readonly number[] | undefined;
   /** `fs.statfsSync` (injectable). */
@@ -74,6 +82,23 @@ export function finding(
     ...(parts.recommendation && severity !== 'ok' ? { recommendation: parts.recommendation } : {}),
     ...(data ? { data } : {}),
   };
+}
+
+/** How to give the service an environment (libraries never read `process.env` themselves). */
+export const ENV_NOT_SUPPLIED_FIX =
+  'create the plugin with diagnosticsPlugin({ env: process.env }) (or set `diagnostics.env`); `vitals diagnose` passes its own';
+
+/**
+ * The finding of an environment check run without an environment (`DiagnosticsService` of a
+ * plugin created without `env`): info, or `severity` when something goes unchecked.
+ * @example if (!ctx.env) return [envNotSupplied(check)];
+ */
+export function envNotSupplied(
+  check: { name: string; area?: HealthArea },
+  what = 'the environment was not passed to diagnostics',
+  severity: Severity = 'info',
+): Finding {
+  return finding(check, severity, what, { recommendation: ENV_NOT_SUPPLIED_FIX });
 }
 
 /** A built-in check: a `HealthCheck` made from a {@link CheckContext}. */

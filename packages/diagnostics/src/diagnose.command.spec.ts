@@ -3,11 +3,17 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { CLI_COMMAND, DIAGNOSTICS, HEALTH_CHECK, createHost } from '@vitals/core';
 import type { CliCommand, CliContext, HealthCheck, HostHandle, Plugin } from '@vitals/core';
+import { EXIT_USAGE } from './diagnose.command';
 import { diagnosticsPlugin } from './diagnostics.plugin';
 import { exitCodeOf, REPORT_SCHEMA_VERSION } from './report.json';
 
 /** Runs `vitals diagnose` with these options; returns exit code, stdout and stderr. */
-async function diagnose(host: HostHandle, options: CliContext['options'], tty = false) {
+async function diagnose(
+  host: HostHandle,
+  options: CliContext['options'],
+  tty = false,
+  env: CliContext['env'] = { NODE_ENV: 'production', NODE_OPTIONS: '' },
+) {
   const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'diagnose')!;
   const stdout = Object.assign(new PassThrough(), { isTTY: tty });
   const stderr = new PassThrough();
@@ -23,7 +29,7 @@ async function diagnose(host: HostHandle, options: CliContext['options'], tty = 
     config: host.config,
     stdout,
     stderr,
-    env: { NODE_ENV: 'production', NODE_OPTIONS: '' },
+    env,
     cwd: process.cwd(),
     stopSignal: new AbortController().signal,
   });
@@ -89,6 +95,9 @@ describe('diagnose command', () => {
     make(withFinding('warning'));
     const { out } = await diagnose(host, {}, true);
     expect(out).toContain('\x1b[33mWARNING');
+    const plain = await diagnose(host, {}, true, { NO_COLOR: '1' });
+    expect(plain.out).toContain('WARNING');
+    expect(plain.out).not.toContain('\x1b[');
   });
 
   it('prints one JSON document with the documented schema', async () => {
@@ -137,13 +146,15 @@ describe('diagnose command', () => {
   });
 
   it.each([
-    [{ pid: '999999999' }, /^vitals diagnose: no process with pid 999999999/],
-    [{ pid: 'abc' }, /^vitals diagnose: --pid "abc" is not a pid/],
-    [{ watch: 'soon' }, /^vitals diagnose: --watch "soon" is not a duration/],
-  ])('answers %j with one line on stderr and exit code 2', async (options, message) => {
+    [{ pid: '999999999' }, 2, /^vitals diagnose: no process with pid 999999999/],
+    [{ pid: 'abc' }, EXIT_USAGE, /^vitals diagnose: --pid "abc" is not a pid/],
+    [{ pid: '-3' }, EXIT_USAGE, /^vitals diagnose: --pid "-3" is not a pid/],
+    [{ watch: 'soon' }, EXIT_USAGE, /^vitals diagnose: --watch "soon" is not a duration/],
+    [{ watch: '0' }, EXIT_USAGE, /^vitals diagnose: --watch "0" is not a duration/],
+  ])('answers %j with exit code %d and one line on stderr', async (options, exit, message) => {
     make();
     const { code, out, err } = await diagnose(host, options);
-    expect(code).toBe(2);
+    expect(code).toBe(exit);
     expect(out).toBe('');
     expect(err).toMatch(message);
     expect(err.trim().split('\n')).toHaveLength(1);

@@ -7,6 +7,12 @@ import type { RunDiagnosticsOptions } from './diagnostics.runner';
 import { formatReport } from './report.format';
 import { exitCodeOf, toJsonReport } from './report.json';
 
+/**
+ * Exit code of a malformed option (BSD `EX_USAGE`), the host CLI's code for usage errors, so a
+ * typo is never mistaken for a critical finding (2).
+ */
+export const EXIT_USAGE = 64;
+
 /** `--pid` as a pid, or a usage error. */
 function parsePid(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -31,7 +37,8 @@ function parseWatch(value: unknown): number | undefined {
 /**
  * `vitals diagnose [--pid N] [--watch S] [--json]`: prints the report (human, or JSON with a
  * stable schema) and returns 0 (ok/info), 1 (warning) or 2 (critical). A pid that does not exist
- * or cannot be read prints one line on stderr and returns 2.
+ * or cannot be read prints one line on stderr and returns 2; a malformed option returns
+ * {@link EXIT_USAGE}. Colour only on a TTY, and never with `NO_COLOR` set.
  * @example host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'diagnose')
  */
 export function diagnoseCommand(
@@ -63,7 +70,7 @@ export function diagnoseCommand(
         watchMs = parseWatch(ctx.options.watch);
       } catch (error) {
         ctx.stderr.write(`vitals diagnose: ${(error as Error).message}\n`);
-        return 2;
+        return EXIT_USAGE;
       }
       try {
         const report = await runDiagnostics(ctx.host, {
@@ -77,7 +84,7 @@ export function diagnoseCommand(
         ctx.stdout.write(
           ctx.options.json
             ? `${JSON.stringify(toJsonReport(report), null, 2)}\n`
-            : formatReport(report, { colour: ctx.stdout.isTTY === true }),
+            : formatReport(report, { colour: ctx.stdout.isTTY === true && !ctx.env.NO_COLOR }),
         );
         return exitCodeOf(report.severity);
       } catch (error) {

@@ -29,6 +29,22 @@ describe('diagnosticsPlugin', () => {
     ]);
   });
 
+  it('checks required variables against the environment the host was given', async () => {
+    host = createHost({
+      plugins: [diagnosticsPlugin()],
+      env: { DATABASE_URL: 'postgres://db' },
+      config: { requiredEnv: ['DATABASE_URL', 'API_KEY'] },
+    });
+    const check = host
+      .resolveAll<HealthCheck>(HEALTH_CHECK)
+      .find((c) => c.name === 'required-env')!;
+    const findings = await check.run(snapshotOf());
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['critical', expect.stringContaining('API_KEY')],
+    ]);
+    expect(findings[0].message).not.toContain('DATABASE_URL');
+  });
+
   it('rejects an unknown option with the config error', () => {
     let error: unknown;
     try {

@@ -11,7 +11,7 @@ import { markBuiltin, runDiagnostics } from './diagnostics.runner';
  * The diagnostics plugin: registers the built-in health checks on HEALTH_CHECK (so any consumer
  * of checks sees them), the `diagnose` CLI command, and a `DiagnosticsService` under DIAGNOSTICS
  * (startup runs it before starting a service).
- * @example createHost({ plugins: [diagnosticsPlugin({ env: process.env })] })
+ * @example createHost({ plugins: [diagnosticsPlugin()], env: process.env })
  */
 export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<DiagnosticsConfig> {
   return {
@@ -19,10 +19,12 @@ export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<Diag
     options: options as Partial<DiagnosticsConfig>,
     configSchema: diagnosticsConfigSchema,
     register(container, config, ctx) {
+      // The environment: an explicit `env` option wins, else the one the host was given.
+      const env = config.env ?? (Object.keys(ctx.env).length > 0 ? ctx.env : undefined);
       // One context per call: thresholds and env as configured, this process, no samples.
       const context = () =>
         createCheckContext({
-          options: config,
+          options: { ...config, env },
           config: ctx.config,
           clock: ctx.clock ?? systemClock,
         });
@@ -39,8 +41,8 @@ export function diagnosticsPlugin(options: DiagnosticsOptions = {}): Plugin<Diag
         run: (runOptions) =>
           runDiagnostics(container.resolve<HostHandle>(HOST), {
             pid: runOptions?.pid,
-            env: config.env,
-            options: config,
+            env,
+            options: { ...config, env },
           }),
       };
       container.register(DIAGNOSTICS, { useValue: service });

@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { COLLECTOR, HEALTH_CHECK, METRICS, createHost, isVitalsError } from '@vitals/core';
+import {
+  COLLECTOR,
+  HEALTH_CHECK,
+  METRICS,
+  ManualClock,
+  createHost,
+  isVitalsError,
+} from '@vitals/core';
 import type { Collector, HealthCheck, HostHandle, Plugin } from '@vitals/core';
 import { DIAGNOSTICS_DEFAULTS } from './diagnostics.options';
 import { diagnosticsPlugin } from './diagnostics.plugin';
@@ -113,6 +120,7 @@ describe('runDiagnostics', () => {
     expect([...checks].sort()).toEqual([
       'cpu',
       'disk',
+      'environment',
       'fds',
       'memory',
       'process',
@@ -120,6 +128,11 @@ describe('runDiagnostics', () => {
       'threads',
     ]);
     expect(report.findings.find((f) => f.check === 'threads')?.severity).toBe('warning');
+    // No /proc/4242/environ in the fake tree: said once, not silently skipped.
+    expect(report.findings.find((f) => f.check === 'environment')).toMatchObject({
+      severity: 'info',
+      message: expect.stringMatching(/4242\/environ: environment not checked$/),
+    });
     expect(report.target).toEqual({ pid: 4242, self: false, command: 'node server.js' });
   });
 
@@ -143,6 +156,23 @@ describe('runDiagnostics', () => {
     expect(severity('node-options')).toBe('critical');
     expect(severity('required-env')).toBe('critical');
     expect(report.findings.some((f) => f.check === 'heap')).toBe(false);
+  });
+
+  it('reports the window it covered when a --watch is interrupted (Ctrl-C)', async () => {
+    const clock = new ManualClock(1_000_000);
+    host = createHost({ clock });
+    const stop = new AbortController();
+    const running = runDiagnostics(host, { watchMs: 30_000, signal: stop.signal, options: FAST });
+    for (let i = 0; i < 2; i++) {
+      while (clock.pending === 0) await new Promise((r) => setImmediate(r));
+      clock.advance(1000);
+    }
+    while (clock.pending === 0) await new Promise((r) => setImmediate(r));
+    stop.abort();
+    const report = await running;
+    // Readings at 0, 1 and 2 s, and one more at the interruption (still 2 s on this clock).
+    expect(report).toMatchObject({ samples: 4, windowMs: 2000 });
+    expect(report.findings.find((f) => f.check === 'handles')?.message).toMatch(/ in 2 s /);
   });
 
   it('refuses a pid that does not exist or cannot be read, with one line', async () => {

@@ -22,6 +22,7 @@ import type {
 } from '@vitals/core';
 import type { CheckContext } from './check.context';
 import { createCheckContext } from './check-context.factory';
+import { startCpuMeter } from './cpu.meter';
 import { builtinChecks } from './checks/builtin.checks';
 import { diagnosticsError } from './diagnostics.errors';
 import type { DiagnosticsConfig } from './diagnostics.options';
@@ -32,7 +33,7 @@ import { startRuntimeSampler } from './runtime.sampler';
 /** A report of `vitals diagnose`: core's `DiagnosticsReport` plus what was diagnosed and how. */
 export interface DiagnosisReport extends DiagnosticsReport {
   readonly target: { readonly pid: number; readonly self: boolean; readonly command: string };
-  /** Length of the sampling window, ms (0: one reading). */
+  /** Length of the sampling window actually covered, ms (0: one reading; shorter than asked when interrupted). */
   readonly windowMs: number;
   readonly samples: number;
   readonly collectorFailures: readonly {
@@ -131,6 +132,7 @@ export async function runDiagnostics(
   // the CLI) must not see the process exit under it, so hold one ref'd handle until it is done.
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
+    const cpu = startCpuMeter(options.procRoot, () => host.clock.now());
     const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
     const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
     const samples =
@@ -150,9 +152,11 @@ export async function runDiagnostics(
               : undefined,
           })
         : [];
-    // A collector (monitor's runtime one) measured the event loop already: no need to wait.
+    // A collector (monitor's runtime one) measured the event loop already: no need to wait,
+    // unless a --watch window ran, which the runner's own histogram covers whole.
     const measured = await runtime?.finish(options.eventLoopSampleMs, {
-      eventLoop: options.eventLoopSampleMs > 0 && !snapshot.has(METRICS.eventLoopLagP99),
+      eventLoop:
+        options.eventLoopSampleMs > 0 && (windowMs > 0 || !snapshot.has(METRICS.eventLoopLagP99)),
     });
     const ctx = createCheckContext({
       options,
@@ -163,6 +167,8 @@ export async function runDiagnostics(
       samples,
       eventLoopDelayP99Ms: measured?.eventLoopDelayP99Ms,
       gcPausesMs: measured?.gcPausesMs,
+      cpuUsedRatio: cpu(),
+      collectorsRunning: host.state === 'running',
       overrides: run.overrides,
     });
     const foreign = self
@@ -191,7 +197,7 @@ export async function runDiagnostics(
         self,
         command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '',
       },
-      windowMs,
+      windowMs: samples.length >= 2 ? samples[samples.length - 1].at - samples[0].at : 0,
       samples: samples.length,
       collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({
         collector,

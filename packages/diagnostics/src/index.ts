@@ -5,13 +5,24 @@ export { diagnosticsError } from './diagnostics.errors';
 export type { DiagnosticsErrorCode } from './diagnostics.errors';
 export { runDiagnostics } from './diagnostics.runner';
 export type { DiagnosisReport, RunDiagnosticsOptions } from './diagnostics.runner';
-export { diagnoseCommand } from './diagnose.command';
+export { diagnoseCommand, EXIT_USAGE } from './diagnose.command';
 export { formatReport, AREA_ORDER } from './report.format';
 export { toJsonReport, exitCodeOf, REPORT_SCHEMA_VERSION } from './report.json';
 export type { JsonReport, JsonFinding } from './report.json';
 export { builtinChecks } from './checks/builtin.checks';
-export { finding } from './check.context';
+export { finding, envNotSupplied } from './check.context';
 export type { CheckContext, FindingParts, FsStats } from './check.context';
-export { criticalRatio, criticalAbsolute, gradeRatio, gradeAbsolute } from './severity.rules';
+export {
+  criticalRatio,
+  criticalAbsolute,
+  gradeRatio,
+  gradeAbsolute,
+  grade,
+  gradeAgainstLimit,
+  worse,
+} from './severity.rules';
+export type { Graded } from './severity.rules';
+export { memoryBudget, suggestedHeapMb } from './checks/memory.budget';
+export type { MemoryBudget } from './checks/memory.budget';
 export { NODE_EOL } from './checks/node-eol.table';
 export { parseNodeOptions } from './checks/node-options.check';

@@ -1,4 +1,12 @@
-import { criticalAbsolute, criticalRatio, gradeAbsolute, gradeRatio } from './severity.rules';
+import {
+  criticalAbsolute,
+  criticalRatio,
+  gradeAbsolute,
+  grade,
+  gradeAgainstLimit,
+  gradeRatio,
+  worse,
+} from './severity.rules';
 
 describe('severity rules', () => {
   it('puts a ratio critical half-way from the threshold to 100 %', () => {
@@ -21,5 +29,31 @@ describe('severity rules', () => {
       'warning',
       'critical',
     ]);
+  });
+
+  it('states the figure with the same lines it was graded against', () => {
+    expect(grade(0.86, 0.8, 'ratio')).toEqual({
+      severity: 'warning',
+      figure: '86%; warning ≥ 80%, critical ≥ 90%',
+    });
+    expect(grade(120, 50, 'absolute', (n) => `${n} threads`)).toEqual({
+      severity: 'critical',
+      figure: '120 threads; warning ≥ 50 threads, critical ≥ 100 threads',
+    });
+  });
+
+  it('grades a size against its limit: critical only above 100 %', () => {
+    expect([0.79, 0.8, 1, 1.01].map((v) => gradeAgainstLimit(v, 0.8).severity)).toEqual([
+      'ok',
+      'warning',
+      'warning',
+      'critical',
+    ]);
+  });
+
+  it('keeps the worse of two severities', () => {
+    expect(worse('ok', 'warning')).toBe('warning');
+    expect(worse('critical', 'info')).toBe('critical');
+    expect(worse('info', 'ok')).toBe('info');
   });
 });

@@ -1,3 +1,4 @@
+import { compareSeverity } from '@vitals/core';
 import type { Severity } from '@vitals/core';
 
 /*
@@ -43,6 +44,54 @@ export function gradeRatio(value: number, threshold: number): Severity {
 export function gradeAbsolute(value: number, threshold: number): Severity {
   if (value >= criticalAbsolute(threshold)) return 'critical';
   return value >= threshold ? 'warning' : 'ok';
+}
+
+/** A severity and the figure behind it, stated with the lines it was graded against. */
+export interface Graded {
+  readonly severity: Severity;
+  /** e.g. `612 MiB; warning ≥ 500 MiB, critical ≥ 1000 MiB`. */
+  readonly figure: string;
+}
+
+/**
+ * Grades a figure against a shared threshold with the rule of its kind ({@link gradeRatio} or
+ * {@link gradeAbsolute}) and states it with both lines, so the figure a person reads can never
+ * disagree with the grade. `format` prints the value and the lines (default: `43%` for ratios).
+ * @example grade(612 * MiB, 500 * MiB, 'absolute', formatBytes).figure // '612 MiB; warning ≥ 500 MiB, critical ≥ 1000 MiB'
+ */
+export function grade(
+  value: number,
+  threshold: number,
+  kind: 'ratio' | 'absolute',
+  format: (n: number) => string = kind === 'ratio' ? percent : String,
+): Graded {
+  const ratio = kind === 'ratio';
+  const critical = ratio ? criticalRatio(threshold) : criticalAbsolute(threshold);
+  return {
+    severity: ratio ? gradeRatio(value, threshold) : gradeAbsolute(value, threshold),
+    figure: `${format(value)}; warning ≥ ${format(threshold)}, critical ≥ ${format(critical)}`,
+  };
+}
+
+/**
+ * Grades a size against the limit it must stay under (a heap limit against the container's
+ * memory), as a ratio of it: `critical` above 100 %, `warning` from `threshold`, else `ok`.
+ * @example gradeAgainstLimit(1.2, 0.8).severity // 'critical'
+ */
+export function gradeAgainstLimit(ratio: number, threshold: number): Graded {
+  const severity = ratio > 1 ? 'critical' : ratio >= threshold ? 'warning' : 'ok';
+  return {
+    severity,
+    figure: `${percent(ratio)}; warning ≥ ${percent(threshold)}, critical > 100%`,
+  };
+}
+
+/**
+ * The worse of two severities.
+ * @example worse('warning', 'critical') // 'critical'
+ */
+export function worse(a: Severity, b: Severity): Severity {
+  return compareSeverity(a, b) >= 0 ? a : b;
 }
 
 /** `0.4321` → `43%`. */

@@ -133,7 +133,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       level: isStart ? (level ?? 'info') : (level ?? 'warn'),
       stream: isStart ? 'stdout' : 'stderr',
     });
-    host = createHost({ plugins: plugins.map((p) => p.plugin), config: loaded, logger });
+    host = createHost({
+      plugins: plugins.map((p) => p.plugin),
+      config: loaded,
+      logger,
+      env: io.env,
+    });
   } catch (error) {
     if (isVitalsError(error)) {
       for (const line of error.message.split('\n')) err(line);

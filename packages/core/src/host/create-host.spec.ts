@@ -193,6 +193,23 @@ describe('createHost', () => {
     );
   });
 
+  it('hands plugins the environment it was given, and only that', async () => {
+    const seen: unknown[] = [];
+    const host = track(
+      createHost({
+        env: { NODE_ENV: 'test' },
+        plugins: [
+          plugin('p', {
+            register: (_c, _cfg, ctx) => void seen.push(ctx.env['NODE_ENV']),
+            start: (ctx) => void seen.push(ctx.env['NODE_ENV'], ctx.env['HOME']),
+          }),
+        ],
+      }),
+    );
+    await host.start();
+    expect(seen).toEqual(['test', 'test', undefined]);
+  });
+
   it('names the plugin whose register throws', () => {
     expect(() =>
       createHost({

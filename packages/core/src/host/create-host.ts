@@ -46,6 +46,8 @@ export interface CreateHostOptions {
   readonly logger?: Logger;
   /** @default the system clock */
   readonly clock?: Clock;
+  /** Environment handed to plugins (`ctx.env`); the CLI passes `process.env`. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 function isLoaded(value: CreateHostOptions['config']): value is LoadedConfig {
@@ -63,6 +65,7 @@ function isLoaded(value: CreateHostOptions['config']): value is LoadedConfig {
 export function createHost(options: CreateHostOptions = {}): HostHandle {
   const logger = options.logger ?? createNoopLogger();
   const clock = options.clock ?? systemClock;
+  const env = Object.freeze({ ...(options.env ?? {}) });
   const plugins = orderPlugins(options.plugins ?? []);
   const loaded = isLoaded(options.config)
     ? options.config
@@ -99,6 +102,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
     container,
     config,
     clock,
+    env,
     logger: logger.child({ plugin: plugin.name }),
     host,
   });
@@ -283,6 +287,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
       plugin.register(container, validated.sections.get(plugin.name), {
         config,
         clock,
+        env,
         logger: logger.child({ plugin: plugin.name }),
       });
     } catch (error) {

@@ -8,6 +8,11 @@ import type { HostHandle } from './host.types';
 /** What `register` receives beside the container and the plugin's own config section. */
 export interface RegisterContext {
   readonly config: VitalsConfig;
+  /**
+   * The environment the host was given (the CLI passes `process.env`; `createHost` defaults to
+   * `{}`). Plugins read variables from here, never from `process.env`, so tests control them.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly clock: Clock;
 }

@@ -1,4 +1,5 @@
 import type { HealthCheck } from '@vitals/core';
+import { finding } from '../check.context';
 import type { CheckContext, CheckFactory } from '../check.context';
 import { diskCheck } from './disk.check';
 import { eventLoopCheck } from './event-loop.check';
@@ -39,10 +40,29 @@ const RUNTIME: CheckFactory[] = [
   nodeVersionCheck,
 ];
 
+/** Says why another process's environment checks did not run (its `environ` is unreadable). */
+const environUnreadable: CheckFactory = (ctx) => {
+  const check = { name: 'environment', area: 'environment' };
+  return {
+    ...check,
+    run: () => [
+      finding(
+        check,
+        'info',
+        `cannot read ${ctx.procRoot}/${ctx.pid}/environ: environment not checked`,
+        {
+          recommendation:
+            "run as the process's user or as root to check NODE_ENV, NODE_OPTIONS and required variables",
+        },
+      ),
+    ],
+  };
+};
+
 /**
  * The built-in checks for a context: all of them for this process; for another pid the machine
- * and `/proc` ones, plus the environment ones when its environment could be read (its heap, GC
- * and event loop cannot be read from outside).
+ * and `/proc` ones, plus the environment ones when its environment could be read (else one info
+ * finding saying so); its heap, GC and event loop cannot be read from outside.
  * @example builtinChecks(ctx).map((c) => c.name)
  */
 export function builtinChecks(ctx: CheckContext): HealthCheck[] {
@@ -50,6 +70,6 @@ export function builtinChecks(ctx: CheckContext): HealthCheck[] {
     ? [...ANY_PROCESS, ...RUNTIME, ...ENVIRONMENT]
     : ctx.env
       ? [...ANY_PROCESS, ...ENVIRONMENT]
-      : ANY_PROCESS;
+      : [...ANY_PROCESS, environUnreadable];
   return list.map((make) => make(ctx));
 }

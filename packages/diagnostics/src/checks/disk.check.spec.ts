@@ -24,6 +24,7 @@ const MOUNTS = [
   'tmpfs /sys/fs/cgroup tmpfs ro 0 0',
   '/dev/loop0 /snap/core squashfs ro 0 0',
   '/dev/sdc1 /mnt/my\\040disk ext4 rw 0 0',
+  'tmpfs /mnt/config tmpfs ro,nosuid,size=4k 0 0',
 ].join('\n');
 
 describe('diskCheck', () => {
@@ -38,7 +39,7 @@ describe('diskCheck', () => {
     await host.stop();
   });
 
-  it('measures each real filesystem once and grades space and inodes (85 %, critical 92.5 %)', async () => {
+  it('measures each real, writable filesystem once and grades space and inodes (85 %, critical 92.5 %)', async () => {
     const figures: Record<string, FsStats> = {
       '/': fs(40),
       '/data': fs(88),
@@ -56,6 +57,8 @@ describe('diskCheck', () => {
       ['/mnt/my disk', 'critical'],
     ]);
     expect(findings[2].recommendation).toContain('inodes');
+    expect(findings[1].data?.figure).toMatch(/^space 88% used; warning ≥ 85%/);
+    expect(findings[2].data?.figure).toMatch(/^inodes 95% used; /);
   });
 
   it('is critical when space runs out', async () => {

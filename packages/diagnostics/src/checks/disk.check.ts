@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, compareSeverity, formatBytes } from '@vitals/core';
-import type { Finding, HealthCheck, Severity, Snapshot } from '@vitals/core';
+import { METRICS, formatBytes } from '@vitals/core';
+import type { Finding, HealthCheck, Snapshot } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+import { criticalRatio, gradeRatio, percent, worse } from '../severity.rules';
 
 /** Pseudo and read-only image filesystems, skipped as node_exporter skips them (squashfs is always full). */
 const PSEUDO_FS = new Set(
@@ -65,8 +65,10 @@ function direct(ctx: CheckContext): FsFigures[] {
   const seen = new Set<string>();
   const out: FsFigures[] = [];
   for (const line of text.split('\n')) {
-    const [device, rawMount, fstype] = line.split(' ');
+    const [device, rawMount, fstype, mountOptions = ''] = line.split(' ');
     if (!rawMount || PSEUDO_FS.has(fstype)) continue;
+    // A read-only filesystem cannot fill up: nothing to act on.
+    if (mountOptions.split(',').includes('ro')) continue;
     const mountpoint = unescape(rawMount);
     if (SKIPPED_MOUNTS.test(mountpoint)) continue;
     // Bind mounts of one block device repeat it (Docker's /etc/hosts): keep the first.
@@ -113,19 +115,19 @@ export function diskCheck(ctx: CheckContext): HealthCheck {
       return list.map((fs): Finding => {
         const inodes = fs.files ? 1 - (fs.filesFree ?? 0) / fs.files : undefined;
         const bySpace = gradeRatio(fs.usedRatio, t);
-        const byInodes: Severity = inodes !== undefined ? gradeRatio(inodes, t) : 'ok';
-        const severity = compareSeverity(byInodes, bySpace) > 0 ? byInodes : bySpace;
+        const byInodes = inodes !== undefined ? gradeRatio(inodes, t) : 'ok';
+        const severity = worse(bySpace, byInodes);
+        const inodesWorse = severity !== bySpace;
         const inodeText = inodes !== undefined ? `, inodes ${percent(inodes)} used` : '';
         return finding(
           check,
           severity,
           `${fs.mountpoint}: ${percent(fs.usedRatio)} used, ${formatBytes(fs.availBytes)} free of ${formatBytes(fs.sizeBytes)}${inodeText}`,
           {
-            figure: `warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))} (space or inodes)`,
-            recommendation:
-              compareSeverity(byInodes, bySpace) > 0
-                ? `${fs.mountpoint} runs out of inodes: remove many small files (caches, sessions, temp files)`
-                : `free space on ${fs.mountpoint}: rotate and compress logs, clear caches and old heap snapshots, or grow the volume`,
+            figure: `${inodesWorse ? `inodes ${percent(inodes ?? 0)}` : `space ${percent(fs.usedRatio)}`} used; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))} (space or inodes)`,
+            recommendation: inodesWorse
+              ? `${fs.mountpoint} runs out of inodes: remove many small files (caches, sessions, temp files)`
+              : `free space on ${fs.mountpoint}: rotate and compress logs, clear caches and old heap snapshots, or grow the volume`,
             data: { ...fs, inodesUsedRatio: inodes },
           },
         );

@@ -68,6 +68,17 @@ describe('requiredEnvCheck', () => {
     if (severity === 'critical')
       expect(f.message).toBe('missing required environment variable: API_KEY');
   });
+
+  it('warns, naming the variables and the fix, when no environment was given to it', async () => {
+    host = testHost({ requiredEnv: ['DB_URL'] });
+    const [f] = await runCheck(requiredEnvCheck, host);
+    expect(f).toMatchObject({
+      severity: 'warning',
+      message:
+        'cannot check required variables DB_URL: the environment was not passed to diagnostics',
+    });
+    expect(f.recommendation).toContain('diagnosticsPlugin({ env: process.env })');
+  });
 });
 
 describe('parseNodeOptions', () => {

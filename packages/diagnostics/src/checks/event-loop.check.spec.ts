@@ -23,13 +23,19 @@ describe('eventLoopCheck', () => {
     });
   });
 
-  it("prefers monitor's p99 (seconds) from the snapshot", async () => {
+  it("uses monitor's p99 (seconds) from the snapshot when the runner did not measure", async () => {
     const snapshot = snapshotOf([{ name: METRICS.eventLoopLagP99, value: 0.3 }]);
+    const [f] = await runCheck(eventLoopCheck, host, { snapshot });
+    expect(f).toMatchObject({ severity: 'warning', data: { p99Ms: 300, source: 'snapshot' } });
+  });
+
+  it("prefers the runner's measurement over a --watch window to the older snapshot", async () => {
+    const snapshot = snapshotOf([{ name: METRICS.eventLoopLagP99, value: 0.001 }]);
     const [f] = await runCheck(eventLoopCheck, host, {
       snapshot,
-      overrides: { eventLoopDelayP99Ms: 1 },
+      overrides: { eventLoopDelayP99Ms: 450 },
     });
-    expect(f).toMatchObject({ severity: 'warning', data: { p99Ms: 300, source: 'snapshot' } });
+    expect(f).toMatchObject({ severity: 'critical', data: { p99Ms: 450, source: 'direct' } });
   });
 
   it('catches a really blocked event loop', async () => {

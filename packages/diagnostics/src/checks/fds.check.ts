@@ -1,8 +1,8 @@
-import { METRICS, compareSeverity, countOpenFds, readProcLimits } from '@vitals/core';
+import { METRICS, countOpenFds, readProcLimits } from '@vitals/core';
 import type { HealthCheck, Severity } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalAbsolute, gradeAbsolute, percent } from '../severity.rules';
+import { criticalAbsolute, gradeAbsolute, percent, worse } from '../severity.rules';
 
 /** Share of the soft `RLIMIT_NOFILE` that is a warning (critical from {@link FD_LIMIT_CRITICAL}). */
 export const FD_LIMIT_WARNING = 0.8;
@@ -41,7 +41,7 @@ export function fdsCheck(ctx: CheckContext): HealthCheck {
         const ratio = open / soft;
         const byLimit: Severity =
           ratio >= FD_LIMIT_CRITICAL ? 'critical' : ratio >= FD_LIMIT_WARNING ? 'warning' : 'ok';
-        if (compareSeverity(byLimit, severity) > 0) severity = byLimit;
+        severity = worse(severity, byLimit);
         limitText = ` of a soft limit of ${soft} (${percent(ratio)})`;
       }
       return [

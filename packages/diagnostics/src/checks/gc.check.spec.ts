@@ -64,6 +64,7 @@ describe('gcCheck', () => {
   });
 
   it.each([
+    [[], 'ok'],
     [[1, 3, 40], 'ok'],
     [[1, 250], 'warning'],
     [[2, 450], 'critical'],
@@ -74,6 +75,14 @@ describe('gcCheck', () => {
       expect(f).toMatchObject({ severity, data: { count: pauses.length, source: 'observed' } });
     },
   );
+
+  it("prefers the pauses of a --watch window to memory's histogram taken before it", async () => {
+    const [f] = await runCheck(gcCheck, host, {
+      snapshot: snapshotOf(gcSamples({ minor: [0.002] })),
+      overrides: { gcPausesMs: [3, 420] },
+    });
+    expect(f).toMatchObject({ severity: 'critical', data: { count: 2, source: 'observed' } });
+  });
 
   it('observes real GC pauses during a --watch window', async () => {
     await host.stop();

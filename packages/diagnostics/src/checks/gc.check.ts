@@ -2,7 +2,7 @@ import { METRICS, formatDuration } from '@vitals/core';
 import type { Finding, HealthCheck, Snapshot } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalAbsolute, gradeAbsolute, percent } from '../severity.rules';
+import { grade, percent } from '../severity.rules';
 
 /** GC pressure (share of wall time in GC): warning from 10 %, critical from 25 %. */
 export const GC_PRESSURE_WARNING = 0.1;
@@ -45,16 +45,25 @@ function observed(ctx: CheckContext, check: { name: string; area: string }): Fin
       ),
     ];
   }
-  const t = ctx.thresholds.eventLoopDelayP99Ms;
+  if (pauses.length === 0)
+    return [
+      finding(check, 'ok', 'no GC pause in the window', { data: { count: 0, source: 'observed' } }),
+    ];
   const max = pauses.reduce((m, p) => Math.max(m, p), 0);
+  const { severity, figure } = grade(
+    max,
+    ctx.thresholds.eventLoopDelayP99Ms,
+    'absolute',
+    (ms) => `${Math.round(ms * 10) / 10} ms`,
+  );
   const total = pauses.reduce((sum, p) => sum + p, 0);
   return [
     finding(
       check,
-      gradeAbsolute(max, t),
-      `${pauses.length} GC pauses in the window, longest ${max.toFixed(1)} ms, ${total.toFixed(0)} ms in all`,
+      severity,
+      `${pauses.length} GC pause${pauses.length === 1 ? '' : 's'} in the window, longest ${max.toFixed(1)} ms, ${total.toFixed(0)} ms in all`,
       {
-        figure: `longest pause; warning ≥ ${t} ms, critical ≥ ${criticalAbsolute(t)} ms`,
+        figure: `longest ${figure}`,
         recommendation: RECOMMENDATION,
         data: { count: pauses.length, maxMs: max, totalMs: total, source: 'observed' },
       },
@@ -69,8 +78,9 @@ const RECOMMENDATION =
  * `gc`: GC pauses, from @vitals/memory's `nodejs_gc_duration_seconds` histogram (and
  * `vitals_gc_pressure_ratio`). A GC pause stops the event loop, so pauses are graded against
  * `thresholds.eventLoopDelayP99Ms`: any pause above it is a warning, above twice it critical.
- * Without @vitals/memory, the pauses the runner observed during `--watch` (longest pause graded
- * the same way); with neither, an info finding says what to do.
+ * In a `--watch` window, the pauses the runner observed in it (longest pause graded the same
+ * way), which are newer than the snapshot taken before the window; with neither, an info
+ * finding says what to do.
  * @example gcCheck(ctx).run(snapshot)
  */
 export function gcCheck(ctx: CheckContext): HealthCheck {
@@ -78,7 +88,8 @@ export function gcCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run(snapshot) {
-      if (!snapshot.has(`${METRICS.gcDuration}_count`)) return observed(ctx, check);
+      if (ctx.gcPausesMs || !snapshot.has(`${METRICS.gcDuration}_count`))
+        return observed(ctx, check);
       const h = histogramTotals(snapshot, METRICS.gcDuration);
       if (h.count === 0)
         return [finding(check, 'ok', 'no GC pauses recorded yet', { data: { count: 0 } })];

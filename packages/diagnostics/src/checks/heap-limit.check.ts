@@ -1,8 +1,9 @@
-import { METRICS, formatBytes, readCgroupLimits, readMeminfo } from '@vitals/core';
+import { METRICS, formatBytes } from '@vitals/core';
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { percent } from '../severity.rules';
+import { gradeAgainstLimit, percent } from '../severity.rules';
+import { memoryBudget, suggestedHeapMb } from './memory.budget';
 
 /**
  * `heap-limit`: the V8 heap limit against the memory the process may use (the cgroup limit, else
@@ -18,34 +19,26 @@ export function heapLimitCheck(ctx: CheckContext): HealthCheck {
     run(snapshot) {
       const heapLimit =
         snapshot.value(METRICS.heapLimitBytes) ?? ctx.heapStatistics().heap_size_limit;
-      const cgroup =
-        snapshot.value(METRICS.cgroupMemoryLimitBytes) ??
-        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
-          .memoryLimitBytes;
-      const ram = snapshot.value(METRICS.memTotalBytes) ?? readMeminfo(ctx.procRoot).MemTotal;
-      const memory = cgroup !== undefined && (ram === undefined || cgroup < ram) ? cgroup : ram;
-      if (memory === undefined)
+      const budget = memoryBudget(ctx, snapshot);
+      if (budget === undefined)
         return [
           finding(check, 'info', `heap limit ${formatBytes(heapLimit)}; memory size unknown`),
         ];
-      const what = memory === cgroup ? 'container memory limit' : 'machine memory';
-      const ratio = heapLimit / memory;
-      const t = ctx.thresholds.memoryUsedRatio;
-      const severity = ratio > 1 ? 'critical' : ratio >= t ? 'warning' : 'ok';
-      const suggested = Math.floor((memory * 0.75) / 1024 / 1024);
+      const ratio = heapLimit / budget.bytes;
+      const { severity, figure } = gradeAgainstLimit(ratio, ctx.thresholds.memoryUsedRatio);
       return [
         finding(
           check,
           severity,
-          `heap limit ${formatBytes(heapLimit)} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`,
+          `heap limit ${formatBytes(heapLimit)} is ${percent(ratio)} of the ${formatBytes(budget.bytes)} ${budget.what}`,
           {
-            figure: `${percent(ratio)}; warning ≥ ${percent(t)}, critical > 100%`,
-            recommendation: `set NODE_OPTIONS=--max-old-space-size=${suggested} (75% of the ${what}) so V8 collects before the kernel kills the process`,
+            figure,
+            recommendation: `set NODE_OPTIONS=--max-old-space-size=${suggestedHeapMb(budget)} (75% of the ${budget.what}) so V8 collects before the kernel kills the process`,
             data: {
               heapLimitBytes: heapLimit,
-              memoryBytes: memory,
+              memoryBytes: budget.bytes,
               ratio,
-              limitedBy: memory === cgroup ? 'cgroup' : 'machine',
+              limitedBy: budget.limitedBy,
             },
           },
         ),

@@ -2,7 +2,7 @@ import { METRICS, formatBytes } from '@vitals/core';
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+import { grade, percent } from '../severity.rules';
 
 /**
  * `heap`: V8 heap used against the heap limit (`heap_size_limit`), graded with
@@ -21,14 +21,14 @@ export function heapCheck(ctx: CheckContext): HealthCheck {
       const used = snapshot.value(METRICS.heapUsedBytes) ?? heap().used_heap_size;
       const limit = snapshot.value(METRICS.heapLimitBytes) ?? heap().heap_size_limit;
       const ratio = used / limit;
-      const t = ctx.thresholds.memoryUsedRatio;
+      const { severity, figure } = grade(ratio, ctx.thresholds.memoryUsedRatio, 'ratio');
       return [
         finding(
           check,
-          gradeRatio(ratio, t),
+          severity,
           `heap ${formatBytes(used)} of its ${formatBytes(limit)} limit (${percent(ratio)})`,
           {
-            figure: `${percent(ratio)} of the V8 heap limit; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))}`,
+            figure: `${figure} of the V8 heap limit`,
             recommendation:
               'near the limit V8 collects constantly, then aborts with "heap out of memory": look for a leak (`vitals heap snapshot`, @vitals/memory) or raise --max-old-space-size within the container limit',
             data: { usedBytes: used, limitBytes: limit, ratio },

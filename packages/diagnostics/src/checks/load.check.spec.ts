@@ -36,9 +36,33 @@ describe('loadCheck', () => {
     },
   );
 
-  it("adds monitor's CPU used ratio when present", async () => {
+  it("adds monitor's CPU used ratio from a started host's last tick", async () => {
     const snapshot = snapshotOf([{ name: METRICS.cpuUsedRatio, value: 0.97 }]);
     const findings = await runCheck(loadCheck, host, { proc, snapshot, overrides: { cores: 4 } });
     expect(findings.map((f) => f.severity)).toEqual(['ok', 'critical']);
+  });
+
+  it("leaves out a one-shot collection's CPU figure (an average since boot)", async () => {
+    const snapshot = snapshotOf([{ name: METRICS.cpuUsedRatio, value: 0.97 }]);
+    const findings = await runCheck(loadCheck, host, {
+      proc,
+      snapshot,
+      overrides: { cores: 4, collectorsRunning: false },
+    });
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^load /)]);
+  });
+
+  it.each([
+    [0.5, 'ok'],
+    [0.91, 'warning'],
+    [0.99, 'critical'],
+  ])("grades CPU %d used over the runner's window as %s", async (used, severity) => {
+    const snapshot = snapshotOf([{ name: METRICS.cpuUsedRatio, value: 0.1 }]);
+    const [, f] = await runCheck(loadCheck, host, {
+      proc,
+      snapshot,
+      overrides: { cores: 4, cpuUsedRatio: used, collectorsRunning: false },
+    });
+    expect(f).toMatchObject({ severity, data: { cpuUsedRatio: used } });
   });
 });

@@ -2,12 +2,13 @@ import { METRICS, readCgroupLimits, readLoadavg } from '@vitals/core';
 import type { Finding, HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+import { grade, percent } from '../severity.rules';
 
 /**
  * `cpu`: the 1-minute load per core against `thresholds.cpuRatio` (warning at it, critical at
- * twice it: twice as many runnable tasks as cores can serve), and, when @vitals/monitor is
- * installed, the CPU used ratio (ratio rule: warning at `cpuRatio`, critical half-way to 100 %).
+ * twice it: twice as many runnable tasks as cores can serve), and the machine's CPU used ratio
+ * (ratio rule: warning at `cpuRatio`, critical half-way to 100 %) when it was measured: over the
+ * runner's `--pid`/`--watch` window, else monitor's last tick on a started host.
  * Load is machine-wide, so it is divided by the machine's cores; a cgroup CPU quota is shown beside.
  * @example loadCheck(ctx).run(snapshot)
  */
@@ -24,25 +25,29 @@ export function loadCheck(ctx: CheckContext): HealthCheck {
           .cpuLimitCores;
       const t = ctx.thresholds.cpuRatio;
       const perCore = load1 / cores;
-      const severity = perCore >= 2 * t ? 'critical' : perCore >= t ? 'warning' : 'ok';
+      // Runnable tasks per core is a count, not a share: the absolute rule (critical at twice t).
+      const { severity, figure } = grade(perCore, t, 'absolute', (n) => `${n.toFixed(2)}/core`);
       const out: Finding[] = [
         finding(
           check,
           severity,
           `load ${load1.toFixed(2)} on ${cores} cores (${perCore.toFixed(2)} per core)${quota !== undefined ? `, cgroup quota ${quota} cores` : ''}`,
           {
-            figure: `${perCore.toFixed(2)} per core; warning ≥ ${t}, critical ≥ ${2 * t}`,
+            figure,
             recommendation:
-              'more tasks want CPU than there are cores: find the busy processes (`top`, `vitals ps`) or add cores',
+              'more tasks want CPU than there are cores: find the busy processes (`top`, `vitals ps`) or add cores; with the CPU mostly idle, tasks are stuck on disk or network I/O instead (`vmstat 1`, column b)',
             data: { load1, cores, perCore, cpuLimitCores: quota },
           },
         ),
       ];
-      const used = snapshot.value(METRICS.cpuUsedRatio);
+      const used =
+        ctx.cpuUsedRatio ??
+        (ctx.collectorsRunning ? snapshot.value(METRICS.cpuUsedRatio) : undefined);
       if (used !== undefined) {
+        const cpu = grade(used, t, 'ratio');
         out.push(
-          finding(check, gradeRatio(used, t), `CPU ${percent(used)} used`, {
-            figure: `${percent(used)}; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))}`,
+          finding(check, cpu.severity, `CPU ${percent(used)} used`, {
+            figure: cpu.figure,
             recommendation: 'the CPU is saturated: find the busy processes or add cores',
             data: { cpuUsedRatio: used },
           }),

@@ -2,7 +2,8 @@ import { METRICS, formatBytes, readCgroupLimits, readMeminfo } from '@vitals/cor
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+import { grade, percent } from '../severity.rules';
+import { memoryBudget } from './memory.budget';
 
 /**
  * `memory`: memory used and available, against the cgroup (container) limit when one is set,
@@ -16,24 +17,20 @@ export function memoryCheck(ctx: CheckContext): HealthCheck {
     ...check,
     run(snapshot) {
       const info = readMeminfo(ctx.procRoot);
-      const cgroup = readCgroupLimits({
-        procRoot: ctx.procRoot,
-        cgroupRoot: ctx.cgroupRoot,
-        pid: ctx.pid,
-      });
       const total = snapshot.value(METRICS.memTotalBytes) ?? info.MemTotal;
       const available = snapshot.value(METRICS.memAvailableBytes) ?? info.MemAvailable;
-      const limit =
-        cgroup.memoryLimitBytes !== undefined &&
-        (total === undefined || cgroup.memoryLimitBytes < total)
-          ? cgroup.memoryLimitBytes
-          : undefined;
+      const budget = memoryBudget(ctx, snapshot);
+      const limited = budget?.limitedBy === 'cgroup';
+      const cgroupUsage = limited
+        ? readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
+            .memoryUsageBytes
+        : undefined;
       let ratio = snapshot.value(METRICS.memoryUsedRatio);
       let used: number | undefined;
       let of: number | undefined;
-      if (limit !== undefined && cgroup.memoryUsageBytes !== undefined) {
-        used = cgroup.memoryUsageBytes;
-        of = limit;
+      if (limited && cgroupUsage !== undefined) {
+        used = cgroupUsage;
+        of = budget.bytes;
       } else if (total !== undefined && available !== undefined) {
         used = total - available;
         of = total;
@@ -45,9 +42,8 @@ export function memoryCheck(ctx: CheckContext): HealthCheck {
           finding(check, 'info', 'memory figures unavailable (no /proc/meminfo on this system)'),
         ];
       }
-      const t = ctx.thresholds.memoryUsedRatio;
-      const severity = gradeRatio(ratio, t);
-      const scope = limit !== undefined ? 'container' : 'system';
+      const { severity, figure } = grade(ratio, ctx.thresholds.memoryUsedRatio, 'ratio');
+      const scope = limited ? 'container' : 'system';
       const amounts =
         used !== undefined && of !== undefined
           ? ` (${formatBytes(used)} of ${formatBytes(of)})`
@@ -58,7 +54,7 @@ export function memoryCheck(ctx: CheckContext): HealthCheck {
           severity,
           `${scope} memory ${percent(ratio)} used${amounts}, ${available !== undefined ? formatBytes(available) : '?'} available`,
           {
-            figure: `${percent(ratio)} used; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))}`,
+            figure: `${figure} used`,
             recommendation:
               'find what grows (`vitals diagnose --pid N --watch 30` on the biggest processes), lower heap limits, or give the machine/container more memory',
             data: {

@@ -1,5 +1,5 @@
 import type { HealthCheck } from '@vitals/core';
-import { finding } from '../check.context';
+import { envNotSupplied, finding } from '../check.context';
 import type { CheckContext } from '../check.context';
 
 const KNOWN = new Set(['production', 'development', 'test', 'staging']);
@@ -15,7 +15,7 @@ export function nodeEnvCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run() {
-      if (!ctx.env) return [finding(check, 'info', 'environment not supplied to diagnostics')];
+      if (!ctx.env) return [envNotSupplied(check)];
       const value = ctx.env.NODE_ENV;
       const recommendation = 'set NODE_ENV=production on servers';
       if (value === undefined || value === '') {

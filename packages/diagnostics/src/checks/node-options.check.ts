@@ -1,8 +1,9 @@
-import { formatBytes, readCgroupLimits, readMeminfo } from '@vitals/core';
+import { formatBytes } from '@vitals/core';
 import type { Finding, HealthCheck } from '@vitals/core';
-import { finding } from '../check.context';
+import { envNotSupplied, finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { percent } from '../severity.rules';
+import { gradeAgainstLimit, percent } from '../severity.rules';
+import { memoryBudget, suggestedHeapMb } from './memory.budget';
 
 /** One flag of NODE_OPTIONS: name normalised to dashes, and its `=value` if any. */
 export interface ParsedFlag {
@@ -49,6 +50,38 @@ export function parseNodeOptions(text: string): ParsedFlag[] {
     });
 }
 
+/** `--max-old-space-size` against the memory the process may use (see `memoryBudget`). */
+function heapFlag(
+  ctx: CheckContext,
+  check: { name: string; area: string },
+  flag: ParsedFlag,
+): Finding[] {
+  const mb = Number(flag.value);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    return [
+      finding(check, 'critical', `--max-old-space-size=${flag.value ?? ''} is not a size in MB`, {
+        recommendation: 'give megabytes, e.g. --max-old-space-size=1536',
+      }),
+    ];
+  }
+  const budget = memoryBudget(ctx);
+  if (budget === undefined) return [];
+  const ratio = (mb * 1024 * 1024) / budget.bytes;
+  const { severity, figure } = gradeAgainstLimit(ratio, ctx.thresholds.memoryUsedRatio);
+  return [
+    finding(
+      check,
+      severity,
+      `--max-old-space-size=${mb} is ${percent(ratio)} of the ${formatBytes(budget.bytes)} ${budget.what}`,
+      {
+        figure,
+        recommendation: `use --max-old-space-size=${suggestedHeapMb(budget)} (75% of the ${budget.what}) so the kernel does not kill the process first`,
+        data: { maxOldSpaceMb: mb, memoryBytes: budget.bytes, ratio },
+      },
+    ),
+  ];
+}
+
 /**
  * `node-options`: NODE_OPTIONS parsed and checked. A flag Node does not allow there is critical
  * (Node refuses to start); a flag given twice with different values a warning (the last wins);
@@ -62,7 +95,7 @@ export function nodeOptionsCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run() {
-      if (!ctx.env) return [finding(check, 'info', 'environment not supplied to diagnostics')];
+      if (!ctx.env) return [envNotSupplied(check)];
       const text = ctx.env.NODE_OPTIONS ?? '';
       const flags = parseNodeOptions(text);
       if (flags.length === 0) return [finding(check, 'ok', 'NODE_OPTIONS is empty')];
@@ -100,43 +133,7 @@ export function nodeOptionsCheck(ctx: CheckContext): HealthCheck {
         }
       }
       const heap = [...flags].reverse().find((f) => f.name === '--max-old-space-size');
-      if (heap) {
-        const mb = Number(heap.value);
-        const cgroup = readCgroupLimits({
-          procRoot: ctx.procRoot,
-          cgroupRoot: ctx.cgroupRoot,
-          pid: ctx.pid,
-        }).memoryLimitBytes;
-        const ram = readMeminfo(ctx.procRoot).MemTotal;
-        const memory = cgroup !== undefined && (ram === undefined || cgroup < ram) ? cgroup : ram;
-        if (!Number.isFinite(mb) || mb <= 0) {
-          out.push(
-            finding(
-              check,
-              'critical',
-              `--max-old-space-size=${heap.value ?? ''} is not a size in MB`,
-              { recommendation: 'give megabytes, e.g. --max-old-space-size=1536' },
-            ),
-          );
-        } else if (memory !== undefined) {
-          const ratio = (mb * 1024 * 1024) / memory;
-          const what = memory === cgroup ? 'container memory limit' : 'machine memory';
-          const severity =
-            ratio > 1 ? 'critical' : ratio >= ctx.thresholds.memoryUsedRatio ? 'warning' : 'ok';
-          out.push(
-            finding(
-              check,
-              severity,
-              `--max-old-space-size=${mb} is ${percent(ratio)} of the ${formatBytes(memory)} ${what}`,
-              {
-                figure: `warning ≥ ${percent(ctx.thresholds.memoryUsedRatio)}, critical > 100%`,
-                recommendation: `use --max-old-space-size=${Math.floor((memory * 0.75) / 1024 / 1024)} (75% of the ${what}) so the kernel does not kill the process first`,
-                data: { maxOldSpaceMb: mb, memoryBytes: memory, ratio },
-              },
-            ),
-          );
-        }
-      }
+      if (heap) out.push(...heapFlag(ctx, check, heap));
       const inspect = flags.find(
         (f) => f.name.startsWith('--inspect') && f.name !== '--inspect-port',
       );

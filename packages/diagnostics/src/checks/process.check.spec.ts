@@ -10,10 +10,10 @@ import type { FakeProc } from '../testing/fake-proc.test-util';
 import { processCheck } from './process.check';
 
 const MiB = 1024 * 1024;
-/** Two samples 10 s apart. */
-const samples = (rss0: number, rss1: number, cpu0 = 0, cpu1 = 0): ProcessSample[] => [
+/** Two samples `ms` apart (default 10 s). */
+const samples = (rss0: number, rss1: number, cpu0 = 0, cpu1 = 0, ms = 10_000): ProcessSample[] => [
   { at: 0, rssBytes: rss0, cpuSeconds: cpu0, threads: 11, fds: 30 },
-  { at: 10_000, rssBytes: rss1, cpuSeconds: cpu1, threads: 11, fds: 30 },
+  { at: ms, rssBytes: rss1, cpuSeconds: cpu1, threads: 11, fds: 30 },
 ];
 
 describe('processCheck', () => {
@@ -47,17 +47,26 @@ describe('processCheck', () => {
 
   it.each([
     [100, 100, 'ok'],
-    [100, 100 + 10 * 1, 'ok'], // +1 MiB/s: 6.4 GiB away, days
-    [100, 100 + 10 * 3, 'warning'], // +3 MiB/s: ~36 min to 80 % of 8 GiB
-    [100, 100 + 10 * 20, 'critical'], // +20 MiB/s: ~5 min
+    [100, 100 + 30 * 1, 'ok'], // +1 MiB/s: 6.4 GiB away, days
+    [100, 100 + 30 * 3, 'warning'], // +3 MiB/s: ~36 min to 80 % of 8 GiB
+    [100, 100 + 30 * 20, 'critical'], // +20 MiB/s: ~5 min
     [7000, 7000, 'warning'], // 85 % of RAM already
     [7500, 7500, 'critical'], // 92 %
-  ])('grades RSS %d → %d MiB in 10 s as %s', async (a, b, severity) => {
+  ])('grades RSS %d → %d MiB in 30 s as %s', async (a, b, severity) => {
     const [, rss] = await runCheck(processCheck, host, {
       proc,
-      overrides: { samples: samples(a * MiB, b * MiB) },
+      overrides: { samples: samples(a * MiB, b * MiB, 0, 0, 30_000) },
     });
     expect(rss.severity).toBe(severity);
+  });
+
+  it('keeps growth seen over a short window at warning and asks to confirm it', async () => {
+    const [, rss] = await runCheck(processCheck, host, {
+      proc,
+      overrides: { samples: samples(100 * MiB, 140 * MiB, 0, 0, 1000) }, // +40 MiB/s over 1 s
+    });
+    expect(rss).toMatchObject({ severity: 'warning', data: { windowMs: 1000 } });
+    expect(rss.recommendation).toContain('vitals diagnose --pid 4242 --watch 60');
   });
 
   it.each([

@@ -2,22 +2,25 @@ import {
   formatBytes,
   formatDuration,
   processStartTimeMs,
-  readCgroupLimits,
   readCmdline,
-  readMeminfo,
   readProcStat,
 } from '@vitals/core';
 import type { Finding, HealthCheck, Severity } from '@vitals/core';
-import { compareSeverity } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { rate } from '../process.sampler';
-import { criticalRatio, gradeRatio, percent } from '../severity.rules';
+import { rate, readSample } from '../process.sampler';
+import { criticalRatio, grade, gradeRatio, percent, worse } from '../severity.rules';
+import { memoryBudget } from './memory.budget';
 
 /** RSS growth that reaches the memory threshold within this long is a warning. */
 export const RSS_GROWTH_WARNING_MS = 60 * 60 * 1000;
 /** RSS growth that reaches the memory threshold within this long is critical. */
 export const RSS_GROWTH_CRITICAL_MS = 10 * 60 * 1000;
+/**
+ * Growth seen over a shorter window is at most a warning: over a second or two, a heap filling
+ * up before its next GC looks like a leak (`--pid` samples 1 s; `--watch 30` confirms).
+ */
+export const RSS_GROWTH_CONFIRM_MS = 30 * 1000;
 
 const STATES: Record<string, [Severity, string]> = {
   R: ['ok', 'running'],
@@ -29,8 +32,6 @@ const STATES: Record<string, [Severity, string]> = {
   Z: ['critical', 'a zombie: it exited and its parent has not reaped it'],
   X: ['critical', 'dead'],
 };
-
-const worse = (a: Severity, b: Severity): Severity => (compareSeverity(a, b) >= 0 ? a : b);
 
 /**
  * `process`: state, command line, uptime, RSS and, over the samples (`--pid`, `--watch`), RSS
@@ -48,15 +49,8 @@ export function processCheck(ctx: CheckContext): HealthCheck {
       if (!stat) return [finding(check, 'critical', `process ${ctx.pid} is gone`)];
       const cmdline = (readCmdline(ctx.pid, ctx.procRoot) ?? []).join(' ') || `[${stat.comm}]`;
       const last = ctx.samples[ctx.samples.length - 1];
-      const rss = last?.rssBytes ?? stat.rssPages * 4096;
-      const cgroupLimit = readCgroupLimits({
-        procRoot: ctx.procRoot,
-        cgroupRoot: ctx.cgroupRoot,
-        pid: ctx.pid,
-      }).memoryLimitBytes;
-      const ram = readMeminfo(ctx.procRoot).MemTotal;
-      const memory =
-        cgroupLimit !== undefined && (ram === undefined || cgroupLimit < ram) ? cgroupLimit : ram;
+      const rss = last?.rssBytes ?? readSample(ctx.pid, ctx.procRoot, ctx.now())?.rssBytes ?? 0;
+      const memory = memoryBudget(ctx)?.bytes;
       const [stateSeverity, stateText] = STATES[stat.state] ?? ['info', `in state ${stat.state}`];
       const uptimeMs = ctx.now() - processStartTimeMs(stat, ctx.procRoot);
       const out: Finding[] = [
@@ -83,22 +77,24 @@ export function processCheck(ctx: CheckContext): HealthCheck {
       ];
       const t = ctx.thresholds.memoryUsedRatio;
       const growth = rate(ctx.samples, (s) => s.rssBytes);
+      const windowMs =
+        ctx.samples.length >= 2 ? ctx.samples[ctx.samples.length - 1].at - ctx.samples[0].at : 0;
+      const confirmed = windowMs >= RSS_GROWTH_CONFIRM_MS;
       let rssSeverity: Severity = memory ? gradeRatio(rss / memory, t) : 'ok';
       let etaMs: number | undefined;
       if (growth !== undefined && growth > 0 && memory) {
         etaMs = (Math.max(0, t * memory - rss) / growth) * 1000;
-        rssSeverity = worse(
-          rssSeverity,
-          etaMs <= RSS_GROWTH_CRITICAL_MS
+        const byGrowth =
+          etaMs <= RSS_GROWTH_CRITICAL_MS && confirmed
             ? 'critical'
             : etaMs <= RSS_GROWTH_WARNING_MS
               ? 'warning'
-              : 'ok',
-        );
+              : 'ok';
+        rssSeverity = worse(rssSeverity, byGrowth);
       }
       const growthText =
         growth !== undefined
-          ? `, ${growth >= 0 ? '+' : ''}${formatBytes(growth)}/s over ${((ctx.samples[ctx.samples.length - 1].at - ctx.samples[0].at) / 1000).toFixed(1)} s`
+          ? `, ${growth >= 0 ? '+' : ''}${formatBytes(growth)}/s over ${(windowMs / 1000).toFixed(1)} s`
           : '';
       out.push(
         finding(
@@ -106,19 +102,24 @@ export function processCheck(ctx: CheckContext): HealthCheck {
           rssSeverity,
           `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of ${formatBytes(memory)})` : ''}${growthText}`,
           {
-            figure: `warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)}${etaMs !== undefined ? `; at this rate in ${formatDuration(etaMs)}` : ''}`,
-            recommendation:
-              'memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)',
-            data: { rssBytes: rss, memoryBytes: memory, growthBytesPerSecond: growth, etaMs },
+            figure: `${etaMs !== undefined ? `${percent(t)} of memory in ${formatDuration(etaMs)} at this rate; ` : ''}warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)} (growth seen over ≥ ${formatDuration(RSS_GROWTH_CONFIRM_MS)})`,
+            recommendation: `${etaMs !== undefined && !confirmed ? `confirm over a longer window (\`vitals diagnose --pid ${stat.pid} --watch 60\`): a heap before its next GC also grows; ` : ''}memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)`,
+            data: {
+              rssBytes: rss,
+              memoryBytes: memory,
+              growthBytesPerSecond: growth,
+              windowMs,
+              etaMs,
+            },
           },
         ),
       );
       const cpu = rate(ctx.samples, (s) => s.cpuSeconds);
       if (cpu !== undefined) {
-        const c = ctx.thresholds.cpuRatio;
+        const graded = grade(cpu, ctx.thresholds.cpuRatio, 'ratio');
         out.push(
-          finding(check, gradeRatio(cpu, c), `CPU ${percent(cpu)} of one core`, {
-            figure: `warning ≥ ${percent(c)}, critical ≥ ${percent(criticalRatio(c))} of one core`,
+          finding(check, graded.severity, `CPU ${percent(cpu)} of one core`, {
+            figure: `${graded.figure} of one core`,
             recommendation:
               'a Node process near one full core has a saturated event loop: profile it (`node --cpu-prof`) or spread the work over workers',
             data: { cpuRatio: cpu },

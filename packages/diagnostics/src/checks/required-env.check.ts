@@ -1,10 +1,11 @@
 import type { HealthCheck } from '@vitals/core';
-import { finding } from '../check.context';
+import { envNotSupplied, finding } from '../check.context';
 import type { CheckContext } from '../check.context';
 
 /**
  * `required-env`: every variable of `config.requiredEnv` is set. Missing is critical (the service
- * cannot work); set but empty is a warning.
+ * cannot work); set but empty is a warning; declared but unverifiable (no environment given to the
+ * service) a warning.
  * @example requiredEnvCheck(ctx).run(snapshot)
  */
 export function requiredEnvCheck(ctx: CheckContext): HealthCheck {
@@ -14,7 +15,16 @@ export function requiredEnvCheck(ctx: CheckContext): HealthCheck {
     run() {
       if (ctx.requiredEnv.length === 0)
         return [finding(check, 'ok', 'no required environment variables declared')];
-      if (!ctx.env) return [finding(check, 'info', 'environment not supplied to diagnostics')];
+      if (!ctx.env) {
+        const names = ctx.requiredEnv.join(', ');
+        return [
+          envNotSupplied(
+            check,
+            `cannot check required variables ${names}: the environment was not passed to diagnostics`,
+            'warning',
+          ),
+        ];
+      }
       const env = ctx.env;
       const missing = ctx.requiredEnv.filter((name) => env[name] === undefined);
       const empty = ctx.requiredEnv.filter((name) => env[name] === '');

@@ -2,7 +2,7 @@ import { METRICS, formatBytes, readMeminfo } from '@vitals/core';
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalAbsolute, gradeAbsolute } from '../severity.rules';
+import { grade } from '../severity.rules';
 
 /**
  * `swap`: swap in use, graded with `thresholds.swapUsedBytes` (monitor's
@@ -28,19 +28,19 @@ export function swapCheck(ctx: CheckContext): HealthCheck {
             data: { usedBytes: 0, totalBytes: 0, source },
           }),
         ];
-      const t = ctx.thresholds.swapUsedBytes;
+      const { severity, figure } = grade(
+        used,
+        ctx.thresholds.swapUsedBytes,
+        'absolute',
+        formatBytes,
+      );
       return [
-        finding(
-          check,
-          gradeAbsolute(used, t),
-          `${formatBytes(used)} of ${formatBytes(total)} swap in use`,
-          {
-            figure: `${formatBytes(used)}; warning ≥ ${formatBytes(t)}, critical ≥ ${formatBytes(criticalAbsolute(t))}`,
-            recommendation:
-              'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
-            data: { usedBytes: used, totalBytes: total, source },
-          },
-        ),
+        finding(check, severity, `${formatBytes(used)} of ${formatBytes(total)} swap in use`, {
+          figure,
+          recommendation:
+            'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
+          data: { usedBytes: used, totalBytes: total, source },
+        }),
       ];
     },
   };

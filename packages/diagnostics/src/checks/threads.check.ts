@@ -2,7 +2,7 @@ import { METRICS, readProcStat } from '@vitals/core';
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
-import { criticalAbsolute, gradeAbsolute } from '../severity.rules';
+import { grade } from '../severity.rules';
 
 /**
  * `threads`: threads of the process (`/proc/<pid>/stat`, or monitor's `vitals_process_threads`
@@ -20,10 +20,10 @@ export function threadsCheck(ctx: CheckContext): HealthCheck {
         readProcStat(ctx.pid, ctx.procRoot)?.numThreads;
       if (threads === undefined)
         return [finding(check, 'info', `cannot read ${ctx.procRoot}/${ctx.pid}/stat`)];
-      const t = ctx.thresholds.threads;
+      const { severity, figure } = grade(threads, ctx.thresholds.threads, 'absolute');
       return [
-        finding(check, gradeAbsolute(threads, t), `${threads} thread${threads === 1 ? '' : 's'}`, {
-          figure: `${threads}; warning ≥ ${t}, critical ≥ ${criticalAbsolute(t)}`,
+        finding(check, severity, `${threads} thread${threads === 1 ? '' : 's'}`, {
+          figure,
           recommendation:
             'check for worker threads that are created and never terminated, or UV_THREADPOOL_SIZE set too high',
           data: { threads },
