@@ -115,3 +115,6 @@ export type {
 } from './services.tokens';
 export { METRICS } from './metrics/metric.names';
 export type { MetricName } from './metrics/metric.names';
+export { readMounts, realFilesystems, filesystemUsage, PSEUDO_FS_TYPES } from './os/mounts';
+export type { Mount, FilesystemUsage, RealFilesystemOptions } from './os/mounts';
+export type { ReadCgroupOptions } from './os/cgroup';

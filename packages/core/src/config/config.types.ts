@@ -33,6 +33,8 @@ export interface Thresholds {
   readonly diskUsedRatio: number;
   /** Open file descriptors. @default 500 */
   readonly openFds: number;
+  /** Open file descriptors against the process's own soft limit, ratio 0–1. @default 0.8 */
+  readonly openFdsLimitRatio: number;
   /** Threads of the process. @default 50 */
   readonly threads: number;
   /** Operation response time, ms. @default 5000 */

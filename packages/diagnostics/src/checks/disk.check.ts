@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { METRICS, formatBytes } from '@vitals/core';
+import { METRICS, filesystemUsage, formatBytes, readMounts, realFilesystems } from '@vitals/core';
 import type { Finding, HealthCheck, Snapshot } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
 import { criticalRatio, gradeRatio, percent, worse } from '../severity.rules';
-
-/** Pseudo and read-only image filesystems, skipped as node_exporter skips them (squashfs is always full). */
-const PSEUDO_FS = new Set(
-  'autofs binfmt_misc bpf cgroup cgroup2 configfs debugfs devpts devtmpfs fusectl hugetlbfs iso9660 mqueue nsfs proc procfs pstore rpc_pipefs securityfs selinuxfs squashfs erofs sysfs tracefs ramfs nfsd'.split(
-    ' ',
-  ),
-);
-
-/** Mount points node_exporter skips by default: kernel and runtime internals, container layers. */
-const SKIPPED_MOUNTS =
-  /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 
 /** One filesystem's figures. */
 interface FsFigures {
@@ -50,52 +37,13 @@ function fromSnapshot(snapshot: Snapshot): FsFigures[] {
   });
 }
 
-/** `\040` and friends in /proc/mounts are octal escapes. */
-const unescape = (s: string) =>
-  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-
-/** Real filesystems of `/proc/<pid>/mounts`, one per device, measured with statfs. */
+/** Real filesystems of the diagnosed process's mount table (core's policy), measured with statfs. */
 function direct(ctx: CheckContext): FsFigures[] {
-  let text: string;
-  try {
-    text = readFileSync(join(ctx.procRoot, String(ctx.pid), 'mounts'), 'utf8');
-  } catch {
-    return [];
-  }
-  const seen = new Set<string>();
-  const out: FsFigures[] = [];
-  for (const line of text.split('\n')) {
-    const [device, rawMount, fstype, mountOptions = ''] = line.split(' ');
-    if (!rawMount || PSEUDO_FS.has(fstype)) continue;
-    // A read-only filesystem cannot fill up: nothing to act on.
-    if (mountOptions.split(',').includes('ro')) continue;
-    const mountpoint = unescape(rawMount);
-    if (SKIPPED_MOUNTS.test(mountpoint)) continue;
-    // Bind mounts of one block device repeat it (Docker's /etc/hosts): keep the first.
-    const key = device.startsWith('/dev/') ? device : mountpoint;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let st;
-    try {
-      st = ctx.statfs(mountpoint);
-    } catch {
-      continue; // unreachable mount (stale NFS, no permission): nothing to report on
-    }
-    if (st.blocks <= 0) continue;
-    const used = st.blocks - st.bfree;
-    // df's formula: root's reserved blocks count as unavailable, not as free.
-    const usedRatio = used + st.bavail > 0 ? used / (used + st.bavail) : 0;
-    out.push({
-      mountpoint,
-      device,
-      sizeBytes: st.blocks * st.bsize,
-      availBytes: st.bavail * st.bsize,
-      usedRatio,
-      files: st.files,
-      filesFree: st.ffree,
-    });
-  }
-  return out;
+  const mounts = realFilesystems(readMounts({ procRoot: ctx.procRoot, pid: ctx.pid }));
+  return mounts.flatMap((m) => {
+    const usage = filesystemUsage(m.mountpoint, ctx.statfs);
+    return usage ? [{ mountpoint: m.mountpoint, device: m.device, ...usage }] : [];
+  });
 }
 
 /**
