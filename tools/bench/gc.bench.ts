@@ -7,8 +7,7 @@
  * prints GC pause p50/p99, GC count, time in GC and throughput (operations/s) side by side.
  */
 import { spawn } from 'node:child_process';
-// Relative import: run.js's tsconfig-paths does not map @vitals/* (no baseUrl); see leaks.bench.ts.
-import { createV8Tuner } from '../../packages/memory/src/tuning/v8.tuner';
+import { createV8Tuner } from '@vitals/memory';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -71,12 +70,12 @@ async function main(): Promise<void> {
   ];
   const results = new Map<string, Run[]>(profiles.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, flags] of profiles) results.get(name)!.push(await runChild(flags));
+    for (const [name, flags] of profiles) results.get(name)?.push(await runChild(flags));
   }
   console.log(`bench:gc — ${DURATION_S} s × ${ROUNDS} rounds per profile (medians over rounds)`);
   const rows = [['profile', 'flags', 'GC p50', 'GC p99', 'GCs', 'GC time', 'throughput']];
   for (const [name, flags] of profiles) {
-    const runs = results.get(name)!;
+    const runs = results.get(name) ?? [];
     const stat = (f: (r: Run) => number): number => median(runs.map(f));
     const sorted = (r: Run): number[] => [...r.pauses].sort((a, b) => a - b);
     rows.push([

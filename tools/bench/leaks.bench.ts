@@ -14,9 +14,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-// Relative import: tools/bench/run.js's tsconfig-paths does not map @vitals/* (no baseUrl), so the
-// package name would resolve to a stale dist/ build; the bench must measure the source.
-import { LeakDetector } from '../../packages/memory/src/leak/leak.detector';
+import { LeakDetector } from '@vitals/memory';
 
 interface Entry {
   file: string;

@@ -6,12 +6,7 @@
  * run so machine noise hits them alike, and prints the median ns per call and the overhead.
  * Budget: ≤ 2 µs overhead per call.
  */
-// Relative imports: run.js's tsconfig-paths does not map @vitals/* (no baseUrl); see leaks.bench.ts.
-import { MemoryProfiler } from '../../packages/memory/src/profile/memory.profiler';
-import {
-  memoryProfile,
-  profileMemory,
-} from '../../packages/memory/src/profile/memory-profile.decorator';
+import { MemoryProfiler, memoryProfile, profileMemory } from '@vitals/memory';
 
 const CALLS = Number(process.argv[2] ?? 200_000);
 const RUNS = Math.max(5, Number(process.argv[3] ?? 9));

@@ -41,6 +41,7 @@ describe('memoryPlugin', () => {
     expect(snapshot.value(METRICS.heapSpaceUsedBytes, { space: 'old_space' })).toBeGreaterThan(0);
     expect(snapshot.has(`${METRICS.gcDuration}_bucket`)).toBe(true);
     expect(snapshot.value(METRICS.gcPressureRatio)).toBe(0);
+    expect(snapshot.value(METRICS.leakRateBytesPerSecond, { kind: 'external' })).toBe(0);
     expect(snapshot.names()).not.toContain(METRICS.heapUsedBytes);
     const commands = host.resolveAll<{ name: string }>(CLI_COMMAND).map((c) => c.name);
     expect(commands).toEqual(expect.arrayContaining(['heap snapshot', 'heap diff']));

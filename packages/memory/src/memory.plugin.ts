@@ -75,7 +75,7 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
       container.register(MEMORY_CLEANUP, { useValue: service });
       container.register(V8_TUNER, { useValue: createV8Tuner() });
       container.register(COLLECTOR, { useValue: createHeapCollector() });
-      container.register(COLLECTOR, { useValue: createGcCollector(observer, ctx.clock) });
+      container.register(COLLECTOR, { useValue: createGcCollector(observer, ctx.clock, leaks) });
       container.register(COLLECTOR, { useValue: createProfileCollector(defaultProfiler) });
       container.register(CLI_COMMAND, { useValue: heapSnapshotCommand });
       container.register(CLI_COMMAND, { useValue: heapDiffCommand });

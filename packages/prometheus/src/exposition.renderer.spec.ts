@@ -95,6 +95,31 @@ describe('renderExposition', () => {
     expect(cancelInf?.value).toBe(2);
   });
 
+  it('never writes a series twice when names sanitize alike, and keeps `le` on a gauge', () => {
+    const text = renderExposition(
+      [
+        sv('order.submit', 1, { side: 'buy' }),
+        sv('order_submit', 2, { side: 'buy' }),
+        sv('order_submit', 3, { side: 'sell' }),
+        sv('slo_target', 0.99, { le: '0.5' }),
+        sv('slo_target', 0.9, { le: '0.1' }),
+      ],
+      registry,
+    );
+    // parseExposition throws on a duplicate series or a sample outside its family.
+    const parsed = parseExposition(text);
+    expect(
+      parsed.samples.filter((s) => s.name === 'order_submit').map((s) => [s.labels.side, s.value]),
+    ).toEqual([
+      ['buy', 1],
+      ['sell', 3],
+    ]);
+    expect(parsed.samples.filter((s) => s.name === 'slo_target').map((s) => s.labels.le)).toEqual([
+      '0.5',
+      '0.1',
+    ]);
+  });
+
   it('leaves out stale series and renders nothing for nothing', () => {
     const text = renderExposition(
       [

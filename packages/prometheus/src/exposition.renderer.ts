@@ -42,10 +42,11 @@ export function formatValue(v: number): string {
   return String(v);
 }
 
-function labelText(labels: Labels, extra?: string): string {
+/** `{a="1",b="2"}` with sorted names; `le` is left out of histogram series (`dropLe`). */
+function labelText(labels: Labels, extra?: string, dropLe = false): string {
   const parts: string[] = [];
   for (const k of Object.keys(labels).sort()) {
-    if (k === 'le') continue;
+    if (dropLe && k === 'le') continue;
     parts.push(`${sanitizeName(k, true)}="${escapeLabelValue(labels[k])}"`);
   }
   if (extra !== undefined) parts.push(extra);
@@ -95,10 +96,18 @@ export function renderExposition(
     const d = family.descriptor;
     out.push(`# HELP ${name} ${escapeHelp(d?.help ?? name)}`);
     out.push(`# TYPE ${name} ${d?.type ?? 'untyped'}`);
-    if (d?.type === 'histogram') renderHistogram(family, out);
-    else
-      for (const s of family.series)
-        out.push(`${name}${labelText(s.labels)} ${formatValue(s.value)}`);
+    if (d?.type === 'histogram') {
+      renderHistogram(family, out);
+      continue;
+    }
+    // Two names can sanitize to one (`a.b`, `a_b`): Prometheus rejects a series given twice.
+    const written = new Set<string>();
+    for (const s of family.series) {
+      const series = `${name}${labelText(s.labels)}`;
+      if (written.has(series)) continue;
+      written.add(series);
+      out.push(`${series} ${formatValue(s.value)}`);
+    }
   }
   return out.length > 0 ? out.join('\n') + '\n' : '';
 }
@@ -110,7 +119,7 @@ function renderHistogram(family: Family, out: string[]): void {
     { labels: Labels; buckets: SeriesValue[]; sum?: number; count?: number }
   >();
   for (const s of family.series) {
-    const key = labelText(s.labels);
+    const key = labelText(s.labels, undefined, true);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { labels: s.labels, buckets: [] }));
     if (s.name.endsWith('_bucket')) g.buckets.push(s);
@@ -122,14 +131,15 @@ function renderHistogram(family: Family, out: string[]): void {
     const buckets = g.buckets.sort((a, b) => leValue(a) - leValue(b));
     for (const b of buckets) {
       out.push(
-        `${n}_bucket${labelText(b.labels, `le="${formatValue(leValue(b))}"`)} ${formatValue(b.value)}`,
+        `${n}_bucket${labelText(b.labels, `le="${formatValue(leValue(b))}"`, true)} ${formatValue(b.value)}`,
       );
     }
     const count = g.count ?? (buckets.length > 0 ? buckets[buckets.length - 1].value : 0);
     if (!buckets.some((b) => leValue(b) === Infinity)) {
-      out.push(`${n}_bucket${labelText(g.labels, 'le="+Inf"')} ${formatValue(count)}`);
+      out.push(`${n}_bucket${labelText(g.labels, 'le="+Inf"', true)} ${formatValue(count)}`);
     }
-    if (g.sum !== undefined) out.push(`${n}_sum${labelText(g.labels)} ${formatValue(g.sum)}`);
-    out.push(`${n}_count${labelText(g.labels)} ${formatValue(count)}`);
+    const own = labelText(g.labels, undefined, true);
+    if (g.sum !== undefined) out.push(`${n}_sum${own} ${formatValue(g.sum)}`);
+    out.push(`${n}_count${own} ${formatValue(count)}`);
   }
 }

@@ -1,10 +1,9 @@
 import { constants } from 'node:os';
-import type { HostHandle, InstanceLock, Logger, MemoryCleanupService, Token } from '@vitals/core';
+import type { HostHandle, InstanceLock, Logger, MemoryCleanupService } from '@vitals/core';
 import {
   DIAGNOSTICS,
   INSTANCE_LOCK,
   MEMORY_CLEANUP,
-  asInjectionToken,
   createHost,
   createNoopLogger,
   describeError,
@@ -14,6 +13,7 @@ import {
 } from '@vitals/core';
 import type { DependencyContainer } from 'tsyringe';
 import { EXIT_CODES } from './bootstrap.options';
+import { resolveOptional } from './container.util';
 import type {
   BootstrapContext,
   BootstrapOptions,
@@ -27,12 +27,6 @@ import { READINESS } from './startup.tokens';
 
 export { EXIT_CODES };
 export type { BootstrapContext, BootstrapOptions, BootstrapProcess, Bootstrapped };
-
-function optional<T>(container: DependencyContainer, token: Token<T>): T | undefined {
-  return container.isRegistered(token, true)
-    ? container.resolve(asInjectionToken(token))
-    : undefined;
-}
 
 const signalCode = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 0);
 
@@ -84,11 +78,11 @@ export async function bootstrap(
   }
 
   const { container } = host;
-  const readiness = optional(container, READINESS) ?? new Readiness();
+  const readiness = resolveOptional(container, READINESS) ?? new Readiness();
   const cleanup =
     options.cleanupOnExit === false
       ? undefined
-      : optional<MemoryCleanupService>(container, MEMORY_CLEANUP);
+      : resolveOptional<MemoryCleanupService>(container, MEMORY_CLEANUP);
   const abort = new AbortController();
   const handlers: [string, (...args: unknown[]) => void][] = [];
   let lock: InstanceLock | undefined;
@@ -169,7 +163,8 @@ export async function bootstrap(
     };
 
   // 1. The lock first: a second instance must not bind ports or run hooks.
-  const lockService = options.lock === false ? undefined : optional(container, INSTANCE_LOCK);
+  const lockService =
+    options.lock === false ? undefined : resolveOptional(container, INSTANCE_LOCK);
   if (!lockService && options.lock !== false)
     logger.info('no single-instance lock: @vitals/process is not installed');
   try {
@@ -217,7 +212,7 @@ export async function bootstrap(
   const ok =
     (await step('start', EXIT_CODES.failure, () => host.start())) &&
     (await step('pre-start checks', EXIT_CODES.config, async () => {
-      const diagnostics = optional(container, DIAGNOSTICS);
+      const diagnostics = resolveOptional(container, DIAGNOSTICS);
       if (!diagnostics)
         return logger.info('no pre-start checks: @vitals/diagnostics is not installed');
       const report = await diagnostics.run();

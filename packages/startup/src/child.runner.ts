@@ -5,7 +5,7 @@ import { METRICS, describeError } from '@vitals/core';
 import { AGENT_PATH, AgentLink, agentBatch } from './agent.channel';
 import { readRssFromProc } from './child.command';
 import type { ChildCommand } from './child.command';
-import { signalGroup, spawnChild } from './child.spawn';
+import { groupAlive, signalGroup, spawnChild } from './child.spawn';
 import { MemoryGuard } from './memory.guard';
 import type { SupervisorDeps, SupervisorEvent, SupervisorOptions } from './supervisor.options';
 
@@ -31,6 +31,8 @@ export class ChildRunner {
   private readonly guard: MemoryGuard | undefined;
   private proc: ChildProcess | undefined;
   private cancelKill: Cancel | undefined;
+  private cancelGroupWait: Cancel | undefined;
+  private terminating = false;
   private startedAt = 0;
 
   constructor(
@@ -107,36 +109,43 @@ export class ChildRunner {
         this.deps.logger.warn({ err: describeError(error) }, 'child process error'),
     });
     this.proc = proc;
+    this.terminating = false;
     this.startedAt = this.deps.clock.now();
     this.agent.attach(proc);
     proc.on('exit', (code, signal) => {
       if (proc !== this.proc) return;
-      this.proc = undefined;
-      this.cancelKill?.();
       this.guard?.stop();
-      this.hooks.onExit(proc, code, signal);
+      const report = () => {
+        this.proc = undefined;
+        this.cancelKill?.();
+        this.hooks.onExit(proc, code, signal);
+      };
+      // Stopping: what the child started (`sh -c`, `npm start`) goes too, or SIGKILL at the
+      // kill timeout, before the supervisor exits or starts the next child.
+      if (this.terminating && proc.pid && groupAlive(proc.pid)) this.waitForGroup(proc.pid, report);
+      else report();
     });
     if (proc.pid) this.guard?.start(proc.pid);
     return proc;
   }
 
-  /** Sends `signal` now and SIGKILL to the process group after the kill timeout. */
+  /**
+   * Sends `signal` to the child's process group now (as a terminal's Ctrl-C would) and SIGKILL to
+   * the group after the kill timeout if any of it is left.
+   */
   terminate(signal: NodeJS.Signals): void {
     const proc = this.proc;
     if (!proc?.pid) return;
+    this.terminating = true;
     this.hooks.emit({ type: 'signal', pid: proc.pid, signal });
-    try {
-      proc.kill(signal);
-    } catch (error) {
-      this.deps.logger.warn({ err: describeError(error), signal }, 'could not signal the child');
-    }
+    signalGroup(proc, signal);
     this.cancelKill?.();
     const killTimeoutMs = this.options.killTimeoutMs ?? 5000;
     this.cancelKill = this.deps.clock.setTimeout(() => {
       if (this.proc !== proc) return;
       this.deps.logger.warn(
         { pid: proc.pid, killTimeoutMs },
-        `child did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
+        `${proc.exitCode === null && proc.signalCode === null ? 'child' : "child's process group"} did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
       );
       this.killGroup();
     }, killTimeoutMs);
@@ -159,6 +168,17 @@ export class ChildRunner {
   /** Stops every timer (the supervisor is done). */
   close(): void {
     this.cancelKill?.();
+    this.cancelGroupWait?.();
     this.guard?.stop();
+  }
+
+  /** Polls until the group led by `pid` is gone (the kill timer still SIGKILLs it), then `done`. */
+  private waitForGroup(pid: number, done: () => void): void {
+    const poll = () => {
+      this.cancelGroupWait = undefined;
+      if (groupAlive(pid)) this.cancelGroupWait = this.deps.clock.setTimeout(poll, 50);
+      else done();
+    };
+    poll();
   }
 }

@@ -90,3 +90,17 @@ export function signalGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
     }
   }
 }
+
+/**
+ * True while any process of the group led by `pid` is left (the leader itself, or what it
+ * started and did not take down with it). A group we may not signal (EPERM) counts as alive.
+ * @example if (groupAlive(child.pid)) signalGroup(child, 'SIGKILL');
+ */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

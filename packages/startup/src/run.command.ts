@@ -1,29 +1,19 @@
 import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
-import type { CliCommand, CliContext, Token } from '@vitals/core';
-import {
-  INSTANCE_LOCK,
-  V8_TUNER,
-  asInjectionToken,
-  formatBytes,
-  readCgroupLimits,
-} from '@vitals/core';
+import type { CliCommand, CliContext } from '@vitals/core';
+import { INSTANCE_LOCK, V8_TUNER, formatBytes, readCgroupLimits } from '@vitals/core';
+import { resolveOptional } from './container.util';
 import { mergeNodeOptions } from './node-options';
 import { RotatingFileStream } from './rotating-file.stream';
 import { RUN_OPTIONS, runConfig } from './run.options';
 import { startupError } from './startup.errors';
 import type { StartupConfig } from './startup.options';
 import { Supervisor } from './supervisor';
+import { READINESS } from './startup.tokens';
 import { SystemdNotifier } from './systemd.notifier';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGUSR2'];
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
-function optional<T>(container: DependencyContainer, token: Token<T>): T | undefined {
-  return container.isRegistered(token, true)
-    ? container.resolve(asInjectionToken(token))
-    : undefined;
-}
 
 /** The V8 flags for the child, and the lines that explain them. */
 function tunedFlags(
@@ -31,7 +21,7 @@ function tunedFlags(
   container: DependencyContainer,
 ): { flags: readonly string[]; lines: string[] } {
   if (config.profile === 'none') return { flags: [], lines: ['V8 profile: none (no flags added)'] };
-  const tuner = optional(container, V8_TUNER);
+  const tuner = resolveOptional(container, V8_TUNER);
   if (!tuner)
     return { flags: [], lines: ['V8 profile: skipped (@vitals/memory is not installed)'] };
   const cgroup = readCgroupLimits().memoryLimitBytes;
@@ -79,7 +69,7 @@ export function createRunCommand(
       if (argv.length === 0) throw startupError.noCommand();
       const cfg = runConfig(config, ctx.options);
       const { flags, lines } = tunedFlags(cfg, container);
-      const lock = optional(container, INSTANCE_LOCK);
+      const lock = resolveOptional(container, INSTANCE_LOCK);
       const { host } = ctx;
       const out = output(cfg.logFile, cfg);
       const err = cfg.errorFile ? output(cfg.errorFile, cfg) : out;
@@ -128,6 +118,20 @@ export function createRunCommand(
         );
       }
 
+      // /health/ready answers for the child: ready while it runs (its agent said hello, for Node),
+      // 503 between a crash and the restart, and from the first stop signal on.
+      const readiness = resolveOptional(container, READINESS);
+      readiness?.hold('child');
+      supervisor.events$.subscribe((event) => {
+        if (event.type === 'agent' || (event.type === 'spawn' && !event.agent))
+          readiness?.release('child');
+        else if (event.type === 'exit') readiness?.hold('child');
+      });
+      const stop = (signal: NodeJS.Signals) => {
+        readiness?.markStopping();
+        return supervisor.stop(signal);
+      };
+
       // An entry point: it may own the process's signals while the child runs.
       let stops = 0;
       const onStop = (signal: NodeJS.Signals) => {
@@ -137,22 +141,30 @@ export function createRunCommand(
             ? `vitals run: ${signal} again: killing ${supervisor.name}\n`
             : `vitals run: ${signal}: stopping ${supervisor.name}\n`,
         );
-        if (stops > 1) supervisor.kill();
-        else void supervisor.stop(signal);
+        if (stops > 1) void supervisor.kill();
+        else void stop(signal);
       };
       const onForward = (signal: NodeJS.Signals) => supervisor.forward(signal);
-      const onAbort = () => void supervisor.stop('SIGTERM');
+      // The host CLI aborts stopSignal on SIGINT/SIGTERM before onStop runs: pass the same signal on.
+      const onAbort = () => {
+        const reason: unknown = ctx.stopSignal.reason;
+        void stop(STOPPING.find((s) => s === reason) ?? 'SIGTERM');
+      };
       for (const s of STOPPING) process.on(s, onStop);
       for (const s of FORWARDED) process.on(s, onForward);
       ctx.stopSignal.addEventListener('abort', onAbort, { once: true });
       try {
-        // The lock first (inside start()): a second run must refuse before it binds any port.
-        await supervisor.start();
+        // The lock first: a second run must refuse before it binds any port; then the host (a busy
+        // port is an error before any child starts); then the child.
+        supervisor.acquireLock();
+        if (ctx.stopSignal.aborted) onAbort(); // stopped while loading: start nothing
         await host.start().catch(async (error: unknown) => {
-          await supervisor.stop('SIGTERM');
+          await stop('SIGTERM');
           throw error;
         });
-        ctx.stdout.write(`vitals run: ${supervisor.name} started (pid ${supervisor.pid})\n`);
+        await supervisor.start();
+        if (supervisor.pid !== undefined)
+          ctx.stdout.write(`vitals run: ${supervisor.name} started (pid ${supervisor.pid})\n`);
         const code = await supervisor.done;
         ctx.stdout.write(`vitals run: ${supervisor.name} exited with code ${code}\n`);
         return code;

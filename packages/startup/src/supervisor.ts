@@ -39,6 +39,8 @@ export class Supervisor {
   private lastExitCode = 0;
   private memoryRestartPending = false;
   private lock: InstanceLock | undefined;
+  private lockTried = false;
+  private stoppedBeforeStart = false;
   private cancelRestart: Cancel | undefined;
   private resolveDone!: (code: number) => void;
 
@@ -65,12 +67,24 @@ export class Supervisor {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  /** Takes the lock and starts the first child; rejects when either fails. */
-  async start(): Promise<void> {
-    if (this.state !== 'idle') throw startupError.alreadyRunning(this.name);
+  /**
+   * Takes the single-instance lock for {@link name} (once; `start()` does it when not done yet),
+   * so a caller can refuse a second copy before it binds ports or starts anything else. Throws
+   * ERR_INSTANCE_LOCKED naming the pid that holds it. `stop()` releases it.
+   */
+  acquireLock(): void {
+    if (this.lockTried || this.state !== 'idle') return;
     if (this.deps.lock)
       this.lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
     else this.logger.info('no single-instance lock: @vitals/process is not installed');
+    this.lockTried = true;
+  }
+
+  /** Takes the lock (unless `acquireLock()` did) and starts the first child; rejects when either fails. */
+  async start(): Promise<void> {
+    if (this.stoppedBeforeStart) return; // stop() came first (a signal during start-up): done.
+    if (this.state !== 'idle') throw startupError.alreadyRunning(this.name);
+    this.acquireLock();
     this.state = 'running';
     try {
       await this.spawnChild();
@@ -104,6 +118,7 @@ export class Supervisor {
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
     if (this.state === 'done' || this.state === 'stopping') return this.done;
     const wasIdle = this.state === 'idle';
+    this.stoppedBeforeStart = wasIdle;
     this.state = 'stopping';
     this.cancelRestart?.();
     void this.deps.notifier?.stopping();

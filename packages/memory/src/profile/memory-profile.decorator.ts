@@ -3,7 +3,10 @@ import type { MemoryProfile, MemoryProfiler } from './memory.profiler';
 
 /** Options of `@memoryProfile()` and `profileMemory()`. */
 export interface MemoryProfileOptions {
-  /** Profile name. @default `<Class>.<method>` for methods, the function's name otherwise */
+  /**
+   * Profile name. @default `<Class>.<method>` (legacy decorators), `<method>` (TC39: the class is
+   * not known when the method is decorated), the function's name for `profileMemory`
+   */
   readonly name?: string;
   /** @default defaultProfiler (the one the memory plugin publishes) */
   readonly profiler?: MemoryProfiler;

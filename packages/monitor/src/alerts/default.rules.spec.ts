@@ -111,4 +111,28 @@ describe('defaultAlertRules', () => {
       ),
     ).toThrow(expect.objectContaining({ code: 'ERR_MONITOR_UNKNOWN_RULE' }));
   });
+
+  it("watching another pid, fires relative to that process's own fd limit", () => {
+    const stream = new MetricStream();
+    const engine = new AlertEngine(stream);
+    const pid = process.pid + 1;
+    for (const r of defaultAlertRules(DEFAULT_THRESHOLDS, { ...config, pid })) engine.addRule(r);
+    const events: AlertEvent[] = [];
+    engine.alerts$.subscribe((e) => events.push(e));
+    engine.attach(stream.batches$);
+    const labels = { pid: String(pid) };
+    stream.publish({
+      source: 't',
+      at: 0,
+      samples: [
+        { name: METRICS.processMaxFds, value: 256, labels },
+        { name: METRICS.processOpenFds, value: 240, labels },
+      ],
+    });
+    expect(events.find((e) => e.ruleId === 'open-fds-limit')).toMatchObject({
+      state: 'firing',
+      labels,
+      threshold: 0.9 * 256,
+    });
+  });
 });

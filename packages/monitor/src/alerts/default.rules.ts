@@ -19,9 +19,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function defaultAlertRules(
   t: Thresholds,
-  config: Pick<MonitorConfig, 'alerts' | 'exhaustion'>,
+  config: Pick<MonitorConfig, 'alerts' | 'exhaustion'> & { readonly pid?: number },
 ): AlertRuleInput[] {
   const h = config.alerts.hysteresis;
+  // Another process's series carry a `pid` label (see ProcessCollector): the process rules and
+  // the limits they are relative to must name it, or a relative rule finds no limit.
+  const proc =
+    config.pid !== undefined && config.pid !== process.pid
+      ? { labels: { pid: String(config.pid) } }
+      : {};
   const above = (threshold: number) => ({
     op: '>' as const,
     threshold,
@@ -74,6 +80,7 @@ export function defaultAlertRules(
     {
       id: 'open-fds',
       metric: METRICS.processOpenFds,
+      ...proc,
       ...above(t.openFds),
       for: '30s',
       cooldown: '10m',
@@ -84,8 +91,9 @@ export function defaultAlertRules(
     {
       id: 'open-fds-limit',
       metric: METRICS.processOpenFds,
+      ...proc,
       ...above(0.9),
-      relativeTo: { metric: METRICS.processMaxFds },
+      relativeTo: { metric: METRICS.processMaxFds, ...proc },
       cooldown: '10m',
       severity: 'critical',
       summary: 'Open file descriptors above 90 % of the limit',
@@ -93,6 +101,7 @@ export function defaultAlertRules(
     {
       id: 'threads',
       metric: METRICS.processThreads,
+      ...proc,
       ...above(t.threads),
       for: '30s',
       cooldown: '10m',
@@ -102,6 +111,7 @@ export function defaultAlertRules(
     {
       id: 'rss-container-limit',
       metric: METRICS.processRssBytes,
+      ...proc,
       ...above(0.9),
       relativeTo: { metric: METRICS.cgroupMemoryLimitBytes },
       for: '30s',

@@ -8,7 +8,7 @@ import { CollectScheduler } from '../scheduler/collect.scheduler';
 import { TickValues, renderJsonLine, renderTable } from './monitor.view';
 
 function usage(message: string): VitalsError {
-  return new VitalsError('ERR_USAGE', `vitals monitor: ${message}`);
+  return new VitalsError('ERR_USAGE', message);
 }
 
 function parsePid(raw: unknown): number | undefined {
@@ -84,7 +84,12 @@ export function monitorCommand(config: MonitorConfig): CliCommand {
       const built =
         pid !== undefined ? buildCollectors({ ...config, pid, runtime: false }) : undefined;
       const collectors = built?.list ?? host.resolveAll<Collector>(COLLECTOR);
-      const rules = config.alerts.defaults ? defaultAlertRules(host.config.thresholds, config) : [];
+      // The process watched: --pid, else the config's `pid`; labelled only when it is not us.
+      const watched = pid ?? config.pid;
+      const labelPid = watched !== undefined && watched !== process.pid ? watched : undefined;
+      const rules = config.alerts.defaults
+        ? defaultAlertRules(host.config.thresholds, { ...config, pid: watched })
+        : [];
       for (const rule of [...rules, ...config.alerts.extra]) host.alerts.addRule(rule);
       const evaluation = host.alerts.attach(host.stream.batches$);
       const scheduler = new CollectScheduler(collectors, host.stream, host.logger, host.clock, {
@@ -92,6 +97,9 @@ export function monitorCommand(config: MonitorConfig): CliCommand {
         timeoutMs: config.collectorTimeoutMs,
       });
       const json = ctx.options.json === true || !ctx.stdout.isTTY;
+      // https://no-color.org: any NO_COLOR value turns colours off.
+      const color = ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '';
+      let previous: { values: TickValues; at: number } | undefined;
       const print = (at: number): void => {
         const values = new TickValues(host.stream.latest());
         const alerts = host.alerts.active();
@@ -99,15 +107,17 @@ export function monitorCommand(config: MonitorConfig): CliCommand {
         else
           ctx.stdout.write(
             (ctx.options.once ? '' : '\x1b[2J\x1b[H') +
-              renderTable(values, alerts, { color: true, pid, at }),
+              renderTable(values, alerts, { color, pid: labelPid, at, previous }),
           );
+        previous = { values, at };
       };
       // The scheduler's timers are unref'ed (monitoring never keeps a process alive); the command
       // itself must keep the CLI up until it is done or asked to stop.
       const keepAlive = setInterval(() => undefined, 2 ** 30);
       try {
         if (ctx.options.once) {
-          await scheduler.tick();
+          const first = await scheduler.tick();
+          previous = { values: new TickValues(host.stream.latest()), at: first.at };
           await pause(250, ctx.stopSignal, host.clock);
           print((await scheduler.tick()).at);
           return 0;

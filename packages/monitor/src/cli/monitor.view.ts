@@ -33,12 +33,19 @@ const RESET = '\x1b[0m';
 /**
  * The compact terminal view of one tick: CPU, memory, disks, network, the process, the runtime,
  * and firing alerts highlighted (red critical, yellow warning). `color` off gives plain text.
+ * Network rows show bytes per second since `previous` (totals since boot without it).
  * @example stdout.write(renderTable(new TickValues(stream.latest()), engine.active(), { color: true }))
  */
 export function renderTable(
   v: TickValues,
   alerts: readonly AlertEvent[],
-  options: { color: boolean; pid?: number; at: number },
+  options: {
+    color: boolean;
+    pid?: number;
+    at: number;
+    /** The previous view's values and time: network rows then show rates instead of totals. */
+    previous?: { values: TickValues; at: number };
+  },
 ): string {
   const c = (code: string, text: string): string =>
     options.color ? `${code}${text}${RESET}` : text;
@@ -64,12 +71,24 @@ export function renderTable(
       `${pct(fs.value)} used  ${bytes(v.get(METRICS.fsAvailBytes, fs.labels))} free  (${fs.labels.device})`,
     ]);
   }
+  const prev = options.previous;
+  const seconds = prev ? (options.at - prev.at) / 1000 : 0;
+  /** Per-second rate of a counter since the previous view, or its total on the first one. */
+  const flow = (name: string, labels: Labels): string => {
+    const now = v.get(name, labels);
+    const before = prev?.values.get(name, labels);
+    if (now === undefined) return '-';
+    if (before === undefined || seconds <= 0 || now < before) return `${bytes(now)} total`;
+    return `${bytes((now - before) / seconds)}/s`;
+  };
   for (const rx of v.all(METRICS.netReceiveBytes)) {
     if (rx.value === 0) continue;
-    const tx = v.get(METRICS.netTransmitBytes, rx.labels);
+    const errors =
+      (v.get(METRICS.netReceiveErrors, rx.labels) ?? 0) +
+      (v.get(METRICS.netTransmitErrors, rx.labels) ?? 0);
     rows.push([
       `Net ${rx.labels.device}`,
-      `rx ${bytes(rx.value)}  tx ${bytes(tx)}  errors ${(v.get(METRICS.netReceiveErrors, rx.labels) ?? 0) + (v.get(METRICS.netTransmitErrors, rx.labels) ?? 0)}`,
+      `rx ${flow(METRICS.netReceiveBytes, rx.labels)}  tx ${flow(METRICS.netTransmitBytes, rx.labels)}  errors ${errors}`,
     ]);
   }
   const p: Labels | undefined =
@@ -93,13 +112,13 @@ export function renderTable(
   for (const [k, text] of rows) lines.push(`${k.padEnd(width)}  ${text}`);
   lines.push('');
   if (alerts.length === 0) lines.push('Alerts  none firing');
-  for (const a of alerts)
+  for (const a of alerts) {
+    // A rule without a summary already starts its message with its id.
+    const text = a.message.startsWith(a.ruleId) ? a.message : `${a.ruleId}: ${a.message}`;
     lines.push(
-      c(
-        a.severity === 'critical' ? RED : YELLOW,
-        `● ${a.severity.toUpperCase()} ${a.ruleId}: ${a.message}`,
-      ),
+      c(a.severity === 'critical' ? RED : YELLOW, `● ${a.severity.toUpperCase()} ${text}`),
     );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -79,7 +79,8 @@ export class ProcessCollector implements Collector {
       system = stat.stimeTicks / hz;
       rss = kb(readProcStatus(this.pid, root)?.VmRSS);
     }
-    this.startMs ??= processStartTimeMs(stat, root);
+    // /proc's boot time has whole-second precision; this process knows its own start exactly.
+    this.startMs ??= this.self ? performance.timeOrigin : processStartTimeMs(stat, root);
     if (this.collections++ % 30 === 0)
       this.maxFds = readProcLimits(this.pid, root)?.openFiles?.soft;
     const fds = countOpenFds(this.pid, root);

@@ -1,4 +1,6 @@
 import { readFileSync, statfsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { METRICS, readMeminfo } from '@vitals/core';
 import type { Sample } from '@vitals/core';
 import { CpuCollector } from './cpu.collector';
@@ -80,9 +82,27 @@ describe('system collectors', () => {
     expect(value(samples, METRICS.load15)).toBeCloseTo(load[2], 1);
   });
 
-  it('reports network counters per interface from /proc/net/dev', () => {
-    const samples = new NetworkCollector().collect();
-    expect(value(samples, METRICS.netReceiveBytes, { device: 'lo' })).toBeGreaterThanOrEqual(0);
+  it('counts bytes sent over loopback in the lo counters', async () => {
+    const net = new NetworkCollector();
+    const rx = (): number => value(net.collect(), METRICS.netReceiveBytes, { device: 'lo' })!;
+    const tx = (): number => value(net.collect(), METRICS.netTransmitBytes, { device: 'lo' })!;
+    const before = { rx: rx(), tx: tx() };
+    const payload = Buffer.alloc(2 * 1024 * 1024, 1);
+    const server = createServer((socket) => socket.resume().on('end', () => socket.end()));
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve, reject) => {
+        const client = connect(port, '127.0.0.1', () => client.end(payload));
+        client.on('error', reject).on('close', () => resolve());
+        client.resume();
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // Other traffic on lo only adds to the counters.
+    expect(rx() - before.rx).toBeGreaterThanOrEqual(payload.length);
+    expect(tx() - before.tx).toBeGreaterThanOrEqual(payload.length);
     const without = new NetworkCollector({ excludeInterfaces: ['lo'] }).collect();
     expect(without.some((s) => s.labels?.device === 'lo')).toBe(false);
   });
