@@ -1,4 +1,4 @@
-import { createHost, type HostHandle } from '@vitals/core';
+import { DIAGNOSTICS, createHost, type HostHandle } from '@vitals/core';
 import { diagnosticsPlugin } from '@vitals/diagnostics';
 import { memoryPlugin } from '@vitals/memory';
 import { monitorPlugin } from '@vitals/monitor';
@@ -77,7 +77,6 @@ describe('every plugin in one host', () => {
 
   it('diagnoses with the checks of every plugin over one collection', async () => {
     host = fullHost();
-    const { DIAGNOSTICS } = await import('@vitals/core');
     const report = await host.container.resolve(DIAGNOSTICS).run();
     const checks = new Set(report.findings.map((f) => f.check));
     for (const check of [
