@@ -77,7 +77,7 @@ describe('every plugin in one host', () => {
 
   it('diagnoses with the checks of every plugin over one collection', async () => {
     host = fullHost();
-    const report = await host.container.resolve(DIAGNOSTICS).run();
+    const report = await host.resolve(DIAGNOSTICS).run();
     const checks = new Set(report.findings.map((f) => f.check));
     for (const check of [
       'memory',

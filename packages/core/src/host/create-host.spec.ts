@@ -40,7 +40,7 @@ describe('createHost', () => {
     expect(seenByB).toHaveLength(0);
     expect(b.stream.latest()).toHaveLength(0);
     expect(a.stream.latestValue('m')?.value).toBe(1);
-    expect(a.container.resolve(METRIC_STREAM)).toBe(a.stream);
+    expect(a.resolve(METRIC_STREAM)).toBe(a.stream);
     expect(b.container.resolve(METRIC_STREAM)).toBe(b.stream);
     expect(a.container).not.toBe(b.container);
   });

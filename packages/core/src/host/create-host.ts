@@ -29,6 +29,7 @@ import { MetricStream } from '../metrics/metric.stream';
 import type { Snapshot } from '../metrics/snapshot';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import { asInjectionToken, type Token } from '../tokens';
 import { withDeadline } from '../util/deadline';
 import type { ShutdownHook } from './hooks.types';
 import type { CollectOnceOptions, HostHandle, HostState, StopReport } from './host.types';
@@ -269,6 +270,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
         return snapshot;
       });
     },
+    resolve: <T>(token: Token<T>): T => container.resolve(asInjectionToken(token)),
     resolveAll,
     httpAddress: () => http?.address(),
   };

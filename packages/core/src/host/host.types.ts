@@ -8,6 +8,7 @@ import type { History } from '../metrics/history';
 import type { MetricStream } from '../metrics/metric.stream';
 import type { Snapshot } from '../metrics/snapshot';
 import type { Clock } from '../util/clock';
+import type { Token } from '../tokens';
 
 /** Lifecycle of a host. */
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -52,6 +53,8 @@ export interface HostHandle {
   stop(reason?: string): Promise<StopReport>;
   /** Runs every registered collector once, each with a deadline. */
   collectOnce(options?: CollectOnceOptions): Promise<Snapshot>;
+  /** The value registered under a typed token, typed (`host.resolve(DIAGNOSTICS).run()`). */
+  resolve<T>(token: Token<T>): T;
   /** Every value registered under a multi-token (none → empty). */
   resolveAll<T>(token: symbol): T[];
   /** Where the HTTP server listens, once started. */
