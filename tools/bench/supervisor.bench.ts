@@ -1,15 +1,16 @@
 /**
  * Supervisor footprint benchmark: `npm run bench:supervisor [-- --seconds N]` (default 60).
  *
- * One idle Node child runs under our supervisor (the `Supervisor` class of @vitals/startup with
- * its agent on, a core host's metric stream and a 1 s memory check: what `vitals run` does) and,
+ * One idle Node child runs under `vitals run --max-memory 512M` (the real CLI: host, process plugin
+ * for the lock, startup with its agent on, a 1 s memory check, the HTTP server) and,
  * in the same run and at the same time, another idle child under PM2's daemon ("God"). For N
  * seconds both supervisor processes are sampled once a second from /proc: RSS (median, max) and
  * CPU (utime + stime over the whole window, as % of one core). The children are sampled too, so
  * the agent's cost inside the child shows beside PM2's in-child wrapper.
  *
- * Fairness: our supervisor does not run under ts-node (whose compiler alone is ~100 MB): the core
- * and startup sources are transpiled with @swc/core into a temp dir first and run as plain JS.
+ * Fairness: our supervisor does not run under ts-node (whose compiler alone is ~100 MB): the core,
+ * process, startup and host sources are transpiled with @swc/core into a temp dir first and run as
+ * plain JS, as the built packages would.
  * PM2 is installed from npm into a temp dir for this run only (`npm install --prefix`), its daemon
  * gets a temp PM2_HOME, and `pm2 kill` stops it at the end. Linux only (reads /proc).
  */
@@ -66,28 +67,31 @@ function transpile(from: string, to: string): void {
   }
 }
 
+/**
+ * What a user runs: the `vitals` CLI's `run` command (host CLI, process plugin for the lock,
+ * startup), transpiled from the tree. Returns the launcher script.
+ */
 function buildOurs(dir: string): string {
-  transpile(join(root, 'packages/core/src'), join(dir, 'core/src'));
-  transpile(join(root, 'packages/startup/src'), join(dir, 'startup/src'));
+  for (const pkg of ['core', 'process', 'startup', 'host']) {
+    transpile(join(root, 'packages', pkg, 'src'), join(dir, pkg, 'src'));
+    cpSync(join(root, 'packages', pkg, 'package.json'), join(dir, pkg, 'package.json'));
+    mkdirSync(join(dir, 'node_modules/@vitals', pkg), { recursive: true });
+    writeFileSync(
+      join(dir, 'node_modules/@vitals', pkg, 'index.js'),
+      `module.exports = require('../../../${pkg}/src/index.js');\n`,
+    );
+  }
   cpSync(join(root, 'packages/startup/agent'), join(dir, 'startup/agent'), { recursive: true });
-  mkdirSync(join(dir, 'node_modules/@vitals/core'), { recursive: true });
+  // Port 0: never collides with a service on this machine.
   writeFileSync(
-    join(dir, 'node_modules/@vitals/core/index.js'),
-    "module.exports = require('../../../core/src/index.js');\n",
+    join(dir, 'vitals.config.json'),
+    JSON.stringify({ plugins: ['process', 'startup'], http: { port: 0 } }),
   );
-  const script = join(dir, 'supervise.js');
+  const script = join(dir, 'vitals.js');
   writeFileSync(
     script,
     `'use strict';
-require('reflect-metadata');
-const { createHost } = require('@vitals/core');
-const { Supervisor, startupPlugin } = require('./startup/src/index.js');
-const host = createHost({ plugins: [startupPlugin({ health: false })] });
-host.start().then(() => {
-  const sup = new Supervisor({ command: process.argv[2], env: process.env, name: 'idle', maxMemoryBytes: 512 * 2 ** 20 }, { stream: host.stream, logger: host.logger, clock: host.clock });
-  process.on('SIGTERM', () => sup.stop('SIGTERM').then(() => host.stop()).then(() => process.exit(0)));
-  return sup.run();
-});
+require('./host/src/cli.js').main(process.argv.slice(2)).then((code) => process.exit(code));
 `,
   );
   return script;
@@ -119,7 +123,11 @@ async function main(): Promise<void> {
     const script = buildOurs(join(work, 'ours'));
 
     const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), NODE_OPTIONS: '' };
-    ours = spawn(process.execPath, [script, idle], { env, stdio: 'ignore' });
+    ours = spawn(
+      process.execPath,
+      [script, 'run', '--name', 'idle', '--max-memory', '512M', '--lock-dir', work, '--', idle],
+      { env, cwd: dirname(script), stdio: 'ignore' },
+    );
     const pm2Env = { ...process.env, PM2_HOME: pm2Home, NODE_OPTIONS: '' };
     execFileSync(pm2Bin, ['start', idle, '--name', 'idle', '--no-autorestart'], {
       env: pm2Env,
@@ -155,7 +163,7 @@ async function main(): Promise<void> {
     console.log(
       `\none idle child, ${SECONDS} s, sampled every second, same run (node ${process.version}, pm2 ${pm2Version})`,
     );
-    console.log(line('vitals Supervisor (host + agent)', 'ours'));
+    console.log(line('vitals run (CLI, host + agent)', 'ours'));
     console.log(line(`PM2 God daemon`, 'god'));
     console.log(line('  child under vitals (with agent)', 'ourChild'));
     console.log(line('  child under PM2', 'pm2Child'));

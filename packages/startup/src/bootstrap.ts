@@ -11,7 +11,6 @@ import {
   systemClock,
   withDeadline,
 } from '@vitals/core';
-import type { DependencyContainer } from 'tsyringe';
 import { EXIT_CODES } from './bootstrap.options';
 import { resolveOptional } from './container.util';
 import type {

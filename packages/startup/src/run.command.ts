@@ -14,6 +14,8 @@ import { SystemdNotifier } from './systemd.notifier';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGUSR2'];
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/** A stop signal repeated within this time is one request, not a second Ctrl-C. */
+const REPEAT_MS = 500;
 
 /** The V8 flags for the child, and the lines that explain them. */
 function tunedFlags(
@@ -132,17 +134,20 @@ export function createRunCommand(
         return supervisor.stop(signal);
       };
 
-      // An entry point: it may own the process's signals while the child runs.
-      let stops = 0;
+      // An entry point: it may own the process's signals while the child runs. One Ctrl-C can
+      // arrive twice (the terminal signals the whole foreground group, and `npm run`/`npx` forward
+      // it again): a repeat within REPEAT_MS is the same request; a later one kills at once.
+      let firstStopAt: number | undefined;
       const onStop = (signal: NodeJS.Signals) => {
-        stops++;
-        ctx.stderr.write(
-          stops > 1
-            ? `vitals run: ${signal} again: killing ${supervisor.name}\n`
-            : `vitals run: ${signal}: stopping ${supervisor.name}\n`,
-        );
-        if (stops > 1) void supervisor.kill();
-        else void stop(signal);
+        const now = host.clock.now();
+        if (firstStopAt === undefined) {
+          firstStopAt = now;
+          ctx.stderr.write(`vitals run: ${signal}: stopping ${supervisor.name}\n`);
+          void stop(signal);
+        } else if (now - firstStopAt >= REPEAT_MS) {
+          ctx.stderr.write(`vitals run: ${signal} again: killing ${supervisor.name}\n`);
+          void supervisor.kill();
+        }
       };
       const onForward = (signal: NodeJS.Signals) => supervisor.forward(signal);
       // The host CLI aborts stopSignal on SIGINT/SIGTERM before onStop runs: pass the same signal on.
