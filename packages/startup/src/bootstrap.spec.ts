@@ -191,6 +191,22 @@ describe('bootstrap', () => {
     expect(logger.entries.some((e) => e.msg.includes('pid 777'))).toBe(true);
   });
 
+  it("takes the lock under the main script's name by default", async () => {
+    const names: string[] = [];
+    const lock = { acquire: (name: string) => (names.push(name), { release: () => undefined }) };
+    const script = Object.assign(new FakeProcess(), {
+      argv: ['/usr/bin/node', '/srv/dist/orders.js'],
+    });
+    app = await bootstrap(() => undefined, {
+      config: http,
+      process: script,
+      logger,
+      plugins: [fakePlugin('process', [[INSTANCE_LOCK, lock]])],
+    });
+    expect(names).toEqual(['orders']);
+    await app.shutdown();
+  });
+
   it('logs an uncaught exception and exits by default, or keeps running when asked', async () => {
     app = await bootstrap(() => undefined, { config: http, process: proc, logger });
     proc.emit('uncaughtException', new Error('boom'));

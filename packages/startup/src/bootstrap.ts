@@ -12,6 +12,7 @@ import {
   withDeadline,
 } from '@vitals/core';
 import { EXIT_CODES } from './bootstrap.options';
+import { defaultServiceName } from './child.command';
 import { resolveOptional } from './container.util';
 import type {
   BootstrapContext,
@@ -50,7 +51,8 @@ export async function bootstrap(
   const proc: BootstrapProcess = options.process ?? (process as unknown as BootstrapProcess);
   const logger: Logger = options.logger ?? createNoopLogger();
   const clock = options.clock ?? systemClock;
-  const name = options.name ?? 'app';
+  const script = proc.argv?.[1];
+  const name = options.name ?? (script ? defaultServiceName(script, []) : 'app');
   let resolveExited!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExited = resolve));
   let exitedOnce = false;

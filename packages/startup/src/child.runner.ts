@@ -143,9 +143,10 @@ export class ChildRunner {
     const killTimeoutMs = this.options.killTimeoutMs ?? 5000;
     this.cancelKill = this.deps.clock.setTimeout(() => {
       if (this.proc !== proc) return;
+      const what = proc.exitCode === null && proc.signalCode === null ? 'child' : 'child group';
       this.deps.logger.warn(
         { pid: proc.pid, killTimeoutMs },
-        `${proc.exitCode === null && proc.signalCode === null ? 'child' : "child's process group"} did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
+        `${what} did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
       );
       this.killGroup();
     }, killTimeoutMs);

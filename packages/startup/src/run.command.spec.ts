@@ -60,17 +60,17 @@ describe('vitals run', () => {
   } {
     host = createHost({ plugins: [...plugins, startupPlugin()], config: { http: { port: 0 } } });
     const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'run')!;
-    const stdout = new PassThrough();
+    const stderr = new PassThrough(); // the supervisor's own lines; the child's stdout is its own
     let text = '';
-    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    stderr.on('data', (c: Buffer) => (text += c.toString()));
     const context = (options: CliContext['options'], rest: string[]): CliContext => ({
       options,
       positionals: rest,
       rest,
       host: host!,
       config: host!.config,
-      stdout,
-      stderr: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr,
       env: { PATH: process.env.PATH, NODE_OPTIONS: '--max-old-space-size=300 --no-warnings' },
       cwd: dir,
       stopSignal: new AbortController().signal,

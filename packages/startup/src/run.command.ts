@@ -1,7 +1,13 @@
 import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
 import type { CliCommand, CliContext } from '@vitals/core';
-import { INSTANCE_LOCK, V8_TUNER, formatBytes, readCgroupLimits } from '@vitals/core';
+import {
+  INSTANCE_LOCK,
+  V8_TUNER,
+  formatBytes,
+  formatDuration,
+  readCgroupLimits,
+} from '@vitals/core';
 import { resolveOptional } from './container.util';
 import { mergeNodeOptions } from './node-options';
 import { RotatingFileStream } from './rotating-file.stream';
@@ -107,18 +113,19 @@ export function createRunCommand(
           notifier: new SystemdNotifier({ env: ctx.env, logger: host.logger, clock: host.clock }),
         },
       );
-      for (const line of lines) ctx.stdout.write(`vitals run: ${line}\n`);
-      const merged = mergeNodeOptions(flags, ctx.env.NODE_OPTIONS);
-      ctx.stdout.write(`vitals run: child NODE_OPTIONS (yours win): ${merged || '(none)'}\n`);
-      if (!lock)
-        ctx.stdout.write(
-          'vitals run: no single-instance lock (@vitals/process is not installed)\n',
+      // The supervisor's own lines go to stderr: the child's stdout stays exactly the child's.
+      const say = (line: string) => ctx.stderr.write(`vitals run: ${line}\n`);
+      const explain = () => {
+        for (const line of lines) say(line);
+        say(
+          `child NODE_OPTIONS (yours win): ${mergeNodeOptions(flags, ctx.env.NODE_OPTIONS) || '(none)'}`,
         );
-      if (cfg.maxMemory !== undefined) {
-        ctx.stdout.write(
-          `vitals run: restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${cfg.maxMemoryForMs} ms\n`,
-        );
-      }
+        if (!lock) say('no single-instance lock (@vitals/process is not installed)');
+        if (cfg.maxMemory !== undefined)
+          say(
+            `restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${formatDuration(cfg.maxMemoryForMs)}`,
+          );
+      };
 
       // /health/ready answers for the child: ready while it runs (its agent said hello, for Node),
       // 503 between a crash and the restart, and from the first stop signal on.
@@ -142,10 +149,10 @@ export function createRunCommand(
         const now = host.clock.now();
         if (firstStopAt === undefined) {
           firstStopAt = now;
-          ctx.stderr.write(`vitals run: ${signal}: stopping ${supervisor.name}\n`);
+          say(`${signal}: stopping ${supervisor.name}`);
           void stop(signal);
         } else if (now - firstStopAt >= REPEAT_MS) {
-          ctx.stderr.write(`vitals run: ${signal} again: killing ${supervisor.name}\n`);
+          say(`${signal} again: killing ${supervisor.name}`);
           void supervisor.kill();
         }
       };
@@ -162,16 +169,18 @@ export function createRunCommand(
         // The lock first: a second run must refuse before it binds any port; then the host (a busy
         // port is an error before any child starts); then the child.
         supervisor.acquireLock();
+        explain();
         if (ctx.stopSignal.aborted) onAbort(); // stopped while loading: start nothing
         await host.start().catch(async (error: unknown) => {
           await stop('SIGTERM');
           throw error;
         });
+        const address = host.httpAddress();
+        if (address) say(`HTTP server on http://${address.host}:${address.port}`);
         await supervisor.start();
-        if (supervisor.pid !== undefined)
-          ctx.stdout.write(`vitals run: ${supervisor.name} started (pid ${supervisor.pid})\n`);
+        if (supervisor.pid !== undefined) say(`${supervisor.name} started (pid ${supervisor.pid})`);
         const code = await supervisor.done;
-        ctx.stdout.write(`vitals run: ${supervisor.name} exited with code ${code}\n`);
+        say(`${supervisor.name} exited with code ${code}`);
         return code;
       } finally {
         for (const s of STOPPING) process.off(s, onStop);

@@ -80,7 +80,7 @@ export class Supervisor {
     this.lockTried = true;
   }
 
-  /** Takes the lock (unless `acquireLock()` did) and starts the first child; rejects when either fails. */
+  /** Takes the lock (unless `acquireLock()` did) and starts the first child; rejects on failure. */
   async start(): Promise<void> {
     if (this.stoppedBeforeStart) return; // stop() came first (a signal during start-up): done.
     if (this.state !== 'idle') throw startupError.alreadyRunning(this.name);
