@@ -12,7 +12,7 @@ export { CpuCollector } from './collectors/cpu.collector';
 export type { CpuCollectorOptions } from './collectors/cpu.collector';
 export { MemoryCollector } from './collectors/memory.collector';
 export type { MemoryCollectorOptions } from './collectors/memory.collector';
-export { DiskCollector, IGNORED_FS_TYPES } from './collectors/disk.collector';
+export { DiskCollector } from './collectors/disk.collector';
 export type { DiskCollectorOptions } from './collectors/disk.collector';
 export { NetworkCollector } from './collectors/network.collector';
 export type { NetworkCollectorOptions } from './collectors/network.collector';

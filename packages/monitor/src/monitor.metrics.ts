@@ -16,6 +16,8 @@ export const MONITOR_METRICS = {
   timeToExhaustion: 'vitals_time_to_exhaustion_seconds',
   /** Duration of a whole scheduler tick, seconds. */
   tickDuration: 'vitals_monitor_tick_duration_seconds',
+  /** Alert deliveries that failed {kind: listener|webhook|command}. */
+  alertDeliveryFailures: 'vitals_alert_delivery_failures_total',
 } as const;
 
 const d = (
@@ -65,7 +67,18 @@ export const MEMORY_DESCRIPTORS: readonly MetricDescriptor[] = [
     'Memory used, against the cgroup limit when one is set (0-1)',
   ),
   d(METRICS.cgroupMemoryLimitBytes, 'gauge', 'bytes', 'Memory limit of the cgroup'),
-  d(METRICS.cgroupMemoryUsageBytes, 'gauge', 'bytes', 'Memory charged to the cgroup'),
+  d(
+    METRICS.cgroupMemoryUsageBytes,
+    'gauge',
+    'bytes',
+    'Memory charged to the cgroup (page cache included)',
+  ),
+  d(
+    METRICS.cgroupMemoryWorkingSetBytes,
+    'gauge',
+    'bytes',
+    'Memory of the cgroup without reclaimable inactive file cache (what the OOM killer counts)',
+  ),
 ];
 
 /** Descriptors of the disk collector. */
@@ -209,4 +222,15 @@ export const SCHEDULER_DESCRIPTORS: readonly MetricDescriptor[] = [
     'collector',
   ]),
   d(MONITOR_METRICS.tickDuration, 'gauge', 'seconds', 'Duration of the last scheduler tick'),
+];
+
+/** Descriptors of the alert dispatcher. */
+export const ALERT_DESCRIPTORS: readonly MetricDescriptor[] = [
+  d(
+    MONITOR_METRICS.alertDeliveryFailures,
+    'counter',
+    'count',
+    'Alert deliveries (onAlert listener, webhook, command) that failed',
+    ['kind'],
+  ),
 ];

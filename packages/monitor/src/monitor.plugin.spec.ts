@@ -131,6 +131,10 @@ describe('monitorPlugin', () => {
       ['open-fds', 'firing'],
       ['open-fds', 'resolved'],
     ]);
+    await run(1000);
+    expect(
+      host.stream.latestValue('vitals_alert_delivery_failures_total', { kind: 'listener' })?.value,
+    ).toBe(2);
     await host.stop();
     host = undefined;
     // Webhook and command got both transitions; the broken listener was logged, not fatal.

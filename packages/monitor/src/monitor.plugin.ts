@@ -59,13 +59,14 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
           new ExhaustionCollector(history, ctx.clock, { windowMs: config.exhaustion.window }),
         );
       }
-      for (const c of collectors) container.register(COLLECTOR, { useValue: c });
       const rules = config.alerts.defaults ? defaultAlertRules(ctx.config.thresholds, config) : [];
       const dispatcher = new AlertDispatcher(ctx.logger, {
         notify: config.alerts.notify,
         webhook: config.alerts.webhook,
         command: config.alerts.command,
       });
+      collectors.push(dispatcher);
+      for (const c of collectors) container.register(COLLECTOR, { useValue: c });
       const monitor = new Monitor({
         app,
         trends: new TrendAnalyzer(history, ctx.clock),

@@ -30,6 +30,8 @@ export const METRICS = {
   netTransmitErrors: 'node_network_transmit_errs_total',
   cgroupMemoryLimitBytes: 'vitals_cgroup_memory_limit_bytes',
   cgroupMemoryUsageBytes: 'vitals_cgroup_memory_usage_bytes',
+  /** Usage minus reclaimable inactive file cache: what the limit is really compared with. */
+  cgroupMemoryWorkingSetBytes: 'vitals_cgroup_memory_working_set_bytes',
   cgroupCpuLimitCores: 'vitals_cgroup_cpu_limit_cores',
 
   // Process (monitor): prom-client names; {pid} when not this process.

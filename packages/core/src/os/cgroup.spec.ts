@@ -31,6 +31,7 @@ describe('readCgroupLimits', () => {
     files('app.slice/svc.service', {
       'memory.max': String(512 * 1024 ** 2),
       'memory.current': '1048576',
+      'memory.stat': 'anon 700000\nfile 348576\nactive_file 100000\ninactive_file 248576\n',
       'memory.swap.max': String(GiB),
       'cpu.max': '200000 100000',
     });
@@ -39,6 +40,7 @@ describe('readCgroupLimits', () => {
       path: '/app.slice/svc.service',
       memoryLimitBytes: 512 * 1024 ** 2,
       memoryUsageBytes: 1048576,
+      memoryWorkingSetBytes: 1048576 - 248576,
       swapLimitBytes: GiB,
       cpuLimitCores: 2,
     });
@@ -53,7 +55,12 @@ describe('readCgroupLimits', () => {
       'memory.swap.max': 'max',
       'cpu.max': 'max 100000',
     });
-    expect(read()).toEqual({ version: 2, path: '/svc', memoryUsageBytes: 4096 });
+    expect(read()).toEqual({
+      version: 2,
+      path: '/svc',
+      memoryUsageBytes: 4096,
+      memoryWorkingSetBytes: 4096,
+    });
   });
 
   it('walks up to a parent cgroup and keeps the smallest limit (v2)', () => {
@@ -81,6 +88,7 @@ describe('readCgroupLimits', () => {
     files('memory/docker/abc', {
       'memory.limit_in_bytes': String(2 * GiB),
       'memory.usage_in_bytes': '5000',
+      'memory.stat': 'cache 3000\ninactive_file 10\ntotal_inactive_file 2000\n',
       'memory.memsw.limit_in_bytes': String(3 * GiB),
     });
     files('cpu,cpuacct/docker/abc', {
@@ -92,6 +100,7 @@ describe('readCgroupLimits', () => {
       path: '/docker/abc',
       memoryLimitBytes: 2 * GiB,
       memoryUsageBytes: 5000,
+      memoryWorkingSetBytes: 3000,
       swapLimitBytes: GiB,
       cpuLimitCores: 1.5,
     });
@@ -112,6 +121,7 @@ describe('readCgroupLimits', () => {
       path: '/a/b',
       memoryLimitBytes: GiB,
       memoryUsageBytes: 7,
+      memoryWorkingSetBytes: 7,
     });
     files('memory/a', { 'memory.limit_in_bytes': '9223372036854775807' });
     expect(read().memoryLimitBytes).toBeUndefined();
@@ -127,6 +137,7 @@ describe('readCgroupLimits', () => {
       path: '/job',
       memoryLimitBytes: GiB,
       memoryUsageBytes: 1,
+      memoryWorkingSetBytes: 1,
     });
 
     tree.write('proc/self/cgroup', '1:name=systemd:/user.slice\n0::/user.slice\n');
@@ -136,6 +147,7 @@ describe('readCgroupLimits', () => {
       path: '/user.slice',
       memoryLimitBytes: GiB,
       memoryUsageBytes: 2,
+      memoryWorkingSetBytes: 2,
     });
   });
 

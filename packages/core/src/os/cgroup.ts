@@ -14,6 +14,12 @@ export interface CgroupLimits {
   memoryLimitBytes?: number;
   /** Current memory charge of the process's own cgroup (includes page cache). */
   memoryUsageBytes?: number;
+  /**
+   * Usage minus the inactive file cache the kernel reclaims under pressure (`inactive_file` in
+   * memory.stat; v1 `total_inactive_file`): what the OOM killer and `kubectl top` count. Compare
+   * this, not `memoryUsageBytes`, with the limit.
+   */
+  memoryWorkingSetBytes?: number;
   /** Swap limit: v2 `memory.swap.max`; v1 `memsw.limit_in_bytes − limit_in_bytes`. */
   swapLimitBytes?: number;
   /** Effective CPU quota in cores (quota / period, smallest across ancestors). */
@@ -70,6 +76,22 @@ function effective(dirs: string[], read: (dir: string) => number | undefined): n
   return min;
 }
 
+/** A field of a cgroup `memory.stat` file, or undefined. */
+function memoryStat(dir: string, field: string): number | undefined {
+  const text = readText(join(dir, 'memory.stat'));
+  const match = text === undefined ? null : new RegExp(`^${field} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** usage − inactive file cache, floored at 0 (cAdvisor's container_memory_working_set_bytes). */
+function workingSet(
+  usage: number | undefined,
+  inactiveFile: number | undefined,
+): number | undefined {
+  if (usage === undefined) return undefined;
+  return Math.max(0, usage - (inactiveFile ?? 0));
+}
+
 function readV2(mount: string, path: string): CgroupLimits {
   const dirs = chain(mount, path);
   const cpu = (dir: string): number | undefined => {
@@ -78,11 +100,13 @@ function readV2(mount: string, path: string): CgroupLimits {
     const p = Number(period ?? 100000);
     return quota !== 'max' && q > 0 && p > 0 ? q / p : undefined;
   };
+  const usage = readLimit(join(dirs[0], 'memory.current'));
   return {
     version: 2,
     path,
     memoryLimitBytes: effective(dirs, (d) => readLimit(join(d, 'memory.max'))),
-    memoryUsageBytes: readLimit(join(dirs[0], 'memory.current')),
+    memoryUsageBytes: usage,
+    memoryWorkingSetBytes: workingSet(usage, memoryStat(dirs[0], 'inactive_file')),
     swapLimitBytes: effective(dirs, (d) => readLimit(join(d, 'memory.swap.max'))),
     cpuLimitCores: effective(dirs, cpu),
   };
@@ -98,6 +122,10 @@ function readV1(
     const dirs = chain(join(root, 'memory'), memPath);
     out.memoryLimitBytes = effective(dirs, (d) => readLimit(join(d, 'memory.limit_in_bytes')));
     out.memoryUsageBytes = readLimit(join(dirs[0], 'memory.usage_in_bytes'));
+    out.memoryWorkingSetBytes = workingSet(
+      out.memoryUsageBytes,
+      memoryStat(dirs[0], 'total_inactive_file'),
+    );
     const memsw = effective(dirs, (d) => readLimit(join(d, 'memory.memsw.limit_in_bytes')));
     if (memsw !== undefined && out.memoryLimitBytes !== undefined) {
       out.swapLimitBytes = Math.max(0, memsw - out.memoryLimitBytes);

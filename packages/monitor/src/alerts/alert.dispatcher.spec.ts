@@ -62,6 +62,11 @@ describe('AlertDispatcher', () => {
     await d.idle();
     expect(got).toEqual(['firing']);
     expect(d.failures).toBe(4);
+    expect(d.collect()).toEqual([
+      { name: 'vitals_alert_delivery_failures_total', value: 4, labels: { kind: 'listener' } },
+      { name: 'vitals_alert_delivery_failures_total', value: 0, labels: { kind: 'webhook' } },
+      { name: 'vitals_alert_delivery_failures_total', value: 0, labels: { kind: 'command' } },
+    ]);
     expect(logger.entries.map((e) => e.data.err).sort()).toEqual([
       'async boom',
       'async boom',

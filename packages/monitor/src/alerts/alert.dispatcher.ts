@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { describeError } from '@vitals/core';
-import type { AlertEvent, AlertState, Logger } from '@vitals/core';
+import type { AlertEvent, AlertState, Collector, Logger, Sample } from '@vitals/core';
+import { ALERT_DESCRIPTORS, MONITOR_METRICS } from '../monitor.metrics';
 import { postWebhook, runCommand } from './alert.notifiers';
 import type { CommandTarget, WebhookTarget } from './alert.notifiers';
 
@@ -19,14 +20,23 @@ export interface AlertDispatcherOptions {
  * Delivers alert transitions to `onAlert` listeners, a webhook and a command. Every delivery is
  * isolated: a listener that throws or rejects, a webhook that fails or a command that exits
  * non-zero is logged (with the alert's rule id) and counted in `failures`; nothing propagates.
+ * It is also a collector: `vitals_alert_delivery_failures_total{kind}` (listener, webhook,
+ * command) is published every tick, so a broken pager shows up in Prometheus too.
  *
  * @example
  * const d = new AlertDispatcher(logger, { webhook: { url } });
  * d.onAlert((e) => console.log(e.message));
  * d.attach(engine.alerts$);
  */
-export class AlertDispatcher {
+export class AlertDispatcher implements Collector {
+  readonly name = 'monitor.alerts';
+  readonly descriptors = ALERT_DESCRIPTORS;
   private readonly listeners = new Set<AlertListener>();
+  private readonly failuresByKind = new Map<string, number>([
+    ['listener', 0],
+    ['webhook', 0],
+    ['command', 0],
+  ]);
   private readonly notify: ReadonlySet<AlertState>;
   private readonly pending = new Set<Promise<void>>();
   /** Deliveries that failed so far. */
@@ -59,6 +69,14 @@ export class AlertDispatcher {
     if (command) this.guard('command', event, () => runCommand(command, event));
   }
 
+  /** Failed deliveries so far, by kind. */
+  collect(): Sample[] {
+    const out: Sample[] = [];
+    for (const [kind, n] of this.failuresByKind)
+      out.push({ name: MONITOR_METRICS.alertDeliveryFailures, value: n, labels: { kind } });
+    return out;
+  }
+
   /** Resolves when every delivery started so far has settled (webhooks, commands, async listeners). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -67,6 +85,7 @@ export class AlertDispatcher {
   private guard(kind: string, event: AlertEvent, fn: () => void | Promise<void>): void {
     const report = (error: unknown) => {
       this.failures++;
+      this.failuresByKind.set(kind, (this.failuresByKind.get(kind) ?? 0) + 1);
       this.logger.warn(
         { rule: event.ruleId, state: event.state, err: describeError(error) },
         `alert ${kind} failed`,

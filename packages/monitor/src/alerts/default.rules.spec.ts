@@ -28,6 +28,17 @@ describe('defaultAlertRules', () => {
     });
     expect(byId.get('open-fds-limit')).toMatchObject({
       relativeTo: { metric: METRICS.processMaxFds },
+      threshold: 0.8,
+      severity: 'warning',
+    });
+    expect(byId.get('open-fds-limit-critical')).toMatchObject({
+      relativeTo: { metric: METRICS.processMaxFds },
+      threshold: 0.9,
+      severity: 'critical',
+    });
+    expect(byId.get('cpu-container-limit')).toMatchObject({
+      metric: METRICS.processCpuRatio,
+      relativeTo: { metric: METRICS.cgroupCpuLimitCores },
       threshold: 0.9,
     });
     expect(byId.get('disk-exhaustion-critical')).toMatchObject({
@@ -65,8 +76,20 @@ describe('defaultAlertRules', () => {
     publish(10_000, [
       { name: METRICS.processMaxFds, value: 1024 },
       { name: METRICS.processOpenFds, value: 950 },
+      // 1.2 cores used: nothing on a machine without a quota …
+      { name: METRICS.processCpuRatio, value: 1.2 },
     ]);
-    expect(events.find((e) => e.ruleId === 'open-fds-limit')).toMatchObject({
+    expect(events.some((e) => e.ruleId === 'cpu-container-limit')).toBe(false);
+    // … pending against a quota of 1.25 cores (1.2 > 0.9 × 1.25).
+    publish(11_000, [
+      { name: METRICS.cgroupCpuLimitCores, value: 1.25 },
+      { name: METRICS.processCpuRatio, value: 1.2 },
+    ]);
+    expect(events.find((e) => e.ruleId === 'cpu-container-limit')).toMatchObject({
+      state: 'pending',
+      threshold: 0.9 * 1.25,
+    });
+    expect(events.find((e) => e.ruleId === 'open-fds-limit-critical')).toMatchObject({
       state: 'firing',
       threshold: 0.9 * 1024,
     });
@@ -129,10 +152,15 @@ describe('defaultAlertRules', () => {
         { name: METRICS.processOpenFds, value: 240, labels },
       ],
     });
-    expect(events.find((e) => e.ruleId === 'open-fds-limit')).toMatchObject({
+    expect(events.find((e) => e.ruleId === 'open-fds-limit-critical')).toMatchObject({
       state: 'firing',
       labels,
       threshold: 0.9 * 256,
+    });
+    expect(events.find((e) => e.ruleId === 'open-fds-limit')).toMatchObject({
+      state: 'firing',
+      labels,
+      threshold: 0.8 * 256,
     });
   });
 });

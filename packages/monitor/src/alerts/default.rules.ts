@@ -6,12 +6,15 @@ import type { MonitorConfig } from '../monitor.options';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** The critical point of a ratio threshold, as diagnostics grades it: half-way to 1 (0.8 → 0.9). */
+const halfwayToOne = (ratio: number): number => ratio + (1 - ratio) / 2;
+
 /**
  * The default alert rules, built from the shared `thresholds` (so an alert and a diagnostics
  * report agree), with the config's overrides applied and removed rules left out. Every rule has
  * a clear threshold `hysteresis` away from its trigger so a value at the line does not flap.
- * Rule ids: memory-used, swap-used, cpu-used, disk-used, open-fds, open-fds-limit, threads,
- * rss-container-limit, event-loop-delay, operation-slow, memory-exhaustion-warning,
+ * Rule ids: memory-used, swap-used, cpu-used, disk-used, open-fds, open-fds-limit, open-fds-limit-critical,
+ * cpu-container-limit, threads, rss-container-limit, event-loop-delay, operation-slow, memory-exhaustion-warning,
  * memory-exhaustion-critical, disk-exhaustion-warning, disk-exhaustion-critical.
  *
  * @throws VitalsError ERR_MONITOR_UNKNOWN_RULE when an override names no default rule.
@@ -88,15 +91,39 @@ export function defaultAlertRules(
       summary: `More than ${t.openFds} open file descriptors`,
     },
     // Relative to a limit: the process's own RLIMIT_NOFILE and the container's memory limit.
+    // Warning at thresholds.openFdsLimitRatio, critical half-way to the limit: the same grades as
+    // diagnostics' fds check.
     {
       id: 'open-fds-limit',
       metric: METRICS.processOpenFds,
       ...proc,
-      ...above(0.9),
+      ...above(t.openFdsLimitRatio),
+      relativeTo: { metric: METRICS.processMaxFds, ...proc },
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `Open file descriptors above ${pct(t.openFdsLimitRatio)} of the limit`,
+    },
+    {
+      id: 'open-fds-limit-critical',
+      metric: METRICS.processOpenFds,
+      ...proc,
+      ...above(halfwayToOne(t.openFdsLimitRatio)),
       relativeTo: { metric: METRICS.processMaxFds, ...proc },
       cooldown: '10m',
       severity: 'critical',
-      summary: 'Open file descriptors above 90 % of the limit',
+      summary: `Open file descriptors above ${pct(halfwayToOne(t.openFdsLimitRatio))} of the limit`,
+    },
+    // In a container with a CPU quota the machine can look idle while the process is throttled.
+    {
+      id: 'cpu-container-limit',
+      metric: METRICS.processCpuRatio,
+      ...proc,
+      ...above(t.cpuRatio),
+      relativeTo: { metric: METRICS.cgroupCpuLimitCores },
+      for: '2m',
+      cooldown: '10m',
+      severity: 'warning',
+      summary: `Process CPU above ${pct(t.cpuRatio)} of the container's CPU quota`,
     },
     {
       id: 'threads',

@@ -97,6 +97,24 @@ describe('vitals monitor', () => {
     expect(line.metrics[`${METRICS.processRssBytes}{pid="${child.pid}"}`]).toBeGreaterThan(0);
   });
 
+  it('--pid live: stops with a one-line error when the watched process exits', async () => {
+    child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => child!.once('spawn', resolve));
+    const pid = child.pid!;
+    const { command, ctx, output } = setup({ pid: String(pid) });
+    const done = command.run(ctx);
+    await settle();
+    expect(output().trim().split('\n')).toHaveLength(1);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    child = undefined;
+    clock.advance(1000);
+    await expect(done).rejects.toMatchObject({
+      code: 'ERR_MONITOR_PROCESS_GONE',
+      message: expect.stringContaining(`process ${pid} does not exist`),
+    });
+  });
+
   it('refreshes every --interval until asked to stop', async () => {
     const { command, ctx, controller, output } = setup({ interval: '2s' });
     const done = command.run(ctx);

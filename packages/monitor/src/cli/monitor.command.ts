@@ -122,11 +122,17 @@ export function monitorCommand(config: MonitorConfig): CliCommand {
           print((await scheduler.tick()).at);
           return 0;
         }
-        const sub = scheduler.ticks$.subscribe((t) => print(t.at));
+        // Watching another pid: when it exits, say so and stop instead of showing stale values.
+        const gone = new AbortController();
+        const sub = scheduler.ticks$.subscribe((t) => {
+          if (pid !== undefined && t.failures.length > 0 && !processExists(pid)) gone.abort();
+          else print(t.at);
+        });
         scheduler.start();
-        await pause(Infinity, ctx.stopSignal, host.clock);
+        await pause(Infinity, AbortSignal.any([ctx.stopSignal, gone.signal]), host.clock);
         await scheduler.stop();
         sub.unsubscribe();
+        if (gone.signal.aborted && !ctx.stopSignal.aborted) throw processGone(pid as number);
         return 0;
       } finally {
         clearInterval(keepAlive);

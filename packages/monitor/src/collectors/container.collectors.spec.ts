@@ -49,6 +49,20 @@ describe('container awareness (cgroup v1 and v2)', () => {
     ).toBe(1.5);
   });
 
+  it('compares the working set with the limit: reclaimable page cache is not memory pressure', () => {
+    write('proc/self/cgroup', '0::/app\n');
+    write('cg/cgroup.controllers', 'memory\n');
+    write('cg/app/memory.max', String(GiB));
+    write('cg/app/memory.current', String(Math.round(0.95 * GiB)));
+    write('cg/app/memory.stat', `anon ${0.3 * GiB}\ninactive_file ${Math.round(0.6 * GiB)}\n`);
+    const mem = new MemoryCollector(opts()).collect();
+    expect(value(mem, METRICS.cgroupMemoryUsageBytes)).toBe(Math.round(0.95 * GiB));
+    expect(value(mem, METRICS.cgroupMemoryWorkingSetBytes)).toBe(
+      Math.round(0.95 * GiB) - Math.round(0.6 * GiB),
+    );
+    expect(value(mem, METRICS.memoryUsedRatio)).toBeCloseTo(0.35, 5);
+  });
+
   it('v1: reads memory.limit_in_bytes and usage_in_bytes', () => {
     write('proc/self/cgroup', '4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n');
     write('cg/memory/docker/abc/memory.limit_in_bytes', String(2 * GiB));

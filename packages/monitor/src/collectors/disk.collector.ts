@@ -1,47 +1,20 @@
-import { readFileSync, statfsSync } from 'node:fs';
-import { join } from 'node:path';
-import { METRICS } from '@vitals/core';
+import {
+  METRICS,
+  PSEUDO_FS_TYPES,
+  filesystemUsage,
+  readMounts,
+  realFilesystems,
+} from '@vitals/core';
 import type { Collector, Labels, Sample } from '@vitals/core';
 import { fsSize } from 'systeminformation';
 import { DISK_DESCRIPTORS } from '../monitor.metrics';
 
-/**
- * Pseudo and memory-backed filesystems skipped unless listed in `includeFsTypes`.
- * @default tmpfs, overlay, proc, sysfs, cgroup, cgroup2, devtmpfs, squashfs, … (see source)
- */
-export const IGNORED_FS_TYPES: readonly string[] = [
-  'autofs',
-  'binfmt_misc',
-  'bpf',
-  'cgroup',
-  'cgroup2',
-  'configfs',
-  'debugfs',
-  'devpts',
-  'devtmpfs',
-  'efivarfs',
-  'fuse.lxcfs',
-  'fusectl',
-  'hugetlbfs',
-  'mqueue',
-  'nsfs',
-  'overlay',
-  'proc',
-  'pstore',
-  'ramfs',
-  'rpc_pipefs',
-  'securityfs',
-  'selinuxfs',
-  'squashfs',
-  'sysfs',
-  'tmpfs',
-  'tracefs',
-  'nfsd',
-];
-
 /** Options of the disk collector. */
 export interface DiskCollectorOptions {
-  /** Filesystem types to report although they are in {@link IGNORED_FS_TYPES}. @default [] */
+  /**
+   * Filesystem types to report although core's `PSEUDO_FS_TYPES` skips them (e.g. `tmpfs`).
+   * @default []
+   */
   readonly includeFsTypes?: readonly string[];
   /** Mount points never reported. @default [] */
   readonly excludeMountpoints?: readonly string[];
@@ -49,19 +22,16 @@ export interface DiskCollectorOptions {
   readonly procRoot?: string;
 }
 
-interface Mount {
+interface WatchedMount {
   readonly labels: Labels;
   readonly mountpoint: string;
 }
 
-/** `/proc/mounts` escapes space, tab, newline and backslash as octal (`\040`). */
-const unescape = (s: string): string =>
-  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-
 /**
  * Size, free space and inodes of every real mounted filesystem, from `/proc/self/mounts` and
- * `statfs(2)` (no process spawned). Pseudo filesystems are skipped and a device mounted twice
- * (bind mounts) is reported once, at its first mount point. The mount table is re-read every 60
+ * `statfs(2)` (no process spawned), chosen by core's `realFilesystems` (the same policy as
+ * diagnostics: pseudo filesystems and runtime internals skipped, overlay kept as a container's
+ * root, read-only mounts skipped, each device once). The mount table is re-read every 60
  * collections. Without `/proc` (macOS, Windows) it asks systeminformation.
  *
  * @example new DiskCollector({ includeFsTypes: ['tmpfs'] }).collect()
@@ -69,68 +39,46 @@ const unescape = (s: string): string =>
 export class DiskCollector implements Collector {
   readonly name = 'system.disk';
   readonly descriptors = DISK_DESCRIPTORS;
-  private mounts?: Mount[];
+  private mounts?: WatchedMount[];
   private collections = 0;
-  private readonly ignored: Set<string>;
 
-  constructor(private readonly options: DiskCollectorOptions = {}) {
-    this.ignored = new Set(IGNORED_FS_TYPES.filter((t) => !options.includeFsTypes?.includes(t)));
-  }
+  constructor(private readonly options: DiskCollectorOptions = {}) {}
 
   collect(): Sample[] | Promise<Sample[]> {
     if (this.collections++ % 60 === 0) this.mounts = this.readMounts();
     if (this.mounts === undefined) return this.fallback();
     const out: Sample[] = [];
     for (const m of this.mounts) {
-      let s;
-      try {
-        s = statfsSync(m.mountpoint);
-      } catch {
-        continue; // unmounted since the table was read, or not ours to stat (EACCES)
-      }
-      if (s.blocks === 0) continue;
-      const used = s.blocks - s.bfree;
+      // Unmounted since the table was read, or not ours to stat (EACCES): skipped.
+      const usage = filesystemUsage(m.mountpoint);
+      if (!usage) continue;
       out.push(
-        { name: METRICS.fsSizeBytes, value: s.blocks * s.bsize, labels: m.labels },
-        { name: METRICS.fsAvailBytes, value: s.bavail * s.bsize, labels: m.labels },
-        { name: METRICS.fsFiles, value: s.files, labels: m.labels },
-        { name: METRICS.fsFilesFree, value: s.ffree, labels: m.labels },
-        // As df computes Use%: blocks reserved for root count as neither used nor available.
-        {
-          name: METRICS.fsUsedRatio,
-          value: used + s.bavail > 0 ? used / (used + s.bavail) : 0,
-          labels: m.labels,
-        },
+        { name: METRICS.fsSizeBytes, value: usage.sizeBytes, labels: m.labels },
+        { name: METRICS.fsAvailBytes, value: usage.availBytes, labels: m.labels },
+        { name: METRICS.fsFiles, value: usage.files, labels: m.labels },
+        { name: METRICS.fsFilesFree, value: usage.filesFree, labels: m.labels },
+        { name: METRICS.fsUsedRatio, value: usage.usedRatio, labels: m.labels },
       );
     }
     return out;
   }
 
-  private readMounts(): Mount[] | undefined {
-    let text: string;
-    try {
-      text = readFileSync(join(this.options.procRoot ?? '/proc', 'self/mounts'), 'utf8');
-    } catch {
-      return undefined;
-    }
-    const seen = new Set<string>();
-    const out: Mount[] = [];
-    for (const line of text.split('\n')) {
-      const [rawDevice, rawMount, fstype] = line.split(' ');
-      if (!fstype || this.ignored.has(fstype)) continue;
-      const device = unescape(rawDevice);
-      const mountpoint = unescape(rawMount);
-      if (seen.has(device) || this.options.excludeMountpoints?.includes(mountpoint)) continue;
-      seen.add(device);
-      out.push({ mountpoint, labels: Object.freeze({ device, mountpoint, fstype }) });
-    }
-    return out;
+  private readMounts(): WatchedMount[] | undefined {
+    const table = readMounts({ procRoot: this.options.procRoot });
+    if (table.length === 0) return undefined; // no /proc: systeminformation instead
+    return realFilesystems(table, this.options).map((m) => ({
+      mountpoint: m.mountpoint,
+      labels: Object.freeze({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype }),
+    }));
   }
 
   private async fallback(): Promise<Sample[]> {
     const out: Sample[] = [];
     for (const fs of await fsSize()) {
-      if (this.ignored.has(fs.type) || this.options.excludeMountpoints?.includes(fs.mount))
+      if (
+        (PSEUDO_FS_TYPES.has(fs.type) && !this.options.includeFsTypes?.includes(fs.type)) ||
+        this.options.excludeMountpoints?.includes(fs.mount)
+      )
         continue;
       const labels = { device: fs.fs, mountpoint: fs.mount, fstype: fs.type };
       out.push(

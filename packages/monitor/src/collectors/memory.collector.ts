@@ -60,16 +60,18 @@ export class MemoryCollector implements Collector {
     let used = total > 0 ? (total - available) / total : 0;
     if (cg.memoryLimitBytes !== undefined) {
       out.push({ name: METRICS.cgroupMemoryLimitBytes, value: cg.memoryLimitBytes });
-      if (
-        cg.memoryUsageBytes !== undefined &&
-        cg.memoryLimitBytes < total &&
-        cg.memoryLimitBytes > 0
-      ) {
-        used = cg.memoryUsageBytes / cg.memoryLimitBytes;
+      // Against the working set, not raw usage: usage counts page cache the kernel reclaims
+      // before it would OOM-kill, so a busy disk would otherwise look like memory pressure.
+      const inUse = cg.memoryWorkingSetBytes ?? cg.memoryUsageBytes;
+      if (inUse !== undefined && cg.memoryLimitBytes < total && cg.memoryLimitBytes > 0) {
+        used = inUse / cg.memoryLimitBytes;
       }
     }
     if (fresh && cg.memoryUsageBytes !== undefined) {
       out.push({ name: METRICS.cgroupMemoryUsageBytes, value: cg.memoryUsageBytes });
+    }
+    if (fresh && cg.memoryWorkingSetBytes !== undefined) {
+      out.push({ name: METRICS.cgroupMemoryWorkingSetBytes, value: cg.memoryWorkingSetBytes });
     }
     out.push({ name: METRICS.memoryUsedRatio, value: Math.min(1, Math.max(0, used)) });
     return out;

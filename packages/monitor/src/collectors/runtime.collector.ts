@@ -6,7 +6,7 @@ import { RUNTIME_DESCRIPTORS } from '../monitor.metrics';
 
 /** Options of the runtime collector. */
 export interface RuntimeCollectorOptions {
-  /** Sampling resolution of `monitorEventLoopDelay`, ms. @default 20 */
+  /** Sampling resolution of `monitorEventLoopDelay`, ms (each sample wakes the loop). @default 50 */
   readonly eventLoopResolutionMs?: number;
 }
 
@@ -28,7 +28,7 @@ const REQUEST =
  * The delay histogram starts on the first collection (that one reports no delay) and runs until
  * {@link RuntimeCollector.close}. The first utilisation covers the life of the process.
  *
- * @example const c = new RuntimeCollector({ eventLoopResolutionMs: 20 }); c.collect(); … c.close();
+ * @example const c = new RuntimeCollector({ eventLoopResolutionMs: 50 }); c.collect(); … c.close();
  */
 export class RuntimeCollector implements Collector {
   readonly name = 'runtime';
@@ -43,7 +43,7 @@ export class RuntimeCollector implements Collector {
   private readonly version: Sample;
 
   constructor(options: RuntimeCollectorOptions = {}) {
-    this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 20));
+    this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 50));
     this.resolutionNs = this.resolutionMs * 1e6;
     const [major, minor, patch] = process.versions.node.split('.');
     this.version = {
