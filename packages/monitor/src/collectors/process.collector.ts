@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pidusage from 'pidusage';
+import type pidusage from 'pidusage';
 import {
   METRICS,
   clockTicksPerSecond,
@@ -143,7 +143,9 @@ export class ProcessCollector implements Collector {
     const pid = this.pid as number;
     let stats: pidusage.Status;
     try {
-      stats = await pidusage(pid);
+      // Loaded only off Linux (no /proc), where it is needed.
+      const { default: sample } = await import('pidusage');
+      stats = await sample(pid);
     } catch {
       throw processGone(pid);
     }

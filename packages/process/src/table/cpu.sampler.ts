@@ -1,4 +1,4 @@
-import pidusage from 'pidusage';
+import type pidusage from 'pidusage';
 import type { Clock } from '@vitals/core';
 import { keepingAlive } from '../keep-alive.util';
 
@@ -16,6 +16,9 @@ export async function sampleCpuPercent(
 ): Promise<Map<number, number>> {
   const rates = new Map<number, number>();
   if (pids.length === 0) return rates;
+  // Loaded on first use (`ps --sample`): a host that never samples does not carry it.
+  const { default: sampler } = await import('pidusage');
+  const readAll = (list: readonly number[]) => readEach(sampler, list);
   try {
     await keepingAlive(async () => {
       const first = await readAll(pids);
@@ -28,15 +31,18 @@ export async function sampleCpuPercent(
       }
     });
   } finally {
-    pidusage.clear();
+    sampler.clear();
   }
   return rates;
 }
 
 /** Reads each pid on its own, so one vanished pid does not fail the whole batch. */
-async function readAll(pids: readonly number[]): Promise<Map<number, pidusage.Status>> {
+async function readEach(
+  sampler: typeof pidusage,
+  pids: readonly number[],
+): Promise<Map<number, pidusage.Status>> {
   const out = new Map<number, pidusage.Status>();
-  const results = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
+  const results = await Promise.allSettled(pids.map((pid) => sampler(pid)));
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') out.set(pids[i], r.value);
   });
