@@ -12,7 +12,7 @@
  * Budget: every leak of ≥ 1 MB/min found within 180 s, no verdict "leak" on an "ok" workload.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LeakDetector } from '@vitals/memory';
 
@@ -110,8 +110,27 @@ function runOne(entry: Entry): Promise<Result> {
   });
 }
 
+/** The folder's manifest, checked: one clear line (and exit code 1) on anything wrong. */
+function readManifest(dir: string): Entry[] {
+  const path = join(dir, 'manifest.json');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const shape = 'an array of { "file": "x.js", "label": "leak" | "ok" }';
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error(`${path} must be ${shape}`);
+  for (const [i, e] of (parsed as Partial<Entry>[]).entries()) {
+    if (typeof e?.file !== 'string' || (e.label !== 'leak' && e.label !== 'ok'))
+      throw new Error(`${path} entry ${i} must be { "file": "x.js", "label": "leak" | "ok" }`);
+    if (!existsSync(join(dir, e.file))) throw new Error(`${path} entry ${i}: no file ${e.file}`);
+  }
+  return parsed as Entry[];
+}
+
 async function main(): Promise<void> {
-  const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Entry[];
+  const manifest = readManifest(folder);
   const results: Result[] = new Array(manifest.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -189,4 +208,7 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`bench:leaks: ${(error as Error).message}`);
+  process.exitCode = 1;
+});

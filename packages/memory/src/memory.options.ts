@@ -8,11 +8,11 @@ const { duration, bytes, ratio, positiveInt } = schemas;
  */
 export const memoryConfigSchema = z.strictObject({
   /**
-   * Environment the plugin decides by (it never reads `process.env`): the host passes
-   * `process.env`. Periodic forced GC stays off when `NODE_ENV=test` or `JEST_WORKER_ID` is set.
-   * @default {}
+   * Overrides the host's environment (`ctx.env`, which the CLI fills from `process.env`) for the
+   * test-run decision: periodic forced GC stays off when `NODE_ENV=test` or `JEST_WORKER_ID` is set.
+   * @default the host's env
    */
-  env: z.record(z.string(), z.string().optional()).default({}),
+  env: z.record(z.string(), z.string().optional()).optional(),
   /** Force a full GC this often; 0 = never. Off under tests whatever the value. @default 0 */
   periodicGcMs: duration(0),
   /** Allow `optimizeMemory()` to force a GC without `--expose-gc` (v8 flag + vm). @default true */
@@ -54,7 +54,7 @@ export const memoryConfigSchema = z.strictObject({
 export type MemoryConfig = z.output<typeof memoryConfigSchema>;
 /** What `memoryPlugin(options)` (and the `memory` config section) accepts: every field optional. */
 export interface MemoryOptions {
-  /** Environment to decide by; pass `process.env`. @default {} */
+  /** Overrides the host's `ctx.env` for the test-run decision. @default the host's env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Forced GC period (ms or "10m"); 0 = never; never under tests. @default 0 */
   readonly periodicGcMs?: number | string;

@@ -109,27 +109,24 @@ describe('memoryPlugin', () => {
     expect(retained.length).toBeLessThan(40);
   });
 
-  it('runs periodic forced GC on the host clock, but never when env says test (NODE_ENV or jest)', async () => {
+  it('runs periodic forced GC on the host clock, but never when the host env says test (NODE_ENV or jest)', async () => {
     const clock = new ManualClock(0);
-    host = createHost({
-      plugins: [memoryPlugin({ env: { NODE_ENV: 'test' }, periodicGcMs: '1m' })],
-      clock,
-    });
-    await host.start();
-    expect(clock.pending).toBe(0);
-    await host.stop();
-    host = createHost({
-      plugins: [memoryPlugin({ env: { JEST_WORKER_ID: '1' }, periodicGcMs: '1m' })],
-      clock,
-    });
-    await host.start();
-    expect(clock.pending).toBe(0);
-    await host.stop();
-    host = createHost({
-      plugins: [memoryPlugin({ env: { NODE_ENV: 'production' }, periodicGcMs: '1m' })],
-      clock,
-    });
-    await host.start();
+    const start = async (env: Record<string, string>, option?: Record<string, string>) => {
+      await host?.stop();
+      host = createHost({
+        env,
+        plugins: [memoryPlugin({ periodicGcMs: '1m', ...(option ? { env: option } : {}) })],
+        clock,
+      });
+      await host.start();
+      return clock.pending;
+    };
+    expect(await start({ NODE_ENV: 'test' })).toBe(0);
+    expect(await start({ JEST_WORKER_ID: '1' })).toBe(0);
+    // The plugin's own `env` option overrides the host's, both ways.
+    expect(await start({ NODE_ENV: 'production' }, { NODE_ENV: 'test' })).toBe(0);
+    expect(await start({ NODE_ENV: 'test' }, { NODE_ENV: 'production' })).toBe(1);
+    expect(await start({ NODE_ENV: 'production' })).toBe(1);
     const majors = async (): Promise<number> =>
       (await host!.collectOnce()).value('vitals_gc_total', { kind: 'major' }) ?? 0;
     const before = await majors();

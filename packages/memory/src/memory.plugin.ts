@@ -34,10 +34,10 @@ export function isTestEnv(env: Readonly<Record<string, string | undefined>>): bo
 /**
  * The memory plugin: heap and GC collectors, the leak detector and its alerts, GC pressure,
  * profiles, `optimizeMemory()` / `emergencyCleanup()`, heap snapshots, `vitals heap snapshot|diff`,
- * and V8 flag profiles (V8_TUNER). Pass `env: process.env` from the entry point so periodic GC can
- * tell a test run.
+ * and V8 flag profiles (V8_TUNER). Periodic forced GC reads the host's environment (`ctx.env`, or
+ * the `env` option when given) to stay off under tests.
  *
- * @example createHost({ plugins: [memoryPlugin({ env: process.env, cleanupOnCriticalAlert: true })] })
+ * @example createHost({ env: process.env, plugins: [memoryPlugin({ cleanupOnCriticalAlert: true })] })
  */
 export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> {
   let state:
@@ -55,7 +55,7 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
     options: options as Partial<MemoryConfig>,
     configSchema: memoryConfigSchema,
     register(container, config, ctx) {
-      const logger = ctx.logger.child({ plugin: 'memory' });
+      const { logger } = ctx;
       const observer = new GcObserver(ctx.clock, config.gcPressureWindowMs, (error) =>
         logger.error({ err: describeError(error) }, 'memory: a GC listener failed'),
       );
@@ -83,8 +83,7 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
     start(ctx: PluginContext) {
       if (!state) return;
       const { config, observer, leaks, service } = state;
-      const { host } = ctx;
-      const logger = ctx.logger.child({ plugin: 'memory' });
+      const { host, logger } = ctx;
       observer.start();
       if (config.alerts) for (const rule of memoryAlertRules(config)) host.alerts.addRule(rule);
       subscriptions.push(
@@ -136,7 +135,7 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
             }),
         );
       }
-      if (config.periodicGcMs > 0 && !isTestEnv(config.env)) {
+      if (config.periodicGcMs > 0 && !isTestEnv(config.env ?? ctx.env)) {
         const tick = (): void => {
           const r = service.optimizeMemory();
           logger.debug({ freed: r.freedBytes, method: r.method }, `memory: periodic ${r.message}`);

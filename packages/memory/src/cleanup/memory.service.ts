@@ -2,7 +2,6 @@ import type { Observable } from 'rxjs';
 import type { DependencyContainer } from 'tsyringe';
 import {
   CLEANUP_HANDLER,
-  VitalsError,
   asInjectionToken,
   describeError,
   formatBytes,
@@ -15,6 +14,7 @@ import type { LeakAssessment } from '../leak/leak.detector';
 import type { HeapSnapshotResult, HeapSnapshotWriter } from '../snapshot/heap-snapshot.writer';
 import { optimizeMemory } from './optimize-memory';
 import type { OptimizeResult } from './optimize-memory';
+import { memoryError } from '../memory.errors';
 
 /** What the service needs. */
 export interface MemoryServiceDeps {
@@ -46,7 +46,7 @@ export class DefaultMemoryService implements MemoryService {
 
   registerCache(name: string, clear: () => void | number | Promise<void | number>): () => void {
     if (typeof name !== 'string' || name.trim() === '' || typeof clear !== 'function') {
-      throw new VitalsError(
+      throw memoryError(
         'ERR_INVALID_ARGUMENT',
         'registerCache(name, clear) needs a non-empty name and a clear() function',
       );

@@ -1,5 +1,5 @@
-import { VitalsError } from '@vitals/core';
 import { theilSen } from './theil-sen';
+import { memoryError } from '../memory.errors';
 
 const MB = 1024 * 1024;
 
@@ -87,7 +87,7 @@ export class LeakDetector {
     };
     for (const [key, value] of Object.entries(this.o)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new VitalsError(
+        throw memoryError(
           'ERR_INVALID_ARGUMENT',
           `leak detector option ${key} must be a finite number ≥ 0 (got ${String(value)})`,
         );

@@ -1,8 +1,25 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { formatBytes } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 import { diffHeapSummaries } from './heap-diff';
 import { summarizeHeapSnapshot } from './heap-snapshot.reader';
+
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied' };
+
+/** One clear line for a missing, unreadable or non-regular file, before any streaming starts. */
+function checkReadable(file: string): void {
+  let isFile: boolean;
+  try {
+    accessSync(file, constants.R_OK);
+    isFile = statSync(file).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw memoryError('ERR_USAGE', `cannot read ${file}: ${READ_ERRORS[code] ?? code}`, error);
+  }
+  if (!isFile)
+    throw memoryError('ERR_USAGE', `cannot read ${file}: not a file (give a .heapsnapshot)`);
+}
 
 /**
  * `vitals heap diff a.heapsnapshot b.heapsnapshot [--top N] [--json]`: streams both files and
@@ -30,33 +47,22 @@ export const heapDiffCommand: CliCommand = {
         'ERR_USAGE',
         `--top must be a whole number > 0 (got ${String(ctx.options.top)})`,
       );
-    const [before, after] = await Promise.all([
-      summarizeHeapSnapshot(a),
-      summarizeHeapSnapshot(b),
-    ]).catch((error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES')
-        throw memoryError(
-          'ERR_USAGE',
-          `cannot read ${(error as NodeJS.ErrnoException).path}: ${code}`,
-          error,
-        );
-      throw error;
-    });
+    for (const file of [a, b]) checkReadable(file);
+    const [before, after] = await Promise.all([summarizeHeapSnapshot(a), summarizeHeapSnapshot(b)]);
     const rows = diffHeapSummaries(before, after).slice(0, top);
     if (ctx.options.json) {
       ctx.stdout.write(`${JSON.stringify(rows)}\n`);
       return 0;
     }
     ctx.stdout.write(
-      `heap: ${formatBytes(before.totalSelfSize)} → ${formatBytes(after.totalSelfSize)} (${before.nodeCount} → ${after.nodeCount} objects)\n`,
+      `heap: ${formatBytes(before.totalSelfSize)} → ${formatBytes(after.totalSelfSize)} (${before.nodeCount} → ${after.nodeCount} objects); constructors that grew, largest Δ self size first\n`,
     );
     const table = [['constructor', 'count', 'Δ count', 'self size', 'Δ size']];
     for (const r of rows) {
       table.push([
         r.constructorName,
         `${r.countBefore} → ${r.countAfter}`,
-        `+${r.countDelta}`,
+        `${r.countDelta >= 0 ? '+' : ''}${r.countDelta}`,
         `${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)}`,
         `${r.sizeDelta >= 0 ? '+' : ''}${formatBytes(r.sizeDelta)}`,
       ]);

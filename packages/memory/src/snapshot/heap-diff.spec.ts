@@ -80,4 +80,17 @@ describe('heap diff', () => {
     );
     expect(isVitalsError(error, 'ERR_USAGE')).toBe(true);
   });
+
+  it('names a missing file or a directory before streaming anything', async () => {
+    const a = join(dir, 'before.heapsnapshot');
+    const run = (files: string[]): Promise<unknown> =>
+      Promise.resolve(heapDiffCommand.run(cliContext(files).ctx)).catch((e: unknown) => e);
+    const missing = await run([a, join(dir, 'nope.heapsnapshot')]);
+    expect(isVitalsError(missing, 'ERR_USAGE')).toBe(true);
+    expect((missing as Error).message).toBe(
+      `cannot read ${join(dir, 'nope.heapsnapshot')}: no such file`,
+    );
+    const folder = await run([dir, a]);
+    expect((folder as Error).message).toBe(`cannot read ${dir}: not a file (give a .heapsnapshot)`);
+  });
 });

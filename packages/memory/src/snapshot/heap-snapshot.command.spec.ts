@@ -73,4 +73,16 @@ describe('heap snapshot --pid', () => {
     );
     expect(isVitalsError(error, 'ERR_USAGE')).toBe(true);
   });
+
+  it('says so when no process has that pid', async () => {
+    const gone = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => gone.once('exit', r));
+    const error = await Promise.resolve(
+      heapSnapshotCommand.run(context({ pid: String(gone.pid) }).ctx),
+    ).catch((e: unknown) => e);
+    expect(isVitalsError(error, 'ERR_SNAPSHOT_NO_PROCESS')).toBe(true);
+    expect((error as Error).message).toBe(
+      `no process ${gone.pid} is running (vitals ps lists processes)`,
+    );
+  });
 });

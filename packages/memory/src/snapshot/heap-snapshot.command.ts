@@ -8,7 +8,7 @@ import {
   statSync,
 } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { formatBytes, parseDuration, readCmdline } from '@vitals/core';
+import { formatBytes, parseDuration, processExists, readCmdline } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
@@ -96,6 +96,11 @@ export const heapSnapshotCommand: CliCommand = {
     const timeoutMs = parseDuration(
       typeof ctx.options.timeout === 'string' ? ctx.options.timeout : '60s',
     );
+    if (!processExists(pid))
+      throw memoryError(
+        'ERR_SNAPSHOT_NO_PROCESS',
+        `no process ${pid} is running (vitals ps lists processes)`,
+      );
     let setup: SnapshotSignalSetup | undefined;
     try {
       setup = readSnapshotSignal(pid);

@@ -28,6 +28,18 @@ describe('HeapSnapshotWriter', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('refuses in one line when its folder cannot be created', () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const target = join(dir, 'a-file', 'snaps');
+    const error = catchError(() =>
+      new HeapSnapshotWriter({ dir: target, minFreeBytes: 0 }).write(),
+    );
+    expect(isVitalsError(error, 'ERR_SNAPSHOT_FAILED')).toBe(true);
+    expect((error as Error).message).toBe(
+      `heap snapshot refused: cannot create ${target} (ENOTDIR); choose another snapshot.dir`,
+    );
+  });
+
   it('writes a real snapshot, keeps at most maxFiles of its own, then rate-limits on the clock', () => {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
     for (const [i, name] of ['vitals-old-1.heapsnapshot', 'vitals-old-2.heapsnapshot'].entries()) {

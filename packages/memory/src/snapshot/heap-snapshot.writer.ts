@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, statSync, statfsSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
-import { formatBytes, formatDuration, systemClock } from '@vitals/core';
+import { filesystemUsage, formatBytes, formatDuration, systemClock } from '@vitals/core';
 import type { Clock } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
@@ -54,10 +54,9 @@ export class HeapSnapshotWriter {
     };
   }
 
-  /** Free bytes for an unprivileged user in `dir`. */
-  freeBytes(): number {
-    const s = statfsSync(this.dir);
-    return s.bavail * s.bsize;
+  /** Free bytes for an unprivileged user in `dir` (core's `filesystemUsage`); undefined when unreadable. */
+  freeBytes(): number | undefined {
+    return filesystemUsage(this.dir)?.availBytes;
   }
 
   /** Writes a snapshot now, or throws why not. */
@@ -70,9 +69,23 @@ export class HeapSnapshotWriter {
         `heap snapshot refused: the last one was ${formatDuration(now - this.lastAt)} ago; next allowed in ${formatDuration(wait)} (minIntervalMs)`,
       );
     }
-    mkdirSync(this.dir, { recursive: true });
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: cannot create ${this.dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); choose another snapshot.dir`,
+        error,
+      );
+    }
     const need = Math.max(this.o.minFreeBytes, 2 * getHeapStatistics().used_heap_size);
     const free = this.freeBytes();
+    if (free === undefined) {
+      throw memoryError(
+        'ERR_SNAPSHOT_DISK_FULL',
+        `heap snapshot refused: cannot read the free space of ${this.dir} (statfs failed); choose another snapshot.dir`,
+      );
+    }
     if (free < need) {
       throw memoryError(
         'ERR_SNAPSHOT_DISK_FULL',

@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
-import { readCgroupLimits, VitalsError } from '@vitals/core';
+import { readCgroupLimits } from '@vitals/core';
 import type { FlagRecommendation, V8Profile, V8Tuner } from '@vitals/core';
+import { memoryError } from '../memory.errors';
 
 const MB = 1024 * 1024;
 
@@ -71,7 +72,7 @@ export function createV8Tuner(sources: V8TunerSources = {}): V8Tuner {
           break;
         }
         default:
-          throw new VitalsError(
+          throw memoryError(
             'ERR_INVALID_ARGUMENT',
             `unknown V8 profile ${JSON.stringify(profile)}: use container, throughput or low-memory`,
           );
