@@ -16,7 +16,13 @@ describe('vitals start (real process)', () => {
   it('runs until SIGTERM, then stops every plugin and exits 0', async () => {
     fs.writeFileSync(
       path.join(dir, 'vitals.config.json'),
-      JSON.stringify({ http: { port: 0 }, monitor: {}, log: { level: 'info' } }),
+      JSON.stringify({
+        http: { port: 0 },
+        log: { level: 'info' },
+        // Node has more than one thread; fire at once so the log shows a real alert.
+        thresholds: { threads: 1 },
+        monitor: { intervalMs: 200, alerts: { rules: { threads: { for: 0 } } } },
+      }),
     );
     const child = spawn(process.execPath, [BIN, 'start'], {
       cwd: dir,
@@ -27,7 +33,7 @@ describe('vitals start (real process)', () => {
     child.stderr.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (out.includes('vitals host running')) resolve();
+        if (out.includes('vitals host running') && out.includes('ALERT ')) resolve();
       };
       child.stdout.on('data', check);
       child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));

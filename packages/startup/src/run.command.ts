@@ -68,7 +68,7 @@ export function createRunCommand(
 ): CliCommand {
   return {
     name: 'run',
-    summary: 'run a service under supervision (restarts, memory ceiling, metrics, signals)',
+    summary: 'Run a service under supervision (restarts, memory ceiling, metrics, signals)',
     usage: '[options] -- <command> [args]',
     options: RUN_OPTIONS,
     positionals: true,
