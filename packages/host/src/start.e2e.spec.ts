@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,10 +8,15 @@ const BIN = path.resolve(__dirname, '../bin/vitals.js');
 
 describe('vitals start (real process)', () => {
   let dir: string;
+  let child: ChildProcess | undefined;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitals-start-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    // A failed or timed-out test must not leave the host running (nor keep jest waiting on it).
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs until SIGTERM, then stops every plugin and exits 0', async () => {
     fs.writeFileSync(
@@ -24,25 +29,26 @@ describe('vitals start (real process)', () => {
         monitor: { intervalMs: 200, alerts: { rules: { threads: { for: 0 } } } },
       }),
     );
-    const child = spawn(process.execPath, [BIN, 'start'], {
+    const proc = spawn(process.execPath, [BIN, 'start'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '' },
     });
+    child = proc;
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (out.includes('vitals host running') && out.includes('ALERT ')) resolve();
       };
-      child.stdout.on('data', check);
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+      proc.stdout.on('data', check);
+      proc.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
     });
-    child.removeAllListeners('exit');
+    proc.removeAllListeners('exit');
     const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
+      proc.on('exit', (code) => resolve(code)),
     );
-    child.kill('SIGTERM');
+    proc.kill('SIGTERM');
     expect(await exited).toBe(0);
     const lines = out
       .trim()
