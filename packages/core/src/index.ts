@@ -89,15 +89,18 @@ export {
   readCmdline,
   countOpenFds,
   listPids,
+  processExists,
+} from './os/procfs';
+export type { ProcStat, ProcLimits } from './os/procfs';
+export {
   readMeminfo,
   readCpuTimes,
   readLoadavg,
   bootTimeMs,
   clockTicksPerSecond,
   processStartTimeMs,
-  processExists,
-} from './os/procfs';
-export type { ProcStat, ProcLimits, CpuTimes } from './os/procfs';
+} from './os/proc-system';
+export type { CpuTimes } from './os/proc-system';
 export { readCgroupLimits } from './os/cgroup';
 export type { CgroupLimits } from './os/cgroup';
 

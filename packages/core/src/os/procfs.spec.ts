@@ -4,20 +4,22 @@ import { cpus, uptime } from 'node:os';
 import { isVitalsError } from '../errors';
 import { createFakeTree, FakeTree } from './__fixtures__/fake-tree.test-util';
 import {
-  bootTimeMs,
-  clockTicksPerSecond,
   countOpenFds,
   listPids,
   readCmdline,
-  readCpuTimes,
-  readLoadavg,
-  readMeminfo,
   readProcLimits,
   readProcStat,
   readProcStatus,
   processExists,
-  processStartTimeMs,
 } from './procfs';
+import {
+  bootTimeMs,
+  clockTicksPerSecond,
+  readCpuTimes,
+  readLoadavg,
+  readMeminfo,
+  processStartTimeMs,
+} from './proc-system';
 
 // Fields 3..52 of a real stat line, with utime=11 stime=22 threads=7 starttime=5000 vsize=123456 rss=321.
 const STAT_TAIL =
