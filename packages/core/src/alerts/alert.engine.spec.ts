@@ -327,6 +327,30 @@ describe('AlertEngine', () => {
     });
   });
 
+  it('resolves a firing alert whose series stops reporting, after five minutes without data', () => {
+    engine.addRule({ id: 'disk-full', metric: 'disk_used', op: '>', threshold: 0.9 });
+    publish(0, 0.95, 'disk_used', { mount: '/data' });
+    publish(0, 0.5, 'disk_used', { mount: '/' });
+    expect(states()).toEqual(['firing@0']);
+    // /data is unmounted: only / keeps reporting.
+    for (let t = 5; t <= 300; t += 5) publish(t, 0.5, 'disk_used', { mount: '/' });
+    expect(engine.active()).toHaveLength(1);
+    for (let t = 305; t <= 310; t += 5) publish(t, 0.5, 'disk_used', { mount: '/' });
+    expect(states()).toEqual(['firing@0', 'resolved@305']);
+    expect(events[1]).toMatchObject({ labels: { mount: '/data' } });
+    expect(events[1].message).toContain('no data for 305s: the series stopped reporting');
+    expect(engine.active()).toEqual([]);
+    // It fires afresh if the series comes back over the line.
+    publish(320, 0.97, 'disk_used', { mount: '/data' });
+    expect(states()).toEqual(['firing@0', 'resolved@305', 'firing@320']);
+  });
+
+  it('never treats a series that keeps reporting as stale, however long it fires', () => {
+    engine.addRule({ id: 'hot', metric: 'cpu', op: '>', threshold: 0.9 });
+    hold(0, 3600, 0.95);
+    expect(states()).toEqual(['firing@0']);
+  });
+
   it('keeps the last 500 transitions for recent()', () => {
     engine.addRule({ id: 'cpu', metric: 'cpu', op: '>', threshold: 0.9 });
     for (let t = 0; t < 600; t++) publish(t, t % 2 === 0 ? 1 : 0);

@@ -27,6 +27,8 @@ interface SeriesState {
   since: number;
   /** When the series last went to firing; -Infinity if never. */
   firedAt: number;
+  /** When a sample of the series was last evaluated (staleness). */
+  seenAt: number;
   readonly labels: Labels;
   value: number;
   firing: AlertEvent | undefined;
@@ -90,6 +92,9 @@ export class AlertEngine {
   private readonly logger: Logger;
   /** Latest batch time seen: the time of transitions made outside a batch (removeRule). */
   private now = -Infinity;
+  /** Batch time of the last staleness sweep. */
+  private sweptAt = -Infinity;
+  private readonly staleAfterMs: number;
 
   /** Every transition (hot; subscribe before publishing). */
   readonly alerts$: Observable<AlertEvent> = this.subject.asObservable();
@@ -97,8 +102,17 @@ export class AlertEngine {
   constructor(
     private readonly stream: MetricStream,
     logger?: Logger,
+    options: {
+      /**
+       * A series that has not reported for this long is stale, as in Prometheus: a firing alert
+       * on it resolves ("no data for …": a disk unmounted, a process gone) and a pending one is
+       * dropped. @default 300000 (5 minutes)
+       */
+      staleAfterMs?: number;
+    } = {},
   ) {
     this.logger = logger ?? createNoopLogger();
+    this.staleAfterMs = options.staleAfterMs ?? 300_000;
   }
 
   /**
@@ -158,6 +172,28 @@ export class AlertEngine {
       if (rules === undefined) continue;
       for (let j = 0; j < rules.length; j++) this.step(rules[j], sample, at);
     }
+    // At most once a second of batch time: cheap, and only series with a state are looked at.
+    if (at - this.sweptAt >= 1000) {
+      this.sweptAt = at;
+      this.sweepStale(at);
+    }
+  }
+
+  /** Resolves firing alerts (and forgets pending ones) whose series stopped reporting. */
+  private sweepStale(at: number): void {
+    for (const r of this.byId.values()) {
+      if (r.states.size === 0) continue;
+      const stale: SeriesState[] = [];
+      for (const state of r.states.values()) {
+        if (at - state.seenAt > this.staleAfterMs) stale.push(state);
+      }
+      for (const state of stale) {
+        r.states.delete(r.rule.metric, state.labels);
+        if (state.phase !== FIRING || !state.firing) continue;
+        const note = `no data for ${Math.round((at - state.seenAt) / 1000)}s: the series stopped reporting`;
+        this.emit(r, 'resolved', state, state.value, state.firing.threshold, at, note);
+      }
+    }
   }
 
   private step(r: CompiledRule, sample: Sample, at: number): void {
@@ -180,10 +216,19 @@ export class AlertEngine {
     if (state === undefined) {
       if (!triggered) return;
       const labels = sample.labels ? Object.freeze({ ...sample.labels }) : NO_LABELS;
-      state = { phase: INACTIVE, since: at, firedAt: -Infinity, labels, value, firing: undefined };
+      state = {
+        phase: INACTIVE,
+        since: at,
+        firedAt: -Infinity,
+        seenAt: at,
+        labels,
+        value,
+        firing: undefined,
+      };
       r.states.set(sample.name, sample.labels, state);
     }
     state.value = value;
+    state.seenAt = at;
     const cooled = at - state.firedAt >= rule.cooldown;
     if (state.phase === FIRING) {
       if (holds(r, value, clear)) return;
