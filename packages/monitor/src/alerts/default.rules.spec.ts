@@ -135,6 +135,38 @@ describe('defaultAlertRules', () => {
     ).toThrow(expect.objectContaining({ code: 'ERR_MONITOR_UNKNOWN_RULE' }));
   });
 
+  it("watching another pid, compares its memory with its own container's limit, not ours", () => {
+    const stream = new MetricStream();
+    const engine = new AlertEngine(stream);
+    const pid = process.pid + 1;
+    for (const r of defaultAlertRules(DEFAULT_THRESHOLDS, { ...config, pid })) engine.addRule(r);
+    const events: AlertEvent[] = [];
+    engine.alerts$.subscribe((e) => events.push(e));
+    engine.attach(stream.batches$);
+    const labels = { pid: String(pid) };
+    const MiB = 1024 ** 2;
+    for (let at = 0; at <= 40_000; at += 5_000) {
+      stream.publish({
+        source: 't',
+        at,
+        samples: [
+          // Our own (unlabelled) limit is large; the watched process's container has 512 MiB.
+          { name: METRICS.cgroupMemoryLimitBytes, value: 64 * 1024 * MiB },
+          { name: METRICS.cgroupMemoryLimitBytes, value: 512 * MiB, labels },
+          { name: METRICS.processRssBytes, value: 500 * MiB, labels },
+        ],
+      });
+    }
+    expect(
+      events.find((e) => e.ruleId === 'rss-container-limit' && e.state === 'firing'),
+    ).toMatchObject({
+      labels,
+      threshold: 0.9 * 512 * MiB,
+    });
+    engine.removeRule('rss-container-limit');
+    stream.close();
+  });
+
   it("watching another pid, fires relative to that process's own fd limit", () => {
     const stream = new MetricStream();
     const engine = new AlertEngine(stream);

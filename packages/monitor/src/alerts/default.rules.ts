@@ -140,7 +140,8 @@ export function defaultAlertRules(
       metric: METRICS.processRssBytes,
       ...proc,
       ...above(0.9),
-      relativeTo: { metric: METRICS.cgroupMemoryLimitBytes },
+      // Another pid's limit is its own cgroup's, published with its pid label.
+      relativeTo: { metric: METRICS.cgroupMemoryLimitBytes, ...proc },
       for: '30s',
       cooldown: '10m',
       severity: 'critical',

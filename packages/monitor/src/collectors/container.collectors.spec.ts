@@ -5,6 +5,7 @@ import { METRICS } from '@vitals/core';
 import type { Sample } from '@vitals/core';
 import { CpuCollector } from './cpu.collector';
 import { MemoryCollector } from './memory.collector';
+import { ProcessCollector } from './process.collector';
 
 const GiB = 1024 ** 3;
 const value = (samples: readonly Sample[], name: string): number | undefined =>
@@ -61,6 +62,33 @@ describe('container awareness (cgroup v1 and v2)', () => {
       Math.round(0.95 * GiB) - Math.round(0.6 * GiB),
     );
     expect(value(mem, METRICS.memoryUsedRatio)).toBeCloseTo(0.35, 5);
+  });
+
+  it('gives another pid the memory limit of its own cgroup, labelled with its pid', async () => {
+    // We run unlimited; pid 4242 runs in a 512 MiB container.
+    write('proc/self/cgroup', '0::/\n');
+    write('proc/self/stat', '1 (vitals) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n');
+    write('cg/cgroup.controllers', 'memory\n');
+    write('proc/4242/cgroup', '0::/svc\n');
+    write(
+      'proc/4242/stat',
+      '4242 (node) S 1 4242 4242 0 -1 0 0 0 0 0 50 25 0 0 20 0 7 0 5000 1000000 2000 0\n',
+    );
+    write('proc/4242/status', 'Name:\tnode\nVmRSS:\t 471040 kB\nThreads:\t7\n');
+    write(
+      'proc/4242/limits',
+      'Max open files            1024                 4096                 files\n',
+    );
+    mkdirSync(join(root, 'proc/4242/fd'), { recursive: true });
+    write('cg/svc/memory.max', String(512 * 1024 ** 2));
+    const samples = await new ProcessCollector({ pid: 4242, ...opts() }).collect();
+    const limit = samples.find((s) => s.name === METRICS.cgroupMemoryLimitBytes);
+    expect(limit).toEqual({
+      name: METRICS.cgroupMemoryLimitBytes,
+      value: 512 * 1024 ** 2,
+      labels: { pid: '4242' },
+    });
+    expect(value(samples, METRICS.processRssBytes)).toBe(471040 * 1024);
   });
 
   it('v1: reads memory.limit_in_bytes and usage_in_bytes', () => {

@@ -7,6 +7,7 @@ import {
   clockTicksPerSecond,
   countOpenFds,
   processStartTimeMs,
+  readCgroupLimits,
   readProcLimits,
   readProcStat,
   readProcStatus,
@@ -21,6 +22,8 @@ export interface ProcessCollectorOptions {
   readonly pid?: number;
   /** @default '/proc' */
   readonly procRoot?: string;
+  /** @default '/sys/fs/cgroup' */
+  readonly cgroupRoot?: string;
 }
 
 /** `'12345 kB'` → bytes. */
@@ -46,6 +49,8 @@ export class ProcessCollector implements Collector {
   private prev?: { cpu: number; at: number };
   private startMs?: number;
   private maxFds?: number;
+  /** Memory limit of another pid's own cgroup (it may sit in another container than we do). */
+  private cgroupLimit?: number;
   private collections = 0;
 
   constructor(private readonly options: ProcessCollectorOptions = {}) {
@@ -81,8 +86,16 @@ export class ProcessCollector implements Collector {
     }
     // /proc's boot time has whole-second precision; this process knows its own start exactly.
     this.startMs ??= this.self ? performance.timeOrigin : processStartTimeMs(stat, root);
-    if (this.collections++ % 30 === 0)
+    if (this.collections++ % 30 === 0) {
       this.maxFds = readProcLimits(this.pid, root)?.openFiles?.soft;
+      if (!this.self) {
+        this.cgroupLimit = readCgroupLimits({
+          pid: this.pid,
+          procRoot: root,
+          cgroupRoot: this.options.cgroupRoot,
+        }).memoryLimitBytes;
+      }
+    }
     const fds = countOpenFds(this.pid, root);
     const out = this.cpu(user, system);
     const labels = this.labels;
@@ -93,6 +106,10 @@ export class ProcessCollector implements Collector {
       out.push({ name: METRICS.processOpenFds, value: this.self ? fds - 1 : fds, labels });
     if (this.maxFds !== undefined && Number.isFinite(this.maxFds)) {
       out.push({ name: METRICS.processMaxFds, value: this.maxFds, labels });
+    }
+    // With its pid label, so `rss-container-limit` compares the process with its own container.
+    if (this.cgroupLimit !== undefined) {
+      out.push({ name: METRICS.cgroupMemoryLimitBytes, value: this.cgroupLimit, labels });
     }
     out.push(
       { name: METRICS.processThreads, value: stat.numThreads, labels },
