@@ -52,10 +52,11 @@ describe('Supervisor', () => {
     expect(await supervisor.run()).toBe(0);
   });
 
-  it('restarts once when RSS stays over the ceiling for the configured time', async () => {
+  /** A child that holds 200 MB on SIGUSR2, under a 150 MiB ceiling that must hold for 3 s. */
+  function overMemoryCeiling() {
     const clock = new ManualClock(0);
     const out = new OutputLog();
-    supervisor = new Supervisor(
+    const sup = new Supervisor(
       {
         command: process.execPath,
         args: ['--expose-gc', fixture('memory'), '200'],
@@ -68,7 +69,12 @@ describe('Supervisor', () => {
       },
       { clock },
     );
-    const log = new EventLog(supervisor);
+    supervisor = sup; // stopped by afterEach
+    return { clock, out, log: new EventLog(sup), supervisor: sup };
+  }
+
+  it('restarts once when RSS stays over the ceiling for the configured time', async () => {
+    const { clock, out, log, supervisor } = overMemoryCeiling();
     await supervisor.start();
     await out.waitFor('ready');
     const firstPid = supervisor.pid!;
@@ -89,22 +95,7 @@ describe('Supervisor', () => {
   });
 
   it('does not restart on a single spike over the ceiling', async () => {
-    const clock = new ManualClock(0);
-    const out = new OutputLog();
-    supervisor = new Supervisor(
-      {
-        command: process.execPath,
-        args: ['--expose-gc', fixture('memory'), '200'],
-        env,
-        agent: false,
-        stdout: out,
-        maxMemoryBytes: 150 * 1024 * 1024,
-        maxMemoryForMs: 3000,
-        memoryCheckIntervalMs: 1000,
-      },
-      { clock },
-    );
-    const log = new EventLog(supervisor);
+    const { clock, out, log, supervisor } = overMemoryCeiling();
     await supervisor.start();
     await out.waitFor('ready');
     process.kill(supervisor.pid!, 'SIGUSR2');

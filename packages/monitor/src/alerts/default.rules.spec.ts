@@ -135,7 +135,8 @@ describe('defaultAlertRules', () => {
     ).toThrow(expect.objectContaining({ code: 'ERR_MONITOR_UNKNOWN_RULE' }));
   });
 
-  it("watching another pid, compares its memory with its own container's limit, not ours", () => {
+  /** The default rules for another pid, on an engine fed by a fresh stream. */
+  function watchingAnotherPid() {
     const stream = new MetricStream();
     const engine = new AlertEngine(stream);
     const pid = process.pid + 1;
@@ -143,7 +144,11 @@ describe('defaultAlertRules', () => {
     const events: AlertEvent[] = [];
     engine.alerts$.subscribe((e) => events.push(e));
     engine.attach(stream.batches$);
-    const labels = { pid: String(pid) };
+    return { stream, engine, events, labels: { pid: String(pid) } };
+  }
+
+  it("watching another pid, compares its memory with its own container's limit, not ours", () => {
+    const { stream, engine, events, labels } = watchingAnotherPid();
     const MiB = 1024 ** 2;
     for (let at = 0; at <= 40_000; at += 5_000) {
       stream.publish({
@@ -168,14 +173,7 @@ describe('defaultAlertRules', () => {
   });
 
   it("watching another pid, fires relative to that process's own fd limit", () => {
-    const stream = new MetricStream();
-    const engine = new AlertEngine(stream);
-    const pid = process.pid + 1;
-    for (const r of defaultAlertRules(DEFAULT_THRESHOLDS, { ...config, pid })) engine.addRule(r);
-    const events: AlertEvent[] = [];
-    engine.alerts$.subscribe((e) => events.push(e));
-    engine.attach(stream.batches$);
-    const labels = { pid: String(pid) };
+    const { stream, events, labels } = watchingAnotherPid();
     stream.publish({
       source: 't',
       at: 0,
