@@ -79,6 +79,7 @@ export type { Logger, LogFn, LogLevel, LogEntry, MemoryLogger } from './logging/
 export { systemClock, ManualClock } from './util/clock';
 export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
+export { keepingAlive } from './util/keep-alive';
 export type { DeadlineResult } from './util/deadline';
 export { parseDuration, parseBytes, formatBytes, formatDuration } from './util/units';
 

@@ -6,6 +6,7 @@ import {
   HEALTH_CHECK,
   METRICS,
   describeError,
+  keepingAlive,
   readCmdline,
   readProcStat,
   systemClock,
@@ -129,84 +130,86 @@ export async function runDiagnostics(
   // Own runtime figures, the fallback when no collector publishes them (this process only).
   const runtime = self ? startRuntimeSampler({ gc: (run.watchMs ?? 0) > 0 }) : undefined;
   // The clock's and the sample's timers are unref()ed; a caller awaiting this report (a script,
-  // the CLI) must not see the process exit under it, so hold one ref'd handle until it is done.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  try {
-    const cpu = startCpuMeter(options.procRoot, () => host.clock.now());
-    const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
-    const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
-    const samples =
-      windowMs > 0
-        ? await sampleProcess({
-            pid,
-            procRoot: options.procRoot,
-            clock: host.clock,
-            durationMs: windowMs,
-            intervalMs: options.sampleIntervalMs,
-            signal: run.signal,
-            runtime: self
-              ? () => ({
-                  handles: process.getActiveResourcesInfo().length,
-                  heapUsedBytes: getHeapStatistics().used_heap_size,
-                })
-              : undefined,
-          })
-        : [];
-    // A collector (monitor's runtime one) measured the event loop already: no need to wait,
-    // unless a --watch window ran, which the runner's own histogram covers whole.
-    const measured = await runtime?.finish(options.eventLoopSampleMs, {
-      eventLoop:
-        options.eventLoopSampleMs > 0 && (windowMs > 0 || !snapshot.has(METRICS.eventLoopLagP99)),
-    });
-    const ctx = createCheckContext({
-      options,
-      config: host.config,
-      clock: host.clock,
-      pid,
-      env: self ? run.env : readEnviron(pid, options.procRoot),
-      samples,
-      eventLoopDelayP99Ms: measured?.eventLoopDelayP99Ms,
-      gcPausesMs: measured?.gcPausesMs,
-      cpuUsedRatio: cpu(),
-      collectorsRunning: host.state === 'running',
-      overrides: run.overrides,
-    });
-    const foreign = self
-      ? host.resolveAll<HealthCheck>(HEALTH_CHECK).filter((c) => !BUILTIN.has(c))
-      : [];
-    const results = await Promise.all(
-      [...builtinChecks(ctx), ...foreign].map((c) => runCheck(c, snapshot, options.checkTimeoutMs)),
-    );
-    const findings = results.flat();
-    for (const f of snapshot.failures) {
-      findings.push({
-        check: 'collectors',
-        area: 'vitals',
-        severity: 'info',
-        message: `collector ${f.collector} failed: ${f.message}`,
-        recommendation: 'checks fell back to direct reads where they could',
+  // the CLI) must not see the process exit under it.
+  return keepingAlive(async () => {
+    try {
+      const cpu = startCpuMeter(options.procRoot, () => host.clock.now());
+      const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
+      const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
+      const samples =
+        windowMs > 0
+          ? await sampleProcess({
+              pid,
+              procRoot: options.procRoot,
+              clock: host.clock,
+              durationMs: windowMs,
+              intervalMs: options.sampleIntervalMs,
+              signal: run.signal,
+              runtime: self
+                ? () => ({
+                    handles: process.getActiveResourcesInfo().length,
+                    heapUsedBytes: getHeapStatistics().used_heap_size,
+                  })
+                : undefined,
+            })
+          : [];
+      // A collector (monitor's runtime one) measured the event loop already: no need to wait,
+      // unless a --watch window ran, which the runner's own histogram covers whole.
+      const measured = await runtime?.finish(options.eventLoopSampleMs, {
+        eventLoop:
+          options.eventLoopSampleMs > 0 && (windowMs > 0 || !snapshot.has(METRICS.eventLoopLagP99)),
       });
-    }
-    return {
-      at: host.clock.now(),
-      severity: worstSeverity(findings),
-      findings,
-      durationMs: performance.now() - started,
-      target: {
+      const ctx = createCheckContext({
+        options,
+        config: host.config,
+        clock: host.clock,
         pid,
-        self,
-        command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '',
-      },
-      windowMs: samples.length >= 2 ? samples[samples.length - 1].at - samples[0].at : 0,
-      samples: samples.length,
-      collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({
-        collector,
-        message,
-        timedOut,
-      })),
-    };
-  } finally {
-    clearInterval(keepAlive);
-    runtime?.stop();
-  }
+        env: self ? run.env : readEnviron(pid, options.procRoot),
+        samples,
+        eventLoopDelayP99Ms: measured?.eventLoopDelayP99Ms,
+        gcPausesMs: measured?.gcPausesMs,
+        cpuUsedRatio: cpu(),
+        collectorsRunning: host.state === 'running',
+        overrides: run.overrides,
+      });
+      const foreign = self
+        ? host.resolveAll<HealthCheck>(HEALTH_CHECK).filter((c) => !BUILTIN.has(c))
+        : [];
+      const results = await Promise.all(
+        [...builtinChecks(ctx), ...foreign].map((c) =>
+          runCheck(c, snapshot, options.checkTimeoutMs),
+        ),
+      );
+      const findings = results.flat();
+      for (const f of snapshot.failures) {
+        findings.push({
+          check: 'collectors',
+          area: 'vitals',
+          severity: 'info',
+          message: `collector ${f.collector} failed: ${f.message}`,
+          recommendation: 'checks fell back to direct reads where they could',
+        });
+      }
+      return {
+        at: host.clock.now(),
+        severity: worstSeverity(findings),
+        findings,
+        durationMs: performance.now() - started,
+        target: {
+          pid,
+          self,
+          command: (readCmdline(pid, options.procRoot) ?? []).join(' ') || stat?.comm || '',
+        },
+        windowMs: samples.length >= 2 ? samples[samples.length - 1].at - samples[0].at : 0,
+        samples: samples.length,
+        collectorFailures: snapshot.failures.map(({ collector, message, timedOut }) => ({
+          collector,
+          message,
+          timedOut,
+        })),
+      };
+    } finally {
+      runtime?.stop();
+    }
+  });
 }

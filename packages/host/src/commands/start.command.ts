@@ -1,4 +1,4 @@
-import type { CliCommand } from '@vitals/core';
+import { keepingAlive, type CliCommand } from '@vitals/core';
 
 /**
  * `vitals start`: runs the host in the foreground until SIGINT or SIGTERM, logging every alert
@@ -36,11 +36,13 @@ export const startCommand: CliCommand = {
     );
     // Monitoring timers are unref()ed so they never keep a service alive; the foreground host is
     // the one place that must, until it is told to stop.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    await new Promise<void>((resolve) => {
-      if (ctx.stopSignal.aborted) resolve();
-      else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-    }).finally(() => clearInterval(keepAlive));
+    await keepingAlive(
+      () =>
+        new Promise<void>((resolve) => {
+          if (ctx.stopSignal.aborted) resolve();
+          else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+        }),
+    );
     const reason = String(ctx.stopSignal.reason ?? 'signal');
     host.logger.info({ reason }, `stopping (${reason})`);
     alerts.unsubscribe();

@@ -1,4 +1,4 @@
-import { COLLECTOR, VitalsError, parseDuration, processExists } from '@vitals/core';
+import { COLLECTOR, VitalsError, keepingAlive, parseDuration, processExists } from '@vitals/core';
 import type { CliCommand, CliContext, Clock, Collector } from '@vitals/core';
 import { defaultAlertRules } from '../alerts/default.rules';
 import { buildCollectors } from '../monitor.collectors';
@@ -113,32 +113,32 @@ export function monitorCommand(config: MonitorConfig): CliCommand {
       };
       // The scheduler's timers are unref'ed (monitoring never keeps a process alive); the command
       // itself must keep the CLI up until it is done or asked to stop.
-      const keepAlive = setInterval(() => undefined, 2 ** 30);
-      try {
-        if (ctx.options.once) {
-          const first = await scheduler.tick();
-          previous = { values: new TickValues(host.stream.latest()), at: first.at };
-          await pause(250, ctx.stopSignal, host.clock);
-          print((await scheduler.tick()).at);
+      return await keepingAlive(async () => {
+        try {
+          if (ctx.options.once) {
+            const first = await scheduler.tick();
+            previous = { values: new TickValues(host.stream.latest()), at: first.at };
+            await pause(250, ctx.stopSignal, host.clock);
+            print((await scheduler.tick()).at);
+            return 0;
+          }
+          // Watching another pid: when it exits, say so and stop instead of showing stale values.
+          const gone = new AbortController();
+          const sub = scheduler.ticks$.subscribe((t) => {
+            if (pid !== undefined && t.failures.length > 0 && !processExists(pid)) gone.abort();
+            else print(t.at);
+          });
+          scheduler.start();
+          await pause(Infinity, AbortSignal.any([ctx.stopSignal, gone.signal]), host.clock);
+          await scheduler.stop();
+          sub.unsubscribe();
+          if (gone.signal.aborted && !ctx.stopSignal.aborted) throw processGone(pid as number);
           return 0;
+        } finally {
+          evaluation.unsubscribe();
+          for (const c of collectors) (c as { close?: () => void }).close?.();
         }
-        // Watching another pid: when it exits, say so and stop instead of showing stale values.
-        const gone = new AbortController();
-        const sub = scheduler.ticks$.subscribe((t) => {
-          if (pid !== undefined && t.failures.length > 0 && !processExists(pid)) gone.abort();
-          else print(t.at);
-        });
-        scheduler.start();
-        await pause(Infinity, AbortSignal.any([ctx.stopSignal, gone.signal]), host.clock);
-        await scheduler.stop();
-        sub.unsubscribe();
-        if (gone.signal.aborted && !ctx.stopSignal.aborted) throw processGone(pid as number);
-        return 0;
-      } finally {
-        clearInterval(keepAlive);
-        evaluation.unsubscribe();
-        for (const c of collectors) (c as { close?: () => void }).close?.();
-      }
+      });
     },
   };
 }

@@ -1,6 +1,5 @@
-import { describeError, systemClock } from '@vitals/core';
+import { describeError, keepingAlive, systemClock } from '@vitals/core';
 import type { Clock } from '@vitals/core';
-import { keepingAlive } from '../keep-alive.util';
 import { ancestorsOf, isSameProcessAlive, refuse } from './process.guard';
 import type { GuardContext, ProcessTarget, RefusalReason } from './process.guard';
 

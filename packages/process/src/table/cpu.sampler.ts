@@ -1,6 +1,6 @@
+import { keepingAlive } from '@vitals/core';
 import type pidusage from 'pidusage';
 import type { Clock } from '@vitals/core';
-import { keepingAlive } from '../keep-alive.util';
 
 /**
  * CPU rate of each pid over `intervalMs`, percent of one core, measured with pidusage (which

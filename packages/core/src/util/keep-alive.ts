@@ -1,7 +1,8 @@
 /**
  * Runs `work` while a ref'ed timer keeps the event loop alive. The core `Clock`'s timers are
- * `unref()`ed, so a CLI that awaits a wait on that clock (a CPU sample, a kill grace period)
- * would otherwise exit mid-wait; the handle lives exactly as long as the operation.
+ * `unref()`ed so monitoring never keeps a service alive; but a CLI command or a script that
+ * awaits a wait on that clock (a CPU sample, a kill grace period, a report, a foreground host)
+ * would then exit mid-wait. The handle lives exactly as long as the operation.
  * @example await keepingAlive(() => waitOn(clock, 500))
  */
 export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
