@@ -105,7 +105,13 @@ export type { CpuTimes } from './os/proc-system';
 export { readCgroupLimits } from './os/cgroup';
 export type { CgroupLimits } from './os/cgroup';
 
-export { INSTANCE_LOCK, V8_TUNER, MEMORY_CLEANUP, DIAGNOSTICS } from './services.tokens';
+export {
+  INSTANCE_LOCK,
+  V8_TUNER,
+  MEMORY_CLEANUP,
+  DIAGNOSTICS,
+  SERVICE_REGISTRY,
+} from './services.tokens';
 export type {
   InstanceLock,
   InstanceLockService,
@@ -116,6 +122,9 @@ export type {
   MemoryCleanupService,
   DiagnosticsReport,
   DiagnosticsService,
+  ServiceState,
+  SupervisedService,
+  ServiceRegistry,
 } from './services.tokens';
 export { METRICS } from './metrics/metric.names';
 export type { MetricName } from './metrics/metric.names';

@@ -82,3 +82,37 @@ export const MEMORY_CLEANUP = createToken<MemoryCleanupService>(
 );
 /** See {@link DiagnosticsService}. */
 export const DIAGNOSTICS = createToken<DiagnosticsService>('@vitals/core:DiagnosticsService');
+
+/** Where a supervised service is in its life. */
+export type ServiceState = 'starting' | 'up' | 'restarting' | 'hung' | 'stopping' | 'stopped';
+
+/** One service a supervisor (`vitals run`) runs. */
+export interface SupervisedService {
+  /** The `service` label of its series. */
+  readonly name: string;
+  /** The child's pid while it runs. */
+  readonly pid: number | undefined;
+  readonly state: ServiceState;
+  /** Restarts since the supervisor started. */
+  readonly restarts: number;
+  /** When the current child started, epoch ms. */
+  readonly startedAt: number | undefined;
+}
+
+/**
+ * Provided by @vitals/startup while it supervises: the services it runs and what can be asked of
+ * them. The memory plugin uses it to take heap snapshots of a leaking service; the dashboard lists it.
+ */
+export interface ServiceRegistry {
+  list(): readonly SupervisedService[];
+  /**
+   * Asks the running child of `service` to write a heap snapshot into `dir` (created 0700 by the
+   * caller) and resolves to the file's path. Rejects with VitalsError `ERR_SERVICE_UNAVAILABLE` when
+   * the service is not running or has no agent, `ERR_SNAPSHOT_REFUSED` when the child refuses (heap
+   * above its cap, no free disk), and on timeout.
+   */
+  heapSnapshot(service: string, options: { dir: string; timeoutMs?: number }): Promise<string>;
+}
+
+/** See {@link ServiceRegistry}. */
+export const SERVICE_REGISTRY = createToken<ServiceRegistry>('@vitals/core:ServiceRegistry');

@@ -74,7 +74,27 @@ export const METRICS = {
   gcDuration: 'nodejs_gc_duration_seconds', // histogram {kind}
   heapAfterGcBytes: 'vitals_heap_after_gc_bytes',
   gcPressureRatio: 'vitals_gc_pressure_ratio',
-  leakRateBytesPerSecond: 'vitals_memory_leak_rate_bytes_per_second', // {kind: heap|external}
+  leakRateBytesPerSecond: 'vitals_memory_leak_rate_bytes_per_second', // {kind: heap|external, service?}
+  /** 0–1: how well a straight line explains the post-GC baseline (published while assessed). */
+  leakConfidenceRatio: 'vitals_memory_leak_confidence_ratio', // {kind, service?}
+  /** Projected seconds until the heap reaches its limit at the current leak rate (leaking only). */
+  leakTimeToLimitSeconds: 'vitals_memory_leak_time_to_limit_seconds', // {kind, service?}
+  /** External + array-buffer memory right after a major GC (one sample per major GC). */
+  externalAfterGcBytes: 'vitals_external_after_gc_bytes',
+
+  // Supervised services (startup `vitals run`). Every series carries `{service}`; the child's
+  // runtime figures (heap, GC, event loop, RSS) reuse the names above with `{service}` added, and
+  // the post-GC baselines `vitals_heap_after_gc_bytes{service}` / `vitals_external_after_gc_bytes{service}`
+  // arrive once per major GC of the child, so the memory plugin runs one detector per service.
+  serviceRestarts: 'vitals_supervisor_restarts_total', // {service}
+  serviceUp: 'vitals_supervisor_child_up', // {service}
+  /** 1 for the service's current state, 0 for the others: starting|up|restarting|hung|stopping|stopped. */
+  serviceState: 'vitals_supervisor_child_state', // {service, state}
+  serviceHangs: 'vitals_supervisor_hangs_total', // {service}
+  /** RSS of the child's whole process tree (`/proc/<pid>/status VmRSS` summed). */
+  serviceTreeRssBytes: 'vitals_supervisor_tree_resident_memory_bytes', // {service}
+  /** RSS of each process of the child's tree. */
+  serviceProcessRssBytes: 'vitals_supervisor_process_resident_memory_bytes', // {service, pid}
 
   // Application (monitor).
   operationDuration: 'vitals_operation_duration_seconds', // histogram {operation}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'demo',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export { demoPlugin } from './demo.plugin';
+export type { DemoOptions } from './demo.plugin';
