@@ -56,6 +56,19 @@ describe('AlertEngine', () => {
       expect(events[2].since).toBe(0);
     });
 
+    it('lists a series as pending until it fires or the condition breaks', () => {
+      hold(0, 10, 0.95);
+      expect(engine.pending()).toEqual([events[0]]);
+      hold(15, 35, 0.95);
+      expect(states()).toEqual(['pending@0', 'firing@30']);
+      expect(engine.pending()).toEqual([]);
+      hold(40, 45, 0.5);
+      hold(50, 55, 0.95);
+      expect(engine.pending().map((e) => e.at)).toEqual([50000]);
+      publish(60, 0.1);
+      expect(engine.pending()).toEqual([]);
+    });
+
     it('starts over when the condition breaks while pending', () => {
       hold(0, 25, 0.95);
       publish(27, 0.1);

@@ -32,6 +32,8 @@ interface SeriesState {
   readonly labels: Labels;
   value: number;
   firing: AlertEvent | undefined;
+  /** The `pending` event while the series is pending. */
+  pending: AlertEvent | undefined;
 }
 
 /** A rule with what evaluation needs precomputed. */
@@ -224,6 +226,7 @@ export class AlertEngine {
         labels,
         value,
         firing: undefined,
+        pending: undefined,
       };
       r.states.set(sample.name, sample.labels, state);
     }
@@ -292,6 +295,7 @@ export class AlertEngine {
     });
     // Set before emitting, so a subscriber that removes the rule right away still resolves it.
     if (kind === 'firing') state.firing = event;
+    state.pending = kind === 'pending' ? event : undefined;
     this.history.push(event);
     if (this.history.length > RECENT_LIMIT) this.history.shift();
     this.subject.next(event);
@@ -316,6 +320,17 @@ export class AlertEngine {
     const out: AlertEvent[] = [];
     for (const r of this.byId.values()) {
       for (const state of r.states.values()) if (state.firing) out.push(state.firing);
+    }
+    return out;
+  }
+
+  /** Alerts pending: the condition holds, `for` (or a cooldown) has not yet passed. */
+  pending(): AlertEvent[] {
+    const out: AlertEvent[] = [];
+    for (const r of this.byId.values()) {
+      for (const state of r.states.values()) {
+        if (state.phase === PENDING && state.pending) out.push(state.pending);
+      }
     }
     return out;
   }
