@@ -1,11 +1,16 @@
-import { createHost } from '@vitals/core';
+import { CLI_COMMAND, createHost, type CliCommand } from '@vitals/core';
 import { demoPlugin } from './demo.plugin';
 
 describe('demoPlugin', () => {
-  it('starts and stops in a host', async () => {
+  it('contributes the vitals demo command to a host', async () => {
     const host = createHost({ plugins: [demoPlugin()], config: {} });
     await host.start();
-    expect(host.plugins).toContain('demo');
-    await host.stop();
+    try {
+      expect(host.plugins).toContain('demo');
+      const names = host.resolveAll<CliCommand>(CLI_COMMAND).map((c) => c.name);
+      expect(names).toEqual(['demo']);
+    } finally {
+      await host.stop();
+    }
   });
 });

@@ -9,6 +9,8 @@ export const FIRST_PARTY_PLUGINS = [
   'diagnostics',
   'prometheus',
   'startup',
+  // Private, present only in the Vitals workspace: contributes `vitals demo`.
+  'demo',
 ] as const;
 
 /** Where a plugin came from. */

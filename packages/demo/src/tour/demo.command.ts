@@ -1,0 +1,54 @@
+import type { CliCommand } from '@vitals/core';
+import { escapeControl } from './escape';
+import { defaultTourPaths } from './tour.process';
+import { TOUR_STEPS, runTour } from './tour.runner';
+
+/**
+ * `vitals demo [--steps a,b]`: a bounded, non-interactive tour of Vitals on the bundled demo bot —
+ * diagnose, monitor, leak detection on a fast leak, snapshot diff, duplicates, supervision with a
+ * crash and a restart. Prints what each step found; exit 0 when every step worked, 1 when one
+ * failed, 64 for an unknown step. Each step has its own deadline; the whole tour stays under
+ * 5 minutes.
+ */
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'A five-minute tour of Vitals on a simulated trading bot (exit 0 when all works)',
+  usage: '[--steps diagnose,monitor,leak,snapshot,duplicates,supervise]',
+  options: {
+    steps: {
+      type: 'string',
+      valueName: 'LIST',
+      description: 'comma-separated steps to run (default: all, in order)',
+    },
+  },
+  async run(ctx) {
+    const wanted = typeof ctx.options['steps'] === 'string' ? ctx.options['steps'] : undefined;
+    const ids = wanted?.split(',').map((s) => s.trim()) ?? TOUR_STEPS.map((s) => s.id);
+    const unknown = ids.filter((id) => !TOUR_STEPS.some((s) => s.id === id));
+    if (unknown.length > 0 || ids.length === 0) {
+      ctx.stderr.write(
+        `vitals: demo: unknown step "${escapeControl(unknown[0] ?? '')}"; steps are ${TOUR_STEPS.map((s) => s.id).join(', ')}\n`,
+      );
+      return 64;
+    }
+    const steps = TOUR_STEPS.filter((s) => ids.includes(s.id));
+    const write = (line: string) => ctx.stdout.write(escapeControl(line) + '\n');
+    write(`Vitals demo: ${steps.length} steps on a simulated trading bot`);
+    const outcomes = await runTour({
+      paths: defaultTourPaths(process.argv),
+      steps,
+      env: ctx.env,
+      write,
+      signal: ctx.stopSignal,
+    });
+    const failed = outcomes.filter((o) => !o.ok);
+    const total = outcomes.reduce((a, o) => a + o.seconds, 0);
+    write('');
+    write(
+      failed.length === 0 && outcomes.length === steps.length
+        ? `All ${steps.length} steps worked (${Math.round(total)} s).`
+        : `${failed.length + steps.length - outcomes.length} of ${steps.length} steps failed: ${failed.map((o) => o.id).join(', ') || 'interrupted'}.`,
+    );
+    return failed.length === 0 && outcomes.length === steps.length ? 0 : 1;
+  },
+};

@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** A process the tour started, with everything it printed so far (stdout and stderr). */
+export interface TourProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** stdout and stderr, interleaved as they arrived. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, or rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (128 + signal number for a signal) once it has exited. */
+  readonly exited: Promise<number>;
+  /** Sends `signal` to its whole process group (it runs detached); a no-op once exited. */
+  signal(signal: NodeJS.Signals): void;
+}
+
+const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/**
+ * Starts `node <args>` detached (its own process group, so a supervisor and its child stop
+ * together) with the environment `env`. Output is kept in memory (the tour's runs are short).
+ */
+export function startNode(
+  args: readonly string[],
+  options: { cwd: string; env: Readonly<Record<string, string | undefined>> },
+): TourProcess {
+  const child = spawn(process.execPath, [...args], {
+    cwd: options.cwd,
+    env: options.env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const feed = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', feed);
+  child.stderr?.on('data', feed);
+  let done = false;
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => {
+      done = true;
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      done = true;
+      resolve(code ?? 128 + (SIGNALS[signal ?? ''] ?? 0));
+    });
+  });
+  return {
+    child,
+    pid: child.pid ?? -1,
+    output: () => text,
+    exited,
+    signal(signal) {
+      if (done || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    },
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = text.match(pattern);
+          if (m) {
+            finish();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          finish();
+          reject(new Error(`no ${String(pattern)} within ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+        const finish = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Stops a process gently (SIGTERM), then for sure (SIGKILL) after `graceMs`; returns its code. */
+export async function stopProcess(p: TourProcess, graceMs = 8000): Promise<number> {
+  p.signal('SIGTERM');
+  const timer = setTimeout(() => p.signal('SIGKILL'), graceMs);
+  try {
+    return await p.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `node <args>` to completion and returns its code and output. */
+export async function runNode(
+  args: readonly string[],
+  options: { cwd: string; env: Readonly<Record<string, string | undefined>>; timeoutMs: number },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...args], {
+    cwd: options.cwd,
+    env: options.env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+  const code = await new Promise<number>((resolve) => {
+    child.on('error', () => resolve(127));
+    child.on('close', (c) => resolve(c ?? 137));
+  });
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** Where the tour finds the `vitals` binary and the demo bot. */
+export interface TourPaths {
+  readonly cli: string;
+  readonly bot: string;
+}
+
+/**
+ * The tour runs the `vitals` binary that runs it (`argv[1]`, the script node was started with:
+ * `vitals demo` is a command of that binary, so it is the one the user has), and the built bot
+ * (`dist/bot/main.js`, found from both `src/tour` and `dist/tour`).
+ */
+export function defaultTourPaths(argv: readonly string[]): TourPaths {
+  return {
+    cli: fs.realpathSync(argv[1]),
+    bot: path.resolve(__dirname, '../../dist/bot/main.js'),
+  };
+}
