@@ -53,7 +53,7 @@ describe('pluginGenerator', () => {
     expect(pkg).toMatchObject({
       name: '@vitals/queue-depth',
       version: '1.2.3',
-      peerDependencies: { '@vitals/core': '1.2.3', rxjs: '^7.8.0', tsyringe: '^4.10.0' },
+      peerDependencies: { '@vitals/core': '^1.2.3', rxjs: '^7.8.0', tsyringe: '^4.10.0' },
     });
     const project = readProjectConfiguration(tree, 'queue-depth');
     expect(project.tags).toEqual(['type:plugin']);
