@@ -57,7 +57,7 @@ export class ChildRunner {
   private terminating = false;
   private startedAt = 0;
   private readings = 0;
-  private lastReadError = 0;
+  private lastReadError = -Infinity;
 
   constructor(
     private readonly name: string,

@@ -45,6 +45,14 @@ export const startupError = {
       'vitals run needs a command: vitals run [options] -- node app.js',
     );
   },
+  /** A previous supervisor was killed and its child still runs. */
+  childAlive(service: string, pid: number): VitalsError {
+    return new VitalsError(
+      'ERR_INSTANCE_LOCKED',
+      `the previous child of "${service}" is still running as pid ${pid} (its supervisor was killed): ` +
+        'stop it, or start with --replace to stop it first',
+    );
+  },
   /** A heap snapshot was asked of a service that has no running child with an agent. */
   unavailable(service: string, why: string): VitalsError {
     return new VitalsError(

@@ -73,6 +73,11 @@ export interface SupervisorOptions {
    * removed, as is every `VITALS_*` variable. @default []
    */
   readonly secrets?: readonly string[];
+  /**
+   * A previous supervisor's child still running (recorded in the `<name>.child` lock; its
+   * supervisor was killed) is stopped first instead of refusing to start. @default false
+   */
+  readonly replace?: boolean;
 }
 
 /** What a {@link Supervisor} uses; every field optional. */

@@ -21,6 +21,8 @@ import {
   systemClock,
 } from '@vitals/core';
 import { defaultServiceName, exitCodeOf, resolveChildCommand } from './child.command';
+import { ChildLock, stopStaleChild } from './child.lock';
+import type { StaleChild } from './child.lock';
 import { ChildRunner } from './child.runner';
 import { RestartPolicy } from './restart.policy';
 import { startupError } from './startup.errors';
@@ -73,6 +75,8 @@ export class Supervisor {
   private hangs = 0;
   private lock: InstanceLock | undefined;
   private lockTried = false;
+  private childLock: ChildLock | undefined;
+  private staleChild: StaleChild | undefined;
   private stoppedBeforeStart = false;
   private cancelRestart: Cancel | undefined;
   private resolveDone!: (code: number) => void;
@@ -111,10 +115,21 @@ export class Supervisor {
    */
   acquireLock(): void {
     if (this.lockTried || this.state !== 'idle') return;
-    if (this.deps.lock)
-      this.lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
-    else this.logger.info('no single-instance lock: @vitals/process is not installed');
     this.lockTried = true;
+    if (!this.deps.lock) {
+      this.logger.info('no single-instance lock: @vitals/process is not installed');
+      return;
+    }
+    const lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
+    this.lock = lock;
+    this.childLock = new ChildLock(this.deps.lock, this.name, this.logger, this.options.lockDir);
+    try {
+      this.staleChild = this.childLock.check(lock, this.options.replace === true);
+    } catch (error) {
+      this.lock = undefined;
+      lock.release();
+      throw error;
+    }
   }
 
   /** Takes the lock (unless `acquireLock()` did) and starts the first child; rejects on failure. */
@@ -124,6 +139,11 @@ export class Supervisor {
     this.acquireLock();
     this.state = 'running';
     try {
+      if (this.staleChild) {
+        await stopStaleChild(this.staleChild, this.options.killTimeoutMs ?? 5000);
+        this.staleChild = undefined;
+        this.childLock?.retake();
+      }
       await this.spawnChild();
     } catch (error) {
       this.finish(127);
@@ -235,6 +255,7 @@ export class Supervisor {
       this.runner.killGroup(proc);
       return;
     }
+    if (proc.pid) this.childLock?.record(proc.pid);
     const agent = this.runner.withAgent;
     this.logger.info({ childPid: proc.pid, restarts: this.restarts, agent }, 'child started');
     this.events.next({ type: 'spawn', pid: proc.pid ?? 0, restarts: this.restarts, agent });
@@ -373,6 +394,7 @@ export class Supervisor {
     this.setServiceState('stopped');
     this.cancelRestart?.();
     this.runner.close();
+    this.childLock?.release();
     try {
       this.lock?.release();
     } catch (error) {
