@@ -49,7 +49,10 @@ describe('memoryPlugin', () => {
 
   it('emergencyCleanup clears every registered cache (a failing one is isolated), forces GC, reports a refused snapshot', async () => {
     const logger = createMemoryLogger();
-    host = createHost({ plugins: [memoryPlugin({ snapshot: { minFreeBytes: 1e18 } })], logger });
+    host = createHost({
+      plugins: [memoryPlugin({ snapshot: { minFreeBytes: 1024 ** 5 } })],
+      logger,
+    });
     await host.start();
     let cleared = 0;
     const off = registerCache(host, 'sessions', () => {
@@ -115,7 +118,13 @@ describe('memoryPlugin', () => {
       await host?.stop();
       host = createHost({
         env,
-        plugins: [memoryPlugin({ periodicGcMs: '1m', ...(option ? { env: option } : {}) })],
+        plugins: [
+          memoryPlugin({
+            periodicGcMs: '1m',
+            measurementGc: { enabled: false },
+            ...(option ? { env: option } : {}),
+          }),
+        ],
         clock,
       });
       await host.start();
