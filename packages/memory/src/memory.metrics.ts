@@ -14,9 +14,9 @@ export const MEMORY_METRICS = {
   /** Post-GC heap / heap size limit, 0–1 ({service?}): how close the live heap is to an OOM. */
   heapAfterGcLimitRatio: 'vitals_heap_after_gc_limit_ratio',
   /** Measurement GCs forced (no major GC for minutes while the heap grew; counter). */
-  measurementGcCount: 'vitals_gc_measurement_total',
+  measurementGcCount: 'vitals_measurement_gc_total',
   /** Their pauses, summed (counter). */
-  measurementGcSeconds: 'vitals_gc_measurement_seconds_total',
+  measurementGcSeconds: 'vitals_measurement_gc_seconds_total',
 } as const;
 
 /** Descriptors of the heap collector. */
@@ -87,12 +87,14 @@ export const GC_DESCRIPTORS: readonly MetricDescriptor[] = [
     help: 'Measurement GCs forced because no major GC ran for long while the heap grew',
     unit: 'count',
     type: 'counter',
+    labelNames: ['service'],
   },
   {
     name: MEMORY_METRICS.measurementGcSeconds,
     help: 'Pause time of measurement GCs',
     unit: 'seconds',
     type: 'counter',
+    labelNames: ['service'],
   },
   {
     name: METRICS.gcPressureRatio,

@@ -39,6 +39,16 @@ export class ServiceRuntime {
     const out: Sample[] = [];
     const at = batch.at;
     const sums = new Map<string, number>();
+    // Heap limits first: a post-GC batch carries the limit beside (often after) the baseline.
+    for (const s of batch.samples) {
+      const service = s.labels?.service;
+      if (s.name !== METRICS.heapLimitBytes || service === undefined || !(s.value > 0)) continue;
+      const p = this.get(service, at);
+      if (p) {
+        p.heapLimit = s.value;
+        p.lastSeen = at;
+      }
+    }
     for (const s of batch.samples) {
       const service = s.labels?.service;
       if (s.name === METRICS.heapAfterGcBytes) {
@@ -52,13 +62,7 @@ export class ServiceRuntime {
           });
       }
       if (service === undefined) continue;
-      if (s.name === METRICS.heapLimitBytes) {
-        const p = this.get(service, at);
-        if (p && s.value > 0) {
-          p.heapLimit = s.value;
-          p.lastSeen = at;
-        }
-      } else if (s.name === `${METRICS.gcDuration}_sum`) {
+      if (s.name === `${METRICS.gcDuration}_sum`) {
         sums.set(service, (sums.get(service) ?? 0) + s.value);
       } else if (s.name === METRICS.gcPressureRatio && batch.source !== SOURCE) {
         const p = this.get(service, at);

@@ -96,10 +96,12 @@ export class BaselineReader {
     const at = batch.at;
     if (!Number.isFinite(at)) return;
     for (const s of batch.samples) {
+      if (s.name === METRICS.heapLimitBytes) this.heapLimit(s);
+      else if (s.name === METRICS.serviceRestarts) this.restarts(s, at);
+    }
+    for (const s of batch.samples) {
       const kind = BASELINES[s.name];
       if (kind !== undefined) this.baseline(kind, s, at);
-      else if (s.name === METRICS.heapLimitBytes) this.heapLimit(s);
-      else if (s.name === METRICS.serviceRestarts) this.restarts(s, at);
     }
     if (at - this.lastSweep >= 60_000) {
       this.lastSweep = at;
