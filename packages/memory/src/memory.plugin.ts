@@ -233,6 +233,17 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
           if (event.state === 'detected') evidence?.onDetected(event);
         }),
       );
+      // The leak alerts of every service are printed where the host logs (`vitals run` too).
+      subscriptions.push(
+        host.alerts.alerts$
+          .pipe(filter((a) => a.ruleId.startsWith('memory.leak.') && a.state !== 'pending'))
+          .subscribe((a) =>
+            logger.warn(
+              { alert: a.ruleId, state: a.state, labels: a.labels },
+              `alert ${a.state}: ${a.message}`,
+            ),
+          ),
+      );
       subscriptions.push(
         host.stream.batches$.subscribe((batch) => {
           try {
