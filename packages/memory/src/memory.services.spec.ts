@@ -1,4 +1,4 @@
-import { METRICS, ManualClock, createHost, isVitalsError } from '@vitals/core';
+import { METRICS, ManualClock, asInjectionToken, createHost, isVitalsError } from '@vitals/core';
 import type { AlertEvent, HostHandle, Sample } from '@vitals/core';
 import { memoryPlugin } from './memory.plugin';
 import { MEMORY_SERVICE } from './memory.tokens';
@@ -37,7 +37,9 @@ describe('memoryPlugin with supervised services (post-GC baselines read from the
     const alerts: AlertEvent[] = [];
     const events: LeakEvent[] = [];
     host.alerts.alerts$.subscribe((a) => alerts.push(a));
-    host.container.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => events.push(e));
+    host.container
+      .resolve(asInjectionToken(MEMORY_SERVICE))
+      .leaks$.subscribe((e) => events.push(e));
     const h = host;
     return {
       clock,
@@ -84,10 +86,9 @@ describe('memoryPlugin with supervised services (post-GC baselines read from the
     const ttl = latest(METRICS.leakTimeToLimitSeconds, { kind: 'heap', service: 'bot' })!;
     expect(ttl / 3600).toBeGreaterThan(2.5);
     expect(ttl / 3600).toBeLessThan(3.5);
-    expect(host!.container.resolve(MEMORY_SERVICE).watchedServices().sort()).toEqual([
-      'api',
-      'bot',
-    ]);
+    expect(
+      host!.container.resolve(asInjectionToken(MEMORY_SERVICE)).watchedServices().sort(),
+    ).toEqual(['api', 'bot']);
 
     // The supervisor restarts "bot": its baseline starts afresh, the leak clears, the alert resolves.
     host!.stream.publish({
@@ -100,7 +101,9 @@ describe('memoryPlugin with supervised services (post-GC baselines read from the
     expect(events.at(-1)!.message).toMatch(/restarted/);
     expect(latest(METRICS.leakRateBytesPerSecond, { kind: 'heap', service: 'bot' })).toBe(0);
     expect(alerts.at(-1)).toMatchObject({ ruleId: 'memory.leak.heap@bot', state: 'resolved' });
-    expect(host!.container.resolve(MEMORY_SERVICE).assessLeaks('bot').heap.points).toBe(1);
+    expect(
+      host!.container.resolve(asInjectionToken(MEMORY_SERVICE)).assessLeaks('bot').heap.points,
+    ).toBe(1);
   });
 
   it("applies GC pressure and heap-near-limit per service, with the child's own figures and its label", async () => {

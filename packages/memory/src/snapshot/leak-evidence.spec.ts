@@ -3,9 +3,18 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METRICS, SERVICE_REGISTRY, createHost, createMemoryLogger } from '@vitals/core';
+import {
+  METRICS,
+  SERVICE_REGISTRY,
+  createHost,
+  createMemoryLogger,
+  systemClock,
+} from '@vitals/core';
 import type { HostHandle, MemoryLogger, Sample, ServiceRegistry } from '@vitals/core';
 import { memoryPlugin } from '../memory.plugin';
+import { HeapSnapshotWriter } from './heap-snapshot.writer';
+import { LeakEvidence } from './leak-evidence';
+import type { LeakEvent } from '../leak/leak.monitor';
 
 const MB = 1024 * 1024;
 
@@ -97,4 +106,34 @@ describe('snapshot-on-leak evidence', () => {
     expect(logger.entries.some((e) => /no heap snapshot/.test(e.msg))).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('snapshots this process through the writer: the pair passes the rate limit once, and the diff names what grew', async () => {
+    const logger = createMemoryLogger();
+    const writer = new HeapSnapshotWriter({ dir, minFreeBytes: 0, minIntervalMs: 600_000 });
+    const messages: string[] = [];
+    class OwnLeakyThing {
+      constructor(readonly id: number) {}
+    }
+    const kept: OwnLeakyThing[] = [];
+    const evidence = new LeakEvidence({
+      container: createHost().container,
+      registryToken: SERVICE_REGISTRY,
+      writer,
+      gapMs: 500,
+      maxHeapBytes: 4 * 1024 * MB,
+      clock: systemClock,
+      logger,
+      heapUsed: () => 50 * MB,
+      onDiff: (_service, _kind, message) => messages.push(message),
+    });
+    const event = { kind: 'heap', state: 'detected', at: Date.now(), message: 'leak suspected' };
+    evidence.onDetected(event as unknown as LeakEvent);
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 20_000; i++) kept.push(new OwnLeakyThing(i));
+    for (let i = 0; i < 240 && messages.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(messages[0]).toMatch(/^leak suspected; grew in 500ms: .*OwnLeakyThing \+/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('vitals-'))).toHaveLength(2);
+    expect(kept).toHaveLength(20_000);
+  }, 60_000);
 });
