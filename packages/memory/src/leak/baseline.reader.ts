@@ -28,6 +28,9 @@ interface Watched {
   heapLimit: number | undefined;
 }
 
+/** The supervisor's gauge of its child's pid (@vitals/startup): a new value is a new process. */
+const CHILD_PID = 'vitals_supervisor_child_pid';
+
 const BASELINES: Record<string, LeakKind> = {
   [METRICS.heapAfterGcBytes]: 'heap',
   [METRICS.externalAfterGcBytes]: 'external',
@@ -38,7 +41,8 @@ const BASELINES: Record<string, LeakKind> = {
  * observer (no `service` label) or a supervisor for its child (`{service}`) — and runs one
  * {@link LeakMonitor} (heap and external detectors) per `service` label value. The time of a point
  * is its batch's `at` (the GC time). A restart of a service (`vitals_supervisor_restarts_total`
- * went up, or its baselines' `pid` label changed) starts that service afresh; a service with no
+ * changed, or its pid changed: `vitals_supervisor_child_pid{service}` or a `pid` label on its
+ * baselines) starts that service afresh; a service with no
  * baseline for `forgetAfterMs` is forgotten; at most `maxServices` are watched.
  *
  * @example
@@ -98,6 +102,8 @@ export class BaselineReader {
     for (const s of batch.samples) {
       if (s.name === METRICS.heapLimitBytes) this.heapLimit(s);
       else if (s.name === METRICS.serviceRestarts) this.restarts(s, at);
+      else if (s.name === CHILD_PID && s.labels?.service !== undefined && s.value > 0)
+        this.newPid(s.labels.service, String(s.value), at);
     }
     for (const s of batch.samples) {
       const kind = BASELINES[s.name];
@@ -125,11 +131,17 @@ export class BaselineReader {
     const w = this.watch(service, at);
     if (!w) return;
     w.lastSeen = at;
-    const pid = s.labels?.pid;
-    if (pid !== undefined && w.pid !== undefined && pid !== w.pid)
-      w.monitor.reset(at, `new process (pid ${w.pid} → ${pid}): fresh baseline`);
-    if (pid !== undefined) w.pid = pid;
+    if (s.labels?.pid !== undefined) this.newPid(service ?? '', s.labels.pid, at);
     w.monitor.addPoint(kind, at, s.value);
+  }
+
+  /** A pid (label of the baselines, or the supervisor's child-pid gauge) that changed: a new process. */
+  private newPid(key: string, pid: string, at: number): void {
+    const w = this.watched.get(key);
+    if (!w) return;
+    if (w.pid !== undefined && pid !== w.pid)
+      w.monitor.reset(at, `new process (pid ${w.pid} → ${pid}): fresh baseline`);
+    w.pid = pid;
   }
 
   private heapLimit(s: Sample): void {
