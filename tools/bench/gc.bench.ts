@@ -1,5 +1,11 @@
 /**
- * V8 profiles under load: `npm run bench:gc [-- --duration S] [--rounds N]`.
+ * V8 profiles under load: `npm run bench:gc [-- --duration S] [--rounds N] [--only profiles|measurement]`.
+ *
+ * Second part, the measurement GC's cost (issue 10, item 2): for live heaps of 20, 100, 250 and
+ * 500 MB (the default cap is 512 MiB), a child holding that much forces full GCs the way the memory
+ * plugin and the agent do (`v8.setFlagsFromString('--expose-gc')` + `vm.runInNewContext('gc')`),
+ * 10 times, and reports the pause (p50, max) and the CPU time one costs (`process.cpuUsage()`); at
+ * most one runs per `afterMs` (60 s), so the CPU share is that cost / 60 s.
  *
  * Runs one allocation-heavy workload (short-lived request objects plus a 150k-entry ring that
  * keeps promoting into old space) as a child under the default flags and under each profile of
@@ -60,7 +66,73 @@ const pct = (sorted: number[], p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+const MEASURE = `
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const { performance } = require('node:perf_hooks');
+const live = [];
+const target = Number(process.argv[1]) * 1024 * 1024;
+while (v8.getHeapStatistics().used_heap_size < target) live.push({ id: live.length, s: 'x'.repeat(200) + live.length, a: [1, 2, 3] });
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+v8.setFlagsFromString('--no-expose-gc');
+gc();
+const pauses = [];
+const cpu = [];
+for (let i = 0; i < 10; i++) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  gc();
+  pauses.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
+}
+process.send({ heap: v8.getHeapStatistics().used_heap_size, pauses, cpu, kept: live.length }, () => process.exit(0));
+`;
+
+async function measurementCost(): Promise<void> {
+  console.log('\nmeasurement GC cost (one forced full GC; at most one per afterMs = 60 s)');
+  const rows = [['live heap', 'pause p50', 'pause max', 'CPU per GC', 'CPU share at 1/min']];
+  for (const mb of [20, 100, 250, 500]) {
+    const r = await new Promise<{ heap: number; pauses: number[]; cpu: number[] }>(
+      (resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['--max-old-space-size=2048', '-e', MEASURE, String(mb)],
+          {
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          },
+        );
+        child.once('message', (m) =>
+          resolve(m as { heap: number; pauses: number[]; cpu: number[] }),
+        );
+        child.once(
+          'exit',
+          (code) => code !== 0 && reject(new Error(`measurement child exited ${code}`)),
+        );
+      },
+    );
+    const p = [...r.pauses].sort((a, b) => a - b);
+    const cpuMs = median(r.cpu);
+    rows.push([
+      `${(r.heap / 1048576).toFixed(0)} MB`,
+      `${pct(p, 0.5).toFixed(1)} ms`,
+      `${p[p.length - 1].toFixed(1)} ms`,
+      `${cpuMs.toFixed(1)} ms`,
+      `${((cpuMs / 60_000) * 100).toFixed(3)} %`,
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+}
+
 async function main(): Promise<void> {
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== 'measurement') await profilesTable();
+  if (only !== 'profiles') await measurementCost();
+}
+
+async function profilesTable(): Promise<void> {
   const tuner = createV8Tuner();
   const profiles: [string, readonly string[]][] = [
     ['default', []],

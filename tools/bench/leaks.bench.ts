@@ -1,20 +1,29 @@
 /**
- * Leak-detector benchmark: `npm run bench:leaks -- [folder] [--json] [--duration S] [--parallel N]`.
+ * Leak-detector benchmark: `npm run bench:leaks -- [folder] [--json] [--duration S] [--parallel N]
+ * [--paths in-process,real]`.
  *
  * Runs every workload of `<folder>/manifest.json` (`[{ "file", "label": "leak" | "ok", "rateMBPerMin"? }]`,
- * default: tools/bench/leak-corpus) as a plain Node child with `DURATION_S` in its environment and
- * leak-corpus/_sampler.js preloaded; the sampler reports the heap and external memory after every
- * major GC over IPC, and this process feeds them to two `LeakDetector`s (heap, external) on the
- * child's timestamps. Beside it, in the same run, the classic heuristic: "the post-GC heap grew
- * across 5 consecutive major GCs". Two workloads at a time at most; each child is killed 30 s after
- * its duration if it has not stopped by itself.
+ * default: tools/bench/leak-corpus) with `DURATION_S` in its environment, through two paths at the
+ * same time:
+ * - in-process: the workload with leak-corpus/_inprocess.js preloaded, a host with the memory
+ *   plugin inside it (built dist: `npx nx build memory` first); it reports its verdicts and
+ *   post-GC baselines over IPC. The classic heuristic ("the post-GC heap grew across 5
+ *   consecutive major GCs") runs on the same baselines.
+ * - real: the workload as a plain Node child under @vitals/startup's Supervisor (the `vitals run`
+ *   agent in the child, post-GC batches `{service}` on a host stream) and the memory plugin in this
+ *   process reading them — the path `vitals run` takes.
+ * Two workloads at a time at most (each with both paths); each child is killed 30 s after its
+ * duration if it has not stopped by itself.
  *
- * Budget: every leak of ≥ 1 MB/min found within 180 s, no verdict "leak" on an "ok" workload.
+ * Budget: every leak of ≥ 1 MB/min found within 180 s on either path, no verdict "leak" on an
+ * "ok" workload, and both paths agree.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LeakDetector } from '@vitals/memory';
+import { createHost, createNoopLogger } from '@vitals/core';
+import { MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
+import { Supervisor } from '@vitals/startup';
 
 interface Entry {
   file: string;
@@ -22,20 +31,24 @@ interface Entry {
   rateMBPerMin?: number;
   note?: string;
 }
-interface Result {
-  file: string;
-  label: 'leak' | 'ok';
+interface PathResult {
   verdict: 'leak' | 'ok';
   detectedAfterS: number | null;
   rateMBPerHour: number | null;
   kind: 'heap' | 'external' | null;
-  classic: { verdict: 'leak' | 'ok'; detectedAfterS: number | null };
   majorGcs: number;
+}
+interface Result extends PathResult {
+  file: string;
+  label: 'leak' | 'ok';
+  classic: { verdict: 'leak' | 'ok'; detectedAfterS: number | null };
+  real: PathResult | undefined;
   truthMBPerMin?: number;
 }
 type Msg =
-  | { type: 'start'; t: number; heapLimit: number }
-  | { type: 'gc'; t: number; heap: number; external: number };
+  | { type: 'start'; t: number }
+  | { type: 'gc'; t: number; heap: number; external: number }
+  | { type: 'leak'; t: number; kind: 'heap' | 'external'; rate: number };
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -44,70 +57,128 @@ const flag = (name: string): string | undefined => {
 };
 const duration = Number(flag('--duration') ?? 240);
 const parallel = Math.min(2, Math.max(1, Number(flag('--parallel') ?? 2)));
+const paths = (flag('--paths') ?? 'in-process,real').split(',');
 const json = args.includes('--json');
 const folder = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, 'leak-corpus'));
-const sampler = join(__dirname, 'leak-corpus', '_sampler.js');
 const BUDGET_S = 180;
 
-function runOne(entry: Entry): Promise<Result> {
+const preload = join(__dirname, 'leak-corpus', '_inprocess.js');
+
+/** In-process path: the memory plugin inside the workload. */
+function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'label'>> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--require', sampler, join(folder, entry.file)], {
+    const child = spawn(process.execPath, ['--require', preload, join(folder, entry.file)], {
       cwd: folder,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, DURATION_S: String(duration) },
     });
-    const detectors = { heap: new LeakDetector(), external: new LeakDetector() };
-    let start = 0;
-    let limit: number | undefined;
-    const found: Pick<Result, 'detectedAfterS' | 'rateMBPerHour' | 'kind'> = {
+    let start = Date.now();
+    const found: PathResult = {
+      verdict: 'ok',
       detectedAfterS: null,
       rateMBPerHour: null,
       kind: null,
+      majorGcs: 0,
     };
     const classic: Result['classic'] = { verdict: 'ok', detectedAfterS: null };
     let previous = Infinity;
     let rising = 0;
-    let majorGcs = 0;
-    let lastAssess = 0;
     child.on('message', (m: Msg) => {
       if (m.type === 'start') {
         start = m.t;
-        limit = m.heapLimit;
         return;
       }
-      majorGcs++;
       const t = m.t - start;
+      if (m.type === 'leak') {
+        if (found.detectedAfterS === null)
+          Object.assign(found, {
+            verdict: 'leak',
+            detectedAfterS: Math.round(t / 1000),
+            kind: m.kind,
+            rateMBPerHour: Math.round(((m.rate * 3600) / 1048576) * 10) / 10,
+          });
+        return;
+      }
+      found.majorGcs++;
       rising = m.heap > previous ? rising + 1 : 0;
       previous = m.heap;
       if (rising >= 5 && classic.detectedAfterS === null)
         classic.detectedAfterS = Math.round(t / 1000);
-      detectors.heap.add(t, m.heap);
-      detectors.external.add(t, m.external);
-      if (t - lastAssess < 1000) return;
-      lastAssess = t;
-      for (const kind of ['heap', 'external'] as const) {
-        const a = detectors[kind].assess(t, limit);
-        if (!a.leaking) continue;
-        if (found.detectedAfterS === null)
-          Object.assign(found, { detectedAfterS: Math.round(t / 1000), kind });
-        if (found.kind === kind) found.rateMBPerHour = Math.round(a.rateMBPerHour * 10) / 10;
-      }
     });
     const killer = setTimeout(() => child.kill('SIGKILL'), (duration + 30) * 1000);
     child.on('exit', () => {
       clearTimeout(killer);
       if (classic.detectedAfterS !== null) classic.verdict = 'leak';
-      done({
-        file: entry.file,
-        label: entry.label,
-        verdict: found.detectedAfterS === null ? 'ok' : 'leak',
-        ...found,
-        classic,
-        majorGcs,
-        truthMBPerMin: entry.rateMBPerMin,
-      });
+      done({ ...found, classic, truthMBPerMin: entry.rateMBPerMin });
     });
   });
+}
+
+/** Real path: a plain child under the Supervisor (agent), the memory plugin reading the stream. */
+async function runReal(entry: Entry): Promise<PathResult> {
+  const host = createHost({ env: {}, plugins: [memoryPlugin({ alerts: false })] });
+  await host.start();
+  const service = entry.file.replace(/\.js$/, '');
+  const found: PathResult = {
+    verdict: 'ok',
+    detectedAfterS: null,
+    rateMBPerHour: null,
+    kind: null,
+    majorGcs: 0,
+  };
+  let start = Date.now();
+  host.stream.batches$.subscribe((b) => {
+    if (
+      b.samples.some(
+        (s) => s.name === 'vitals_heap_after_gc_bytes' && s.labels?.service === service,
+      )
+    )
+      found.majorGcs++;
+  });
+  host.container.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => {
+    if (e.service !== service || e.state !== 'detected' || found.detectedAfterS !== null) return;
+    Object.assign(found, {
+      verdict: 'leak',
+      detectedAfterS: Math.round((e.at - start) / 1000),
+      kind: e.kind,
+      rateMBPerHour: Math.round(e.assessment.rateMBPerHour * 10) / 10,
+    });
+  });
+  const supervisor = new Supervisor(
+    {
+      command: process.execPath,
+      args: [join(folder, entry.file)],
+      env: { ...process.env, DURATION_S: String(duration) },
+      cwd: folder,
+      name: service,
+      restart: 'never',
+    },
+    { stream: host.stream, clock: host.clock, logger: createNoopLogger() },
+  );
+  start = Date.now();
+  await supervisor.start();
+  const killer = setTimeout(() => void supervisor.kill(), (duration + 30) * 1000);
+  await supervisor.done;
+  clearTimeout(killer);
+  await host.stop('bench over');
+  return found;
+}
+
+async function runOne(entry: Entry): Promise<Result> {
+  const none: PathResult = {
+    verdict: 'ok',
+    detectedAfterS: null,
+    rateMBPerHour: null,
+    kind: null,
+    majorGcs: 0,
+  };
+  const [inProcess, real] = await Promise.all([
+    paths.includes('in-process')
+      ? runInProcess(entry)
+      : Promise.resolve({ ...none, classic: { verdict: 'ok' as const, detectedAfterS: null } }),
+    paths.includes('real') ? runReal(entry) : Promise.resolve(undefined),
+  ]);
+  return { file: entry.file, label: entry.label, ...inProcess, real };
 }
 
 /** The folder's manifest, checked: one clear line (and exit code 1) on anything wrong. */
@@ -146,65 +217,69 @@ async function main(): Promise<void> {
     );
   await Promise.all(Array.from({ length: parallel }, worker));
   if (json) {
-    console.log(
-      JSON.stringify(
-        results.map(({ file, label, verdict, detectedAfterS, rateMBPerHour }) => ({
-          file,
-          label,
-          verdict,
-          detectedAfterS,
-          rateMBPerHour,
-        })),
-      ),
-    );
+    console.log(JSON.stringify(results));
     return;
   }
+  const cell = (p: PathResult | undefined, label: string): string[] =>
+    p === undefined
+      ? ['-', '-', '-', '-']
+      : [
+          p.verdict + (p.verdict === label ? '' : ' ✗'),
+          p.detectedAfterS === null ? '-' : `${p.detectedAfterS} s`,
+          p.rateMBPerHour === null ? '-' : `${(p.rateMBPerHour / 60).toFixed(2)} MB/min`,
+          String(p.majorGcs),
+        ];
   const rows = [
     [
       'workload',
       'truth',
-      'verdict',
-      'detected',
+      'in-process',
+      'at',
       'est. rate',
-      'via',
+      'GCs',
+      'real (vitals run)',
+      'at',
+      'est. rate',
+      'GCs',
       'classic',
       'classic at',
-      'major GCs',
     ],
   ];
   for (const r of results) {
     rows.push([
       r.file,
       r.label === 'leak' ? `leak ${r.truthMBPerMin ?? '?'} MB/min` : 'ok',
-      r.verdict + (r.verdict === r.label ? '' : ' ✗'),
-      r.detectedAfterS === null ? '-' : `${r.detectedAfterS} s`,
-      r.rateMBPerHour === null ? '-' : `${(r.rateMBPerHour / 60).toFixed(2)} MB/min`,
-      r.kind ?? '-',
+      ...cell(r, r.label),
+      ...cell(r.real, r.label),
       r.classic.verdict + (r.classic.verdict === r.label ? '' : ' ✗'),
       r.classic.detectedAfterS === null ? '-' : `${r.classic.detectedAfterS} s`,
-      String(r.majorGcs),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
-  const score = (
-    pick: (r: Result) => { verdict: string; detectedAfterS: number | null },
-  ): string => {
-    const leaks = results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1);
-    const inTime = leaks.filter(
-      (r) => pick(r).verdict === 'leak' && (pick(r).detectedAfterS ?? Infinity) <= BUDGET_S,
-    ).length;
-    const fp = results.filter((r) => r.label === 'ok' && pick(r).verdict === 'leak').length;
-    return `${inTime}/${leaks.length} leaks found within ${BUDGET_S} s, ${fp} false positive(s)`;
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
+  const leaks = results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1);
+  const score = (pick: (r: Result) => PathResult | undefined): { line: string; met: boolean } => {
+    const inTime = leaks.filter((r) => {
+      const p = pick(r);
+      return p?.verdict === 'leak' && (p.detectedAfterS ?? Infinity) <= BUDGET_S;
+    }).length;
+    const fp = results.filter((r) => r.label === 'ok' && pick(r)?.verdict === 'leak').length;
+    return {
+      line: `${inTime}/${leaks.length} leaks found within ${BUDGET_S} s, ${fp} false positive(s)`,
+      met: inTime === leaks.length && fp === 0,
+    };
   };
-  const detector = score((r) => r);
-  console.log(`\ndetector: ${detector}\nclassic:  ${score((r) => r.classic)}`);
-  const met =
-    detector.startsWith(
-      `${results.filter((r) => r.label === 'leak' && (r.truthMBPerMin ?? 1) >= 1).length}/`,
-    ) && detector.includes(' 0 false');
+  const inProc = score((r) => r);
+  const real = score((r) => r.real);
+  const classic = score((r) => ({ ...r, ...r.classic, rateMBPerHour: null, kind: null }));
+  const agree = results.filter((r) => r.real && r.real.verdict === r.verdict).length;
+  console.log(`\nin-process: ${inProc.line}`);
+  if (paths.includes('real'))
+    console.log(`real:       ${real.line}\nverdicts agree on ${agree}/${results.length}`);
+  console.log(`classic:    ${classic.line}`);
+  const met = inProc.met && (!paths.includes('real') || (real.met && agree === results.length));
   console.log(
-    `budget (every leak ≥ 1 MB/min within ${BUDGET_S} s, no false positive): ${met ? 'met' : 'NOT met'}`,
+    `budget (every leak ≥ 1 MB/min within ${BUDGET_S} s on each path, no false positive, paths agree): ${met ? 'met' : 'NOT met'}`,
   );
 }
 

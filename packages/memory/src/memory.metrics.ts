@@ -11,6 +11,12 @@ export const MEMORY_METRICS = {
   profileHeapDelta: 'vitals_memory_profile_heap_delta_bytes',
   /** GCs seen during profiled calls (counter {fn}). */
   profileGcs: 'vitals_memory_profile_gc_total',
+  /** Post-GC heap / heap size limit, 0–1 ({service?}): how close the live heap is to an OOM. */
+  heapAfterGcLimitRatio: 'vitals_heap_after_gc_limit_ratio',
+  /** Measurement GCs forced (no major GC for minutes while the heap grew; counter). */
+  measurementGcCount: 'vitals_measurement_gc_total',
+  /** Their pauses, summed (counter). */
+  measurementGcSeconds: 'vitals_measurement_gc_seconds_total',
 } as const;
 
 /** Descriptors of the heap collector. */
@@ -57,22 +63,66 @@ export const GC_DESCRIPTORS: readonly MetricDescriptor[] = [
   },
   {
     name: METRICS.heapAfterGcBytes,
-    help: 'JS heap used right after the last major GC',
+    help: 'JS heap used right after a major GC (one sample per major GC)',
     unit: 'bytes',
     type: 'gauge',
+    labelNames: ['service'],
+  },
+  {
+    name: METRICS.externalAfterGcBytes,
+    help: 'External memory (includes array buffers) right after a major GC',
+    unit: 'bytes',
+    type: 'gauge',
+    labelNames: ['service'],
+  },
+  {
+    name: MEMORY_METRICS.heapAfterGcLimitRatio,
+    help: 'JS heap right after a major GC divided by the V8 heap size limit',
+    unit: 'ratio',
+    type: 'gauge',
+    labelNames: ['service'],
+  },
+  {
+    name: MEMORY_METRICS.measurementGcCount,
+    help: 'Measurement GCs forced because no major GC ran for long while the heap grew',
+    unit: 'count',
+    type: 'counter',
+    labelNames: ['service'],
+  },
+  {
+    name: MEMORY_METRICS.measurementGcSeconds,
+    help: 'Pause time of measurement GCs',
+    unit: 'seconds',
+    type: 'counter',
+    labelNames: ['service'],
   },
   {
     name: METRICS.gcPressureRatio,
     help: 'Fraction of wall time spent in GC over the pressure window',
     unit: 'ratio',
     type: 'gauge',
+    labelNames: ['service'],
   },
   {
     name: METRICS.leakRateBytesPerSecond,
     help: 'Growth rate of a leaking baseline (0 when no leak is detected)',
     unit: 'bytes_per_second',
     type: 'gauge',
-    labelNames: ['kind'],
+    labelNames: ['kind', 'service'],
+  },
+  {
+    name: METRICS.leakConfidenceRatio,
+    help: 'Kendall agreement of the post-GC baseline rise (published at each assessment)',
+    unit: 'ratio',
+    type: 'gauge',
+    labelNames: ['kind', 'service'],
+  },
+  {
+    name: METRICS.leakTimeToLimitSeconds,
+    help: 'Projected time until the heap reaches its limit at the current leak rate (while leaking)',
+    unit: 'seconds',
+    type: 'gauge',
+    labelNames: ['kind', 'service'],
   },
 ];
 

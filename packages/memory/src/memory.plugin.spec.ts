@@ -49,7 +49,10 @@ describe('memoryPlugin', () => {
 
   it('emergencyCleanup clears every registered cache (a failing one is isolated), forces GC, reports a refused snapshot', async () => {
     const logger = createMemoryLogger();
-    host = createHost({ plugins: [memoryPlugin({ snapshot: { minFreeBytes: 1e18 } })], logger });
+    host = createHost({
+      plugins: [memoryPlugin({ snapshot: { minFreeBytes: 1024 ** 5 } })],
+      logger,
+    });
     await host.start();
     let cleared = 0;
     const off = registerCache(host, 'sessions', () => {
@@ -115,7 +118,13 @@ describe('memoryPlugin', () => {
       await host?.stop();
       host = createHost({
         env,
-        plugins: [memoryPlugin({ periodicGcMs: '1m', ...(option ? { env: option } : {}) })],
+        plugins: [
+          memoryPlugin({
+            periodicGcMs: '1m',
+            measurementGc: { enabled: false },
+            ...(option ? { env: option } : {}),
+          }),
+        ],
         clock,
       });
       await host.start();
@@ -172,5 +181,37 @@ describe('memoryPlugin', () => {
     }
     expect(isVitalsError(error, 'ERR_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toMatch(/memory\.leak\.minConfidence/);
+  });
+
+  it('forces a measurement GC when major GCs are rare and the heap grew, and publishes its baseline; never under tests', async () => {
+    const clock = new ManualClock(0);
+    const start = async (env: Record<string, string>) => {
+      await host?.stop();
+      host = createHost({
+        env,
+        plugins: [
+          memoryPlugin({ measurementGc: { afterMs: '10s', minGrowthBytes: 0, minGrowthRatio: 0 } }),
+        ],
+        clock,
+      });
+      await host.start();
+      return clock.pending;
+    };
+    expect(await start({ NODE_ENV: 'test' })).toBe(0);
+    expect(await start({ NODE_ENV: 'production' })).toBe(1);
+    const baselines: number[] = [];
+    host!.stream.batches$.subscribe((b) => {
+      for (const s of b.samples)
+        if (s.name === METRICS.heapAfterGcBytes && !s.labels) baselines.push(b.at);
+    });
+    const retained = Buffer.alloc(2 * MB, 1);
+    for (let i = 0; i < 6; i++) clock.advance(2500);
+    for (let k = 0; k < 50 && baselines.length === 0; k++) await tick();
+    expect((await host!.collectOnce()).value('vitals_measurement_gc_total')).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(baselines.length).toBeGreaterThanOrEqual(1);
+    expect(baselines[0]).toBeGreaterThanOrEqual(10_000);
+    expect(retained.length).toBe(2 * MB);
   });
 });

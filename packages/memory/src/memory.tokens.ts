@@ -14,10 +14,15 @@ export interface MemoryService extends MemoryCleanupService {
   optimizeMemory(): OptimizeResult;
   /** A heap snapshot, behind the rate limit, disk check and file cap. */
   writeHeapSnapshot(): HeapSnapshotResult;
-  /** Leak verdicts: detected, update (while leaking), cleared — rate MB/h, confidence, window, time to limit. */
+  /**
+   * Leak verdicts of this process and of every supervised service (`event.service`): detected,
+   * update (while leaking), cleared — rate MB/h, confidence, window, time to limit.
+   */
   readonly leaks$: Observable<LeakEvent>;
-  /** The current verdict of each baseline. */
-  assessLeaks(): Record<LeakKind, LeakAssessment>;
+  /** The current verdict of each baseline of `service` (undefined: this process). */
+  assessLeaks(service?: string): Record<LeakKind, LeakAssessment>;
+  /** The supervised services whose post-GC baselines are watched now. */
+  watchedServices(): string[];
 }
 
 /** The memory plugin's service. */

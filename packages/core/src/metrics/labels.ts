@@ -16,11 +16,15 @@ export function seriesKey(name: string, labels?: Labels): string {
   return key;
 }
 
-/** True when every label in `matcher` has the same value in `labels` (an empty matcher matches all). */
+/**
+ * True when every label in `matcher` has the same value in `labels` (an empty matcher matches
+ * all). As in PromQL, a matcher value `''` matches a series that lacks the label.
+ */
 export function matchLabels(labels: Labels | undefined, matcher: Labels | undefined): boolean {
   if (!matcher) return true;
   for (const k in matcher) {
-    if ((labels ?? EMPTY)[k] !== matcher[k]) return false;
+    const value = (labels ?? EMPTY)[k];
+    if (value !== matcher[k] && !(matcher[k] === '' && value === undefined)) return false;
   }
   return true;
 }

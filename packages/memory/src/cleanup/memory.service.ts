@@ -9,8 +9,10 @@ import {
 } from '@vitals/core';
 import type { CleanupHandler, CleanupStep, Logger } from '@vitals/core';
 import type { MemoryService } from '../memory.tokens';
-import type { LeakEvent, LeakKind, LeakMonitor } from '../leak/leak.monitor';
+import type { LeakEvent, LeakKind } from '../leak/leak.monitor';
+import { LeakMonitor } from '../leak/leak.monitor';
 import type { LeakAssessment } from '../leak/leak.detector';
+import type { BaselineReader } from '../leak/baseline.reader';
 import type { HeapSnapshotResult, HeapSnapshotWriter } from '../snapshot/heap-snapshot.writer';
 import { optimizeMemory } from './optimize-memory';
 import type { OptimizeResult } from './optimize-memory';
@@ -19,13 +21,15 @@ import { memoryError } from '../memory.errors';
 /** What the service needs. */
 export interface MemoryServiceDeps {
   readonly container: DependencyContainer;
-  readonly leaks: LeakMonitor;
+  readonly leaks: BaselineReader;
   readonly snapshots: HeapSnapshotWriter;
   readonly logger: Logger;
   /** @default true */
   readonly allowGcFallback?: boolean;
   /** Deadline of each cache's `clear()`, ms. @default 5000 */
   readonly handlerTimeoutMs?: number;
+  /** The host clock (times the `cleared` leak event of a reset). */
+  readonly now?: () => number;
 }
 
 /**
@@ -67,8 +71,12 @@ export class DefaultMemoryService implements MemoryService {
     return this.deps.snapshots.write();
   }
 
-  assessLeaks(): Record<LeakKind, LeakAssessment> {
-    return this.deps.leaks.assessments();
+  assessLeaks(service?: string): Record<LeakKind, LeakAssessment> {
+    return (this.deps.leaks.monitor(service) ?? new LeakMonitor()).assessments();
+  }
+
+  watchedServices(): string[] {
+    return this.deps.leaks.services();
   }
 
   async emergencyCleanup(
@@ -95,7 +103,7 @@ export class DefaultMemoryService implements MemoryService {
       steps.push({ step: `cache:${h.name}`, ok: r.ok, detail, durationMs: r.durationMs });
     }
     // Cleared caches move the baseline on purpose: start the leak windows afresh.
-    if (handlers.length > 0) this.deps.leaks.reset();
+    if (handlers.length > 0) this.deps.leaks.resetOwn(this.deps.now?.());
     const gc = this.optimizeMemory();
     steps.push({
       step: 'gc',

@@ -12,7 +12,7 @@ function noise(i: number): number {
 
 /** Feeds one post-GC point every 4 s of virtual time; returns the first leaking verdict and its time. */
 function run(
-  shape: (tMs: number) => number,
+  shape: (tMs: number, i: number) => number,
   durationMs = 240_000,
 ): { at: number | undefined; first?: LeakAssessment; last: LeakAssessment } {
   const d = new LeakDetector();
@@ -20,7 +20,7 @@ function run(
   let first: LeakAssessment | undefined;
   let last = d.assess(0);
   for (let t = 0, i = 0; t <= durationMs; t += 4000, i++) {
-    d.add(t, 50 * MB + shape(t) + noise(i));
+    d.add(t, 50 * MB + shape(t, i) + noise(i));
     last = d.assess(t, 2048 * MB);
     if (last.leaking && at === undefined) {
       at = t;
@@ -44,9 +44,19 @@ describe('LeakDetector', () => {
     expect(r.last.timeToLimitMs! / 3_600_000).toBeLessThan(45);
   });
 
-  it('finds a step leak (4 MB every 30 s)', () => {
-    const r = run((t) => Math.floor(t / 30_000) * 4 * MB);
+  it.each([
+    ['4 MB every 30 s (step)', (t: number) => Math.floor(t / 30_000) * 4 * MB, 8],
+    ['5 MB every 30 s (step)', (t: number) => Math.floor(t / 30_000) * 5 * MB, 10],
+    ['5 MB/min', (t: number) => (t / 60_000) * 5 * MB, 5],
+    ['10 MB/min', (t: number) => (t / 60_000) * 10 * MB, 10],
+    ['1.3 GB/h', (t: number) => (t / 3_600_000) * 1300 * MB, 1300 / 60],
+  ])('finds a %s leak within 3 minutes and keeps saying so', (_name, shape, mbPerMin) => {
+    const r = run(shape, 600_000);
     expect(r.at).toBeLessThanOrEqual(180_000);
+    expect(r.last.leaking).toBe(true);
+    expect(r.last.rateMBPerHour / 60).toBeGreaterThan(mbPerMin * 0.7);
+    expect(r.last.rateMBPerHour / 60).toBeLessThan(mbPerMin * 1.3);
+    expect(r.last.fit).toBeGreaterThan(0.6);
   });
 
   it.each([
@@ -55,8 +65,38 @@ describe('LeakDetector', () => {
     ['a 45 s warm-up', (t: number) => (Math.min(t, 45_000) / 45_000) * 30 * MB],
     ['50 MB bursts every 30 s', (t: number) => (t % 30_000 < 5000 ? 50 * MB : 0)],
     ['a 300 MB stable heap', () => 300 * MB],
+    // Caches that fill: growth that slows toward a cap (issue 10, item 3).
+    [
+      'a cache filling linearly to 40 MB over 120 s',
+      (t: number) => (Math.min(t, 120_000) / 120_000) * 40 * MB,
+    ],
+    [
+      'a cache filling linearly to 20 MB over 100 s',
+      (t: number) => (Math.min(t, 100_000) / 100_000) * 20 * MB,
+    ],
+    [
+      'a saturating cache (40 MB cap, τ 60 s)',
+      (t: number) => 40 * MB * (1 - Math.exp(-t / 60_000)),
+    ],
+    [
+      'a saturating cache (60 MB cap, τ 90 s)',
+      (t: number) => 60 * MB * (1 - Math.exp(-t / 90_000)),
+    ],
+    [
+      'logarithmic growth (10 MB·ln(1 + t/10 s))',
+      (t: number) => 10 * MB * Math.log(1 + t / 10_000),
+    ],
+    [
+      'an LRU with churn (fills in 60 s, then evicts; ±3 MB of churn)',
+      (t: number, i: number) =>
+        (Math.min(t, 60_000) / 60_000) * 40 * MB + ((i * 7919) % 7) * 0.5 * MB,
+    ],
+    [
+      'fill over 90 s, then a noisy plateau (±4 MB)',
+      (t: number, i: number) => (Math.min(t, 90_000) / 90_000) * 30 * MB + ((i * 104729) % 9) * MB,
+    ],
   ])('stays silent on %s', (_name, shape) => {
-    const r = run(shape);
+    const r = run(shape, 600_000);
     expect(r.at).toBeUndefined();
     expect(r.last.leaking).toBe(false);
   });

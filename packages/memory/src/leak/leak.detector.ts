@@ -7,11 +7,18 @@ const MB = 1024 * 1024;
 export interface LeakDetectorOptions {
   /** Points older than this are forgotten, ms. @default 600000 (10 min) */
   readonly windowMs?: number;
-  /** No verdict before the baseline spans this long, ms. @default 120000 (2 min) */
+  /**
+   * No verdict before the baseline spans this long, ms. 150 s: a cache that fills linearly for
+   * 120 s must show ~30 s of plateau before a verdict, and a 1 MB/min leak is still found by 180 s.
+   * @default 150000 (2.5 min)
+   */
   readonly minSpanMs?: number;
   /** Raw points are reduced to the minimum of each bucket of this length, ms. @default 5000 */
   readonly bucketMs?: number;
-  /** Rolling-minimum width that erases bursts and sawtooth teeth, ms. @default 30000 */
+  /**
+   * Rolling-minimum width that erases bursts and sawtooth teeth, ms; the plateau test uses a
+   * third of it, so that a plateau is seen soon after it starts. @default 30000
+   */
   readonly erosionMs?: number;
   /** Slower growth is never a leak, bytes/s. @default 30 MB/h (≈ 8738 B/s) */
   readonly minRateBytesPerSecond?: number;
@@ -19,12 +26,23 @@ export interface LeakDetectorOptions {
   readonly minConfidence?: number;
   /** Minimum growth of the fitted baseline across the window, bytes. @default 1 MiB */
   readonly minGrowthBytes?: number;
-  /** The plateau test looks at this fraction of the window's end. @default 0.4 */
+  /** The plateau test looks at this fraction of the window's end. @default 0.25 */
   readonly recentFraction?: number;
   /** …but at least this long, ms. @default 45000 */
   readonly recentMinMs?: number;
-  /** The recent slope must be at least this fraction of the whole window's. @default 0.3 */
+  /** The recent slope must be at least this fraction of the whole window's. @default 0.4 */
   readonly recentSlopeRatio?: number;
+  /**
+   * Deceleration test: the slope of the window's second half must be at least this fraction of
+   * the first half's. A cache filling toward its cap (growth that slows: saturating, logarithmic,
+   * LRU warming) fails it even while it still rises slowly; a leak keeps its pace. @default 0.5
+   */
+  readonly decelerationRatio?: number;
+  /**
+   * The straight line must explain the baseline: 1 − SSE/SST of the fitted line over the eroded
+   * points (R²), 0–1. @default 0.6
+   */
+  readonly minFit?: number;
 }
 
 /** One verdict of the detector. */
@@ -35,6 +53,8 @@ export interface LeakAssessment {
   readonly rateMBPerHour: number;
   /** Kendall agreement of the baseline's rise, 0–1. */
   readonly confidence: number;
+  /** How much of the baseline's variance the straight line explains (R²), 0–1; 0 before the minimum span. */
+  readonly fit: number;
   /** Time the baseline covers, ms. */
   readonly windowMs: number;
   /** Bucketed points in the window. */
@@ -74,15 +94,17 @@ export class LeakDetector {
   constructor(options: LeakDetectorOptions = {}) {
     this.o = {
       windowMs: 600_000,
-      minSpanMs: 120_000,
+      minSpanMs: 150_000,
       bucketMs: 5_000,
       erosionMs: 30_000,
       minRateBytesPerSecond: (30 * MB) / 3600,
       minConfidence: 0.6,
       minGrowthBytes: MB,
-      recentFraction: 0.4,
+      recentFraction: 0.25,
       recentMinMs: 45_000,
-      recentSlopeRatio: 0.3,
+      recentSlopeRatio: 0.4,
+      decelerationRatio: 0.5,
+      minFit: 0.6,
       ...options,
     };
     for (const [key, value] of Object.entries(this.o)) {
@@ -133,6 +155,7 @@ export class LeakDetector {
         false,
         0,
         0,
+        0,
         span,
         inWindow.length,
         inWindow[inWindow.length - 1]?.min ?? 0,
@@ -141,15 +164,22 @@ export class LeakDetector {
       );
     }
     const xs = inWindow.map((b) => (b.at - inWindow[0].at) / 1000);
-    const ys = this.erode(inWindow);
+    const ys = this.erode(inWindow, this.o.erosionMs);
     const fit = theilSen(xs, ys);
-    const baseline = fit.intercept + fit.slope * xs[xs.length - 1];
+    const last = xs[xs.length - 1];
+    const baseline = fit.intercept + fit.slope * last;
     const confidence = Math.max(0, fit.agreement);
+    const explained = rSquared(xs, ys, fit.slope, fit.intercept);
     const growth = fit.slope * (span / 1000);
-    const recentFrom =
-      xs[xs.length - 1] - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
+    // Plateau: the recent part on a lightly eroded series, so a plateau shows soon after it starts.
+    const light = this.erode(inWindow, this.o.erosionMs / 3);
+    const recentFrom = last - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
     const first = xs.findIndex((x) => x >= recentFrom);
-    const recent = theilSen(xs.slice(first), ys.slice(first));
+    const recent = theilSen(xs.slice(first), light.slice(first));
+    // Deceleration: the second half's slope against the first half's.
+    const mid = xs.findIndex((x) => x >= last / 2);
+    const early = theilSen(xs.slice(0, mid + 1), ys.slice(0, mid + 1));
+    const late = theilSen(xs.slice(mid), ys.slice(mid));
     const toLimit = (rate: number): number | undefined =>
       limitBytes !== undefined && rate > 0
         ? Math.max(0, ((limitBytes - baseline) / rate) * 1000)
@@ -162,6 +192,10 @@ export class LeakDetector {
       reason = `rise not consistent (agreement ${confidence.toFixed(2)} < ${this.o.minConfidence})`;
     else if (growth < this.o.minGrowthBytes)
       reason = `grew only ${(growth / MB).toFixed(2)} MB in the window`;
+    else if (explained < this.o.minFit)
+      reason = `a straight line explains only ${(explained * 100).toFixed(0)} % of the baseline (needs ${(this.o.minFit * 100).toFixed(0)} %)`;
+    else if (late.slope < this.o.decelerationRatio * early.slope)
+      reason = `slowing down: ${mbh(late.slope)} in the window's second half vs ${mbh(early.slope)} in its first (a cache filling toward its cap?)`;
     else if (recent.slope < this.o.recentSlopeRatio * fit.slope)
       reason = `plateau: recent slope ${mbh(recent.slope)} vs ${mbh(fit.slope)} over the window`;
     else {
@@ -169,6 +203,7 @@ export class LeakDetector {
         true,
         fit.slope,
         confidence,
+        explained,
         span,
         inWindow.length,
         baseline,
@@ -180,6 +215,7 @@ export class LeakDetector {
       false,
       fit.slope,
       confidence,
+      explained,
       span,
       inWindow.length,
       baseline,
@@ -188,9 +224,9 @@ export class LeakDetector {
     );
   }
 
-  /** Rolling minimum over ±erosionMs/2 of the bucket minima. */
-  private erode(points: Bucket[]): number[] {
-    const half = this.o.erosionMs / 2;
+  /** Rolling minimum over ±width/2 of the bucket minima. */
+  private erode(points: Bucket[], width: number): number[] {
+    const half = width / 2;
     return points.map((p) => {
       let min = p.min;
       for (const q of points) if (Math.abs(q.at - p.at) <= half && q.min < min) min = q.min;
@@ -202,6 +238,7 @@ export class LeakDetector {
     leaking: boolean,
     rate: number,
     confidence: number,
+    fit: number,
     windowMs: number,
     points: number,
     baselineBytes: number,
@@ -213,6 +250,7 @@ export class LeakDetector {
       rateBytesPerSecond: rate,
       rateMBPerHour: (rate * 3600) / MB,
       confidence,
+      fit,
       windowMs,
       points,
       baselineBytes,
@@ -220,4 +258,16 @@ export class LeakDetector {
       reason,
     };
   }
+}
+
+/** 1 − SSE/SST of the line `intercept + slope·x` over the points, clamped to 0–1 (1 when flat). */
+function rSquared(xs: number[], ys: number[], slope: number, intercept: number): number {
+  const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sse = 0;
+  let sst = 0;
+  for (let i = 0; i < ys.length; i++) {
+    sse += (ys[i] - intercept - slope * xs[i]) ** 2;
+    sst += (ys[i] - mean) ** 2;
+  }
+  return sst === 0 ? 1 : Math.min(1, Math.max(0, 1 - sse / sst));
 }

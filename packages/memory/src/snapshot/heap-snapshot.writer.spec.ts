@@ -1,4 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, isVitalsError } from '@vitals/core';
@@ -62,5 +73,56 @@ describe('HeapSnapshotWriter', () => {
         'ERR_SNAPSHOT_RATE_LIMITED',
       ),
     ).toBe(true);
+  });
+
+  it('never follows a link planted at the snapshot file name (the victim stays as it was)', () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const name = `vitals-2026-01-01T00-00-00-000Z-${process.pid}.heapsnapshot`;
+    symlinkSync(victim, join(dir, name));
+    const error = catchError(() => new HeapSnapshotWriter({ dir, minFreeBytes: 0 }, clock).write());
+    expect(isVitalsError(error, 'ERR_SNAPSHOT_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/already exists .*not following/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
+  it('keeps the file cap with a planted dangling link among the snapshots (lstat: only our regular files count)', () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'vitals-0000-dangling.heapsnapshot'));
+    for (const [i, name] of ['vitals-old-1.heapsnapshot', 'vitals-old-2.heapsnapshot'].entries()) {
+      writeFileSync(join(dir, name), '{}');
+      utimesSync(join(dir, name), 1000 + i, 1000 + i);
+    }
+    const writer = new HeapSnapshotWriter({ dir, minFreeBytes: 0, maxFiles: 2 }, clock);
+    const r = writer.write();
+    expect(r.deleted).toEqual([join(dir, 'vitals-old-1.heapsnapshot')]);
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        'vitals-0000-dangling.heapsnapshot',
+        'vitals-old-2.heapsnapshot',
+        r.path.slice(dir.length + 1),
+      ].sort(),
+    );
+  });
+
+  it('refuses a folder that other users can write unless it is sticky', () => {
+    chmodSync(dir, 0o777);
+    const open = catchError(() => new HeapSnapshotWriter({ dir, minFreeBytes: 0 }).write());
+    expect(isVitalsError(open, 'ERR_SNAPSHOT_FAILED')).toBe(true);
+    expect((open as Error).message).toMatch(/writable by other users and not sticky \(mode 777\)/);
+    expect(readdirSync(dir)).toEqual([]);
+    chmodSync(dir, 0o1777);
+    // Sticky and ours (like /tmp for root): every guard passes.
+    expect(() => new HeapSnapshotWriter({ dir, minFreeBytes: 0 }).reserve(0)).not.toThrow();
+  });
+
+  it('refuses a folder that is a link', () => {
+    const link = join(dir, 'link');
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    symlinkSync(real, link);
+    const error = catchError(() => new HeapSnapshotWriter({ dir: link, minFreeBytes: 0 }).write());
+    expect((error as Error).message).toMatch(/not a directory \(a link\?\)/);
   });
 });

@@ -1,5 +1,16 @@
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { filesystemUsage, formatBytes, formatDuration, systemClock } from '@vitals/core';
@@ -8,7 +19,7 @@ import { memoryError } from '../memory.errors';
 
 /** Guards of {@link HeapSnapshotWriter}. */
 export interface HeapSnapshotOptions {
-  /** Folder the snapshots go to. @default os.tmpdir() */
+  /** Folder the snapshots go to. @default `<os.tmpdir()>/vitals-snapshots-<uid>` (created 0700) */
   readonly dir?: string;
   /** Minimum time between two snapshots, ms (writing one blocks the process). @default 300000 */
   readonly minIntervalMs?: number;
@@ -29,10 +40,24 @@ export interface HeapSnapshotResult {
 
 const PREFIX = 'vitals-';
 const SUFFIX = '.heapsnapshot';
+const uid = (): number => (typeof process.getuid === 'function' ? process.getuid() : -1);
+
+/** The default folder: per user, so nobody else can have made it first. */
+export function defaultSnapshotDir(): string {
+  return join(tmpdir(), `vitals-snapshots-${uid()}`);
+}
 
 /**
  * `v8.writeHeapSnapshot()` behind a rate limit, a free-disk check (`statfs`) and a cap on files
- * kept. Refusals are VitalsErrors `ERR_SNAPSHOT_RATE_LIMITED` / `ERR_SNAPSHOT_DISK_FULL`.
+ * kept. Refusals are VitalsErrors `ERR_SNAPSHOT_RATE_LIMITED` / `ERR_SNAPSHOT_DISK_FULL` /
+ * `ERR_SNAPSHOT_FAILED`.
+ *
+ * Safe in shared folders (Vitals runs as root; issue 11): the folder must be a real directory
+ * (not a link) owned by this user or root, and not writable by others unless sticky; each file is
+ * first created with `O_CREAT|O_EXCL|O_NOFOLLOW` (mode 0600), so a link planted at its name is
+ * refused rather than followed, and the written file's inode is compared with the one created.
+ * The file cap counts and deletes only regular files of ours (`lstat`): a planted link, dangling
+ * or not, is neither followed nor able to stop the cap.
  *
  * @example new HeapSnapshotWriter({ dir: '/var/tmp/app' }).write().path
  */
@@ -45,7 +70,7 @@ export class HeapSnapshotWriter {
     options: HeapSnapshotOptions = {},
     private readonly clock: Clock = systemClock,
   ) {
-    this.dir = options.dir ?? tmpdir();
+    this.dir = options.dir ?? defaultSnapshotDir();
     this.o = {
       minIntervalMs: 300_000,
       minFreeBytes: 1024 ** 3,
@@ -59,26 +84,22 @@ export class HeapSnapshotWriter {
     return filesystemUsage(this.dir)?.availBytes;
   }
 
-  /** Writes a snapshot now, or throws why not. */
-  write(): HeapSnapshotResult {
+  /**
+   * Checks every guard for a snapshot of a heap of `heapUsedBytes` (the folder, the rate limit
+   * unless `ignoreRateLimit`, the free disk) and starts the rate-limit period; throws why not.
+   * For snapshots written by another process into {@link dir} (then {@link adopt} the file).
+   */
+  reserve(heapUsedBytes: number, ignoreRateLimit = false): void {
     const now = this.clock.now();
-    if (this.lastAt !== undefined && now - this.lastAt < this.o.minIntervalMs) {
+    if (!ignoreRateLimit && this.lastAt !== undefined && now - this.lastAt < this.o.minIntervalMs) {
       const wait = this.o.minIntervalMs - (now - this.lastAt);
       throw memoryError(
         'ERR_SNAPSHOT_RATE_LIMITED',
         `heap snapshot refused: the last one was ${formatDuration(now - this.lastAt)} ago; next allowed in ${formatDuration(wait)} (minIntervalMs)`,
       );
     }
-    try {
-      mkdirSync(this.dir, { recursive: true });
-    } catch (error) {
-      throw memoryError(
-        'ERR_SNAPSHOT_FAILED',
-        `heap snapshot refused: cannot create ${this.dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); choose another snapshot.dir`,
-        error,
-      );
-    }
-    const need = Math.max(this.o.minFreeBytes, 2 * getHeapStatistics().used_heap_size);
+    this.checkDir();
+    const need = Math.max(this.o.minFreeBytes, 2 * heapUsedBytes);
     const free = this.freeBytes();
     if (free === undefined) {
       throw memoryError(
@@ -93,13 +114,24 @@ export class HeapSnapshotWriter {
       );
     }
     this.lastAt = now;
-    const path = join(
-      this.dir,
-      `${PREFIX}${new Date(now).toISOString().replace(/[:.]/g, '-')}-${process.pid}${SUFFIX}`,
-    );
+  }
+
+  /** Writes a snapshot of this process now, or throws why not. */
+  write(): HeapSnapshotResult {
+    this.reserve(getHeapStatistics().used_heap_size);
+    return this.writeReserved();
+  }
+
+  /** Writes a snapshot of this process after a {@link reserve} (no guard checked again). */
+  writeReserved(): HeapSnapshotResult {
+    const path = this.nextPath(process.pid);
+    const created = this.createExclusive(path);
     const t0 = Date.now();
     try {
       writeHeapSnapshot(path);
+      const after = lstatSync(path);
+      if (!after.isFile() || after.ino !== created.ino || after.dev !== created.dev)
+        throw new Error('the file was replaced while it was written');
     } catch (error) {
       throw memoryError(
         'ERR_SNAPSHOT_FAILED',
@@ -110,15 +142,110 @@ export class HeapSnapshotWriter {
     return { path, bytes: statSync(path).size, durationMs: Date.now() - t0, deleted: this.prune() };
   }
 
-  /** Deletes our oldest snapshots beyond `maxFiles`. */
+  /**
+   * Takes in a snapshot another process wrote into {@link dir} (a supervised child's): renames it
+   * to this writer's naming so the file cap counts it, then applies the cap. Returns the new path.
+   */
+  adopt(path: string, pid: number): { path: string; bytes: number; deleted: string[] } {
+    const st = lstatSync(path);
+    if (dirname(path) !== this.dir || !st.isFile())
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot ${path} is not a regular file in ${this.dir}; not kept`,
+      );
+    const target = basename(path).startsWith(PREFIX) ? path : this.nextPath(pid);
+    if (target !== path) {
+      this.createExclusive(target);
+      renameSync(path, target);
+    }
+    return { path: target, bytes: st.size, deleted: this.prune() };
+  }
+
+  private nextPath(pid: number): string {
+    const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-');
+    return join(this.dir, `${PREFIX}${stamp}-${pid}${SUFFIX}`);
+  }
+
+  /** Creates `path` empty, mode 0600, refusing anything already there (a planted link too). */
+  private createExclusive(path: string): { ino: number; dev: number } {
+    let fd: number | undefined;
+    try {
+      fd = openSync(
+        path,
+        constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
+        0o600,
+      );
+      const st = fstatSync(fd);
+      return { ino: st.ino, dev: st.dev };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: ${path} already exists (${code}); not following or overwriting it`,
+        error,
+      );
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  /** Creates the folder (0700) when missing, and refuses one that others could tamper with. */
+  private checkDir(): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: cannot create ${this.dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); choose another snapshot.dir`,
+        error,
+      );
+    }
+    const st = lstatSync(this.dir);
+    const me = uid();
+    if (!st.isDirectory())
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: ${this.dir} is not a directory (a link?); choose another snapshot.dir`,
+      );
+    if (me >= 0 && st.uid !== me && st.uid !== 0)
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: ${this.dir} belongs to uid ${st.uid}, not to this user or root; choose another snapshot.dir`,
+      );
+    const sticky = (st.mode & 0o1000) !== 0;
+    if ((st.mode & 0o022) !== 0 && !sticky)
+      throw memoryError(
+        'ERR_SNAPSHOT_FAILED',
+        `heap snapshot refused: ${this.dir} is writable by other users and not sticky (mode ${(st.mode & 0o7777).toString(8)}); use a private folder (chmod 700)`,
+      );
+  }
+
+  /** Deletes our oldest snapshots beyond `maxFiles`: regular files of ours only (lstat). */
   private prune(): string[] {
-    const ours = readdirSync(this.dir)
-      .filter((f) => f.startsWith(PREFIX) && f.endsWith(SUFFIX))
-      .map((f) => ({ path: join(this.dir, f), mtime: statSync(join(this.dir, f)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path));
+    const me = uid();
+    const ours: { path: string; mtime: number }[] = [];
+    for (const f of readdirSync(this.dir)) {
+      if (!f.startsWith(PREFIX) || !f.endsWith(SUFFIX)) continue;
+      const path = join(this.dir, f);
+      try {
+        const st = lstatSync(path);
+        if (st.isFile() && (me < 0 || st.uid === me)) ours.push({ path, mtime: st.mtimeMs });
+      } catch {
+        // Gone meanwhile: nothing to count.
+      }
+    }
+    ours.sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path));
     const doomed = ours.slice(this.o.maxFiles).map((f) => f.path);
-    for (const path of doomed) unlinkSync(path);
-    return doomed;
+    const deleted: string[] = [];
+    for (const path of doomed) {
+      try {
+        unlinkSync(path);
+        deleted.push(path);
+      } catch {
+        // Already gone: the cap holds anyway.
+      }
+    }
+    return deleted;
   }
 }
 
