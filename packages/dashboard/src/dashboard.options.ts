@@ -31,7 +31,10 @@ export const dashboardConfigSchema = z.strictObject({
   /** Series one `/api/history` answer carries at most. @default 500 */
   maxHistorySeries: schemas.positiveInt().max(5000, { error: 'must be at most 5000' }).default(500),
   /** Points per series in one `/api/history` answer at most (older ones are thinned). @default 900 */
-  maxHistoryPoints: schemas.positiveInt().max(10_000, { error: 'must be at most 10000' }).default(900),
+  maxHistoryPoints: schemas
+    .positiveInt()
+    .max(10_000, { error: 'must be at most 10000' })
+    .default(900),
 });
 
 /** Options as written in code or config. */

@@ -51,7 +51,10 @@ export function dashboardPlugin(options: DashboardOptions = {}): Plugin<Dashboar
     start(ctx) {
       const dir = findAssetsDir();
       if (dir) assets = loadAssets(dir);
-      else ctx.logger.warn('dashboard: the page is not built (dist/public missing); run `npx nx build dashboard`');
+      else
+        ctx.logger.warn(
+          'dashboard: the page is not built (dist/public missing); run `npx nx build dashboard`',
+        );
     },
     stop() {
       // Ends every open page's event stream, so browsers notice at once and reconnect later.

@@ -1,7 +1,13 @@
 import { AuthError, backoffMs, getJson, readEvents, saveToken, savedToken } from './api.client.js';
 import { ChartView } from './chart.view.js';
 import { CHARTS } from './charts.def.js';
-import { SortableTable, addAlertHistory, el, renderAlertsNow, renderServices } from './dom.render.js';
+import {
+  SortableTable,
+  addAlertHistory,
+  el,
+  renderAlertsNow,
+  renderServices,
+} from './dom.render.js';
 import type { AlertEvent, ServiceView } from './dom.render.js';
 import { formatBytes, formatNumber, formatRatio, formatSeconds } from './format.js';
 import { SeriesStore } from './series.store.js';
@@ -59,11 +65,36 @@ class Dashboard {
     [
       { key: 'pid', title: 'pid', numeric: true },
       { key: 'role', title: 'process' },
-      { key: 'cpuRatio', title: 'CPU', numeric: true, format: (v) => formatRatio(v as number | null) },
-      { key: 'rssBytes', title: 'RSS', numeric: true, format: (v) => formatBytes(v as number | null) },
-      { key: 'threads', title: 'threads', numeric: true, format: (v) => formatNumber(v as number | null) },
-      { key: 'openFds', title: 'open fds', numeric: true, format: (v) => formatNumber(v as number | null) },
-      { key: 'uptimeSeconds', title: 'up for', numeric: true, format: (v) => formatSeconds(v as number | null) },
+      {
+        key: 'cpuRatio',
+        title: 'CPU',
+        numeric: true,
+        format: (v) => formatRatio(v as number | null),
+      },
+      {
+        key: 'rssBytes',
+        title: 'RSS',
+        numeric: true,
+        format: (v) => formatBytes(v as number | null),
+      },
+      {
+        key: 'threads',
+        title: 'threads',
+        numeric: true,
+        format: (v) => formatNumber(v as number | null),
+      },
+      {
+        key: 'openFds',
+        title: 'open fds',
+        numeric: true,
+        format: (v) => formatNumber(v as number | null),
+      },
+      {
+        key: 'uptimeSeconds',
+        title: 'up for',
+        numeric: true,
+        format: (v) => formatSeconds(v as number | null),
+      },
     ],
     'rssBytes',
     'No process figures yet (the monitor plugin publishes them).',
@@ -73,9 +104,24 @@ class Dashboard {
     [
       { key: 'fn', title: 'function' },
       { key: 'calls', title: 'calls', numeric: true, format: (v) => formatNumber(v as number) },
-      { key: 'p95Seconds', title: 'p95 duration', numeric: true, format: (v) => formatSeconds(v as number | null) },
-      { key: 'meanHeapDeltaBytes', title: 'mean heap delta', numeric: true, format: (v) => formatBytes(v as number | null) },
-      { key: 'gcs', title: 'GCs during calls', numeric: true, format: (v) => formatNumber(v as number) },
+      {
+        key: 'p95Seconds',
+        title: 'p95 duration',
+        numeric: true,
+        format: (v) => formatSeconds(v as number | null),
+      },
+      {
+        key: 'meanHeapDeltaBytes',
+        title: 'mean heap delta',
+        numeric: true,
+        format: (v) => formatBytes(v as number | null),
+      },
+      {
+        key: 'gcs',
+        title: 'GCs during calls',
+        numeric: true,
+        format: (v) => formatNumber(v as number),
+      },
     ],
     'calls',
     'No @memoryProfile method has run yet.',
@@ -94,7 +140,9 @@ class Dashboard {
       saveToken(($('token') as HTMLInputElement).value);
       this.restart();
     });
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.drawCharts(true));
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () =>
+      this.drawCharts(true),
+    );
   }
 
   /** Loads everything and keeps the event stream open, reconnecting with backoff. */
@@ -118,7 +166,10 @@ class Dashboard {
         if (signal.aborted) return;
         if (error instanceof AuthError) return this.askToken(error);
         const wait = backoffMs(this.attempt++);
-        this.setStatus('reconnecting', `disconnected: reconnecting in ${Math.round(wait / 1000)} s`);
+        this.setStatus(
+          'reconnecting',
+          `disconnected: reconnecting in ${Math.round(wait / 1000)} s`,
+        );
         await new Promise((r) => setTimeout(r, wait));
       }
     }
@@ -151,7 +202,8 @@ class Dashboard {
     $('login').hidden = true;
     $('main').hidden = false;
     this.store = new SeriesStore(snap.intervalMs);
-    for (const s of history.series) for (const [at, v] of s.points) this.store.add(s.name, s.labels, at, v);
+    for (const s of history.series)
+      for (const [at, v] of s.points) this.store.add(s.name, s.labels, at, v);
     this.firing = new Map(snap.alerts.firing.map((a) => [key(a), a]));
     this.pending = new Map(snap.alerts.pending.map((a) => [key(a), a]));
     const tbody = $('alert-history').querySelector('tbody') as HTMLElement;
@@ -199,7 +251,10 @@ class Dashboard {
     const names = [...new Set([...fromTables, ...this.store.services()])].sort();
     const have = [...select.options].slice(1).map((o) => o.value);
     if (names.join('\u0000') === have.join('\u0000')) return;
-    select.replaceChildren(el('option', { value: '' }, 'this host'), ...names.map((n) => el('option', { value: n }, `service ${n}`)));
+    select.replaceChildren(
+      el('option', { value: '' }, 'this host'),
+      ...names.map((n) => el('option', { value: n }, `service ${n}`)),
+    );
     select.value = names.includes(this.source) ? this.source : '';
     this.source = select.value;
   }

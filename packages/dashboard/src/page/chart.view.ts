@@ -10,7 +10,16 @@ type Options = import('uplot').Options;
 /** uPlot, loaded by its own script tag (vendor/uPlot.iife.min.js) from this origin. */
 declare const uPlot: UPlotCtor;
 
-const PALETTE = ['#2f81f7', '#e5534b', '#3fb950', '#d29922', '#a371f7', '#39c5cf', '#db61a2', '#8b949e'];
+const PALETTE = [
+  '#2f81f7',
+  '#e5534b',
+  '#3fb950',
+  '#d29922',
+  '#a371f7',
+  '#39c5cf',
+  '#db61a2',
+  '#8b949e',
+];
 const HEIGHT = 200;
 
 function formatter(unit: ChartUnit): (v: number | null) => string {
@@ -50,14 +59,22 @@ export class ChartView {
     this.format = formatter(def.unit);
     this.plotBox = el('div', { class: 'plot' });
     this.empty = el('p', { class: 'empty' }, 'No data yet.');
-    this.root = el('figure', { class: 'chart', id: `chart-${def.id}`, 'data-chart': def.id, 'data-points': 0 }, el('h3', {}, def.title), this.empty, this.plotBox);
+    this.root = el(
+      'figure',
+      { class: 'chart', id: `chart-${def.id}`, 'data-chart': def.id, 'data-points': 0 },
+      el('h3', {}, def.title),
+      this.empty,
+      this.plotBox,
+    );
     new ResizeObserver(() => this.resize()).observe(this.root);
   }
 
   /** Redraws from `store` for `source`; `force` rebuilds the plot (theme change). */
   update(store: SeriesStore, source: SourceFilter, force = false): void {
     const lines = this.def.lines(store, source).filter((l) => l.points.size > 0);
-    const times = [...new Set(lines.flatMap((l) => [...l.points.keys()]))].sort((a, b) => a - b).slice(-900);
+    const times = [...new Set(lines.flatMap((l) => [...l.points.keys()]))]
+      .sort((a, b) => a - b)
+      .slice(-900);
     this.root.setAttribute('data-points', String(times.length));
     this.root.setAttribute('data-last', String(times[times.length - 1] ?? ''));
     this.empty.hidden = times.length > 0;
@@ -65,7 +82,10 @@ export class ChartView {
       this.destroy();
       return;
     }
-    const data = [times.map((t) => t / 1000), ...lines.map((l) => times.map((t) => l.points.get(t) ?? null))];
+    const data = [
+      times.map((t) => t / 1000),
+      ...lines.map((l) => times.map((t) => l.points.get(t) ?? null)),
+    ];
     const labels = lines.map((l) => l.label).join('\u0000');
     if (!this.plot || labels !== this.labels || force) {
       this.destroy();
@@ -79,7 +99,11 @@ export class ChartView {
   private options(labels: readonly string[]): Options {
     const fg = cssVar('--muted');
     const grid = cssVar('--line');
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = {
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
     return {
       width: Math.max(200, this.root.clientWidth),
       height: HEIGHT,
@@ -94,15 +118,30 @@ export class ChartView {
           value: (_u: UPlot, v: number | null) => this.format(v),
         })),
       ],
-      axes: [axis, { ...axis, size: 70, values: (_u: UPlot, splits: number[]) => splits.map((v) => this.format(v)) }],
-      scales: { y: { range: (_u: UPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        axis,
+        {
+          ...axis,
+          size: 70,
+          values: (_u: UPlot, splits: number[]) => splits.map((v) => this.format(v)),
+        },
+      ],
+      scales: {
+        y: {
+          range: (_u: UPlot, min: number, max: number) => [
+            Math.min(0, min),
+            max > 0 ? max * 1.1 : 1,
+          ],
+        },
+      },
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
     };
   }
 
   private resize(): void {
-    if (this.plot) this.plot.setSize({ width: Math.max(200, this.root.clientWidth), height: HEIGHT });
+    if (this.plot)
+      this.plot.setSize({ width: Math.max(200, this.root.clientWidth), height: HEIGHT });
   }
 
   private destroy(): void {

@@ -31,7 +31,13 @@ export const CHARTS: readonly ChartDef[] = [
     title: 'Memory',
     unit: 'bytes',
     lines: (s, src) => [
-      ...differenceLine(s, 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', src, 'system used'),
+      ...differenceLine(
+        s,
+        'node_memory_MemTotal_bytes',
+        'node_memory_MemAvailable_bytes',
+        src,
+        'system used',
+      ),
       ...gaugeLines(s, 'process_resident_memory_bytes', src, 'RSS'),
       ...gaugeLines(s, 'nodejs_heap_size_used_bytes', src, 'heap used'),
       ...gaugeLines(s, 'nodejs_heap_size_total_bytes', src, 'heap total'),
@@ -59,7 +65,8 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'disk',
     title: 'Disk used',
     unit: 'percent',
-    lines: (s, src) => gaugeLines(s, 'vitals_filesystem_used_ratio', src, '', 100).map(mountpointOnly(s, src)),
+    lines: (s, src) =>
+      gaugeLines(s, 'vitals_filesystem_used_ratio', src, '', 100).map(mountpointOnly(s, src)),
   },
   {
     id: 'diskio',
@@ -83,14 +90,25 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'timers',
     title: 'Application timers',
     unit: 'ms',
-    lines: (s, src) => quantileLines(s, 'vitals_operation_duration_seconds_bucket', src, [0.5, 0.99], TIMER_WINDOW_MS, 1000),
+    lines: (s, src) =>
+      quantileLines(
+        s,
+        'vitals_operation_duration_seconds_bucket',
+        src,
+        [0.5, 0.99],
+        TIMER_WINDOW_MS,
+        1000,
+      ),
   },
 ];
 
 /** Filesystem lines are named by mount point alone. */
 function mountpointOnly(store: SeriesStore, source: SourceFilter): (line: Line, i: number) => Line {
   const series = store.find('vitals_filesystem_used_ratio', source);
-  return (line, i) => ({ label: series[i]?.labels.mountpoint ?? line.label.trim(), points: line.points });
+  return (line, i) => ({
+    label: series[i]?.labels.mountpoint ?? line.label.trim(),
+    points: line.points,
+  });
 }
 
 /** Every metric name the charts read (the spec checks the server streams each of them). */

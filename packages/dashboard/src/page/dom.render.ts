@@ -2,7 +2,14 @@
  * DOM building for the page. Text from outside (labels, messages, names) only ever goes in through
  * `textContent` or attribute values: never through innerHTML.
  */
-import { formatBytes, formatLabels, formatNumber, formatRatio, formatSeconds, formatTime } from './format.js';
+import {
+  formatBytes,
+  formatLabels,
+  formatNumber,
+  formatRatio,
+  formatSeconds,
+  formatTime,
+} from './format.js';
 
 /** An alert transition as the API sends it. */
 export interface AlertEvent {
@@ -47,7 +54,8 @@ export function el(
   ...children: (Node | string | null | undefined)[]
 ): HTMLElement {
   const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) node.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs))
+    if (v !== null && v !== undefined) node.setAttribute(k, String(v));
   for (const c of children) {
     if (c === null || c === undefined) continue;
     node.append(typeof c === 'string' ? document.createTextNode(c) : c);
@@ -56,7 +64,11 @@ export function el(
 }
 
 /** Firing and pending alerts now. */
-export function renderAlertsNow(list: HTMLElement, firing: readonly AlertEvent[], pending: readonly AlertEvent[]): void {
+export function renderAlertsNow(
+  list: HTMLElement,
+  firing: readonly AlertEvent[],
+  pending: readonly AlertEvent[],
+): void {
   const items = [...firing, ...pending].map((a) =>
     el(
       'li',
@@ -75,7 +87,11 @@ export function renderAlertsNow(list: HTMLElement, firing: readonly AlertEvent[]
 }
 
 /** Prepends transitions (given oldest first) to the history table, keeping `max` rows. */
-export function addAlertHistory(tbody: HTMLElement, events: readonly AlertEvent[], max = 200): void {
+export function addAlertHistory(
+  tbody: HTMLElement,
+  events: readonly AlertEvent[],
+  max = 200,
+): void {
   for (const a of events) {
     const row = el(
       'tr',
@@ -97,14 +113,21 @@ function leakText(leak: ServiceView['leaks'][number]): string {
   if (!(leak.rateBytesPerSecond > 0)) return `${leak.kind}: no leak`;
   const parts = [`${leak.kind}: leaking ${formatBytes(leak.rateBytesPerSecond * 60)}/min`];
   if (leak.confidence !== null) parts.push(`confidence ${formatRatio(leak.confidence)}`);
-  if (leak.timeToLimitSeconds !== null) parts.push(`limit in ${formatSeconds(leak.timeToLimitSeconds)}`);
+  if (leak.timeToLimitSeconds !== null)
+    parts.push(`limit in ${formatSeconds(leak.timeToLimitSeconds)}`);
   return parts.join(', ');
 }
 
 /** One card per supervised service. */
-export function renderServices(box: HTMLElement, services: readonly ServiceView[], now: number): void {
+export function renderServices(
+  box: HTMLElement,
+  services: readonly ServiceView[],
+  now: number,
+): void {
   if (services.length === 0) {
-    box.replaceChildren(el('p', { class: 'note' }, 'No supervised service (start one with vitals run).'));
+    box.replaceChildren(
+      el('p', { class: 'note' }, 'No supervised service (start one with vitals run).'),
+    );
     return;
   }
   box.replaceChildren(
@@ -112,11 +135,22 @@ export function renderServices(box: HTMLElement, services: readonly ServiceView[
       const leaking = s.leaks.some((l) => l.rateBytesPerSecond > 0);
       const heap =
         s.heapUsedBytes !== null && s.heapLimitBytes
-          ? el('meter', { min: 0, max: s.heapLimitBytes, value: s.heapUsedBytes, high: s.heapLimitBytes * 0.8, optimum: 0 })
+          ? el('meter', {
+              min: 0,
+              max: s.heapLimitBytes,
+              value: s.heapUsedBytes,
+              high: s.heapLimitBytes * 0.8,
+              optimum: 0,
+            })
           : null;
       return el(
         'article',
-        { class: 'card', 'data-service': s.name, 'data-state': s.state, 'data-restarts': s.restarts },
+        {
+          class: 'card',
+          'data-service': s.name,
+          'data-state': s.state,
+          'data-restarts': s.restarts,
+        },
         el('h3', {}, el('span', { class: 'badge', 'data-kind': s.state }, s.state), s.name),
         el(
           'dl',
@@ -130,7 +164,12 @@ export function renderServices(box: HTMLElement, services: readonly ServiceView[
           el('dt', {}, 'RSS'),
           el('dd', {}, formatBytes(s.rssBytes)),
           el('dt', {}, 'heap'),
-          el('dd', {}, `${formatBytes(s.heapUsedBytes)} of ${formatBytes(s.heapLimitBytes)} limit`, heap),
+          el(
+            'dd',
+            {},
+            `${formatBytes(s.heapUsedBytes)} of ${formatBytes(s.heapLimitBytes)} limit`,
+            heap,
+          ),
           el('dt', {}, 'event loop p99'),
           el('dd', {}, formatSeconds(s.eventLoopP99Seconds)),
           el('dt', {}, 'hangs'),
@@ -139,7 +178,11 @@ export function renderServices(box: HTMLElement, services: readonly ServiceView[
           el(
             'dd',
             { class: 'leak' },
-            el('span', { class: 'badge', 'data-kind': leaking ? 'leaking' : 'ok' }, leaking ? 'leaking' : s.leaks.length ? 'no leak' : 'not assessed yet'),
+            el(
+              'span',
+              { class: 'badge', 'data-kind': leaking ? 'leaking' : 'ok' },
+              leaking ? 'leaking' : s.leaks.length ? 'no leak' : 'not assessed yet',
+            ),
             s.leaks.map(leakText).join('; '),
           ),
         ),
@@ -206,18 +249,29 @@ export class SortableTable<T> {
       if (x === y) return 0;
       if (x === null || x === undefined) return 1;
       if (y === null || y === undefined) return -1;
-      return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
+      return (
+        (typeof x === 'number' && typeof y === 'number'
+          ? x - y
+          : String(x).localeCompare(String(y))) * dir
+      );
     });
     const body = sorted.map((r) =>
       el(
         'tr',
         {},
         ...this.columns.map((c) =>
-          el('td', { class: c.numeric ? 'num' : null }, c.format ? c.format(r[c.key]) : String(r[c.key] ?? '–')),
+          el(
+            'td',
+            { class: c.numeric ? 'num' : null },
+            c.format ? c.format(r[c.key]) : String(r[c.key] ?? '–'),
+          ),
         ),
       ),
     );
-    if (body.length === 0) body.push(el('tr', {}, el('td', { colspan: this.columns.length, class: 'note' }, this.empty)));
+    if (body.length === 0)
+      body.push(
+        el('tr', {}, el('td', { colspan: this.columns.length, class: 'note' }, this.empty)),
+      );
     this.table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
   }
 }

@@ -57,7 +57,11 @@ export class SeriesStore {
     const out: StoredSeries[] = [];
     for (const s of this.series.values()) {
       if (s.name !== name) continue;
-      if (source === '' ? s.labels.service === undefined && s.labels.pid === undefined : s.labels.service === source)
+      if (
+        source === ''
+          ? s.labels.service === undefined && s.labels.pid === undefined
+          : s.labels.service === source
+      )
         out.push(s);
     }
     return out;
@@ -85,7 +89,13 @@ export function describe(labels: Labels, skip: readonly string[] = []): string {
 }
 
 /** Each series of `name` scaled (a gauge), one line per label set. */
-export function gaugeLines(store: SeriesStore, name: string, source: SourceFilter, label: string, scale = 1): Line[] {
+export function gaugeLines(
+  store: SeriesStore,
+  name: string,
+  source: SourceFilter,
+  label: string,
+  scale = 1,
+): Line[] {
   return store.find(name, source).map((s) => {
     const extra = describe(s.labels);
     const points = new Map<number, number>();
@@ -120,7 +130,13 @@ export function rateLines(
 }
 
 /** `a − b` where both have a point at the same time (e.g. MemTotal − MemAvailable). */
-export function differenceLine(store: SeriesStore, a: string, b: string, source: SourceFilter, label: string): Line[] {
+export function differenceLine(
+  store: SeriesStore,
+  a: string,
+  b: string,
+  source: SourceFilter,
+  label: string,
+): Line[] {
   const sa = store.find(a, source)[0];
   const sb = store.find(b, source)[0];
   if (!sa || !sb) return [];
@@ -167,14 +183,17 @@ export function quantileLines(
       for (const b of buckets) {
         const now = b.points.get(t);
         const then = b.points.get(t0);
-        if (now !== undefined && then !== undefined) delta.push({ le: b.le, count: Math.max(0, now - then) });
+        if (now !== undefined && then !== undefined)
+          delta.push({ le: b.le, count: Math.max(0, now - then) });
       }
       quantiles.forEach((q, k) => {
         const v = histogramQuantile(q, delta);
         if (Number.isFinite(v)) lines[k].set(t, v * scale);
       });
     }
-    quantiles.forEach((q, k) => out.push({ label: `${op || 'operation'} p${Math.round(q * 100)}`, points: lines[k] }));
+    quantiles.forEach((q, k) =>
+      out.push({ label: `${op || 'operation'} p${Math.round(q * 100)}`, points: lines[k] }),
+    );
   }
   return out;
 }

@@ -40,7 +40,12 @@ const RECENT_ALERTS = 200;
 /** Selectors one `/api/history` request may name. */
 export const MAX_SELECTORS = 64;
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   setSecurityHeaders(res);
   res.writeHead(status, {
@@ -61,7 +66,10 @@ function thin<T>(points: T[], max: number): T[] {
   if (points.length <= max) return points;
   const step = points.length / max;
   const out: T[] = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.min(points.length - 1, Math.floor(points.length - 1 - (max - 1 - i) * step))]);
+  for (let i = 0; i < max; i++)
+    out.push(
+      points[Math.min(points.length - 1, Math.floor(points.length - 1 - (max - 1 - i) * step))],
+    );
   return out;
 }
 
@@ -104,14 +112,21 @@ export class DashboardRoutes {
   /** Firing and pending alerts, and the last transitions. */
   alerts(): AlertsView {
     const { alerts } = this.source;
-    return { firing: alerts.active(), pending: alerts.pending(), recent: alerts.recent(RECENT_ALERTS) };
+    return {
+      firing: alerts.active(),
+      pending: alerts.pending(),
+      recent: alerts.recent(RECENT_ALERTS),
+    };
   }
 
   private safeServices(): readonly SupervisedService[] {
     try {
       return this.source.services();
     } catch (error) {
-      this.source.logger.warn({ err: error }, `dashboard: service registry failed: ${describeError(error)}`);
+      this.source.logger.warn(
+        { err: error },
+        `dashboard: service registry failed: ${describeError(error)}`,
+      );
       return [];
     }
   }
@@ -120,10 +135,24 @@ export class DashboardRoutes {
   routes(): HttpRoute[] {
     const base = this.config.path;
     return [
-      { method: 'GET', path: base, public: true, handle: (req, res, ctx) => this.page(req, res, ctx) },
-      { method: 'GET', path: `${base}/*`, public: true, handle: (req, res, ctx) => this.asset(req, res, ctx.params['*'] ?? '') },
+      {
+        method: 'GET',
+        path: base,
+        public: true,
+        handle: (req, res, ctx) => this.page(req, res, ctx),
+      },
+      {
+        method: 'GET',
+        path: `${base}/*`,
+        public: true,
+        handle: (req, res, ctx) => this.asset(req, res, ctx.params['*'] ?? ''),
+      },
       { method: 'GET', path: '/api/snapshot', handle: (_req, res) => this.snapshot(res) },
-      { method: 'GET', path: '/api/history', handle: (_req, res, ctx) => this.historyRoute(res, ctx) },
+      {
+        method: 'GET',
+        path: '/api/history',
+        handle: (_req, res, ctx) => this.historyRoute(res, ctx),
+      },
       { method: 'GET', path: '/events', handle: (req, res) => this.events(req, res) },
     ];
   }
@@ -142,7 +171,10 @@ export class DashboardRoutes {
   private asset(req: IncomingMessage, res: ServerResponse, name: string): void {
     const assets = this.assets();
     if (!assets) {
-      json(res, 503, { error: 'dashboard not built', reason: 'run `npx nx build dashboard` (dist/public is missing)' });
+      json(res, 503, {
+        error: 'dashboard not built',
+        reason: 'run `npx nx build dashboard` (dist/public is missing)',
+      });
       return;
     }
     const asset = assets.get(name === '' ? 'index.html' : name);
@@ -157,7 +189,11 @@ export class DashboardRoutes {
       res.end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': asset.type, 'Content-Length': asset.body.length });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': asset.type,
+      'Content-Length': asset.body.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
   }
 
@@ -182,7 +218,8 @@ export class DashboardRoutes {
     const q = ctx.url.searchParams;
     const raw = q.getAll('series');
     if (raw.length === 0) return badRequest(res, 'name at least one series: ?series=<metric name>');
-    if (raw.length > MAX_SELECTORS) return badRequest(res, `at most ${MAX_SELECTORS} series per request (got ${raw.length})`);
+    if (raw.length > MAX_SELECTORS)
+      return badRequest(res, `at most ${MAX_SELECTORS} series per request (got ${raw.length})`);
     let selectors: SeriesSelector[];
     try {
       selectors = raw.map(parseSelector);
@@ -193,10 +230,17 @@ export class DashboardRoutes {
     const since = q.get('since');
     const sinceMs = since === null ? -Infinity : Number(since);
     if (since !== null && !(Number.isFinite(sinceMs) && sinceMs >= 0))
-      return badRequest(res, `since must be epoch milliseconds ≥ 0 (got ${JSON.stringify(since.slice(0, 40))})`);
+      return badRequest(
+        res,
+        `since must be epoch milliseconds ≥ 0 (got ${JSON.stringify(since.slice(0, 40))})`,
+      );
     const pointsText = q.get('points');
     const maxPoints = pointsText === null ? this.config.maxHistoryPoints : Number(pointsText);
-    if (!(Number.isInteger(maxPoints) && maxPoints >= 1 && maxPoints <= this.config.maxHistoryPoints))
+    if (!(
+      Number.isInteger(maxPoints) &&
+      maxPoints >= 1 &&
+      maxPoints <= this.config.maxHistoryPoints
+    ))
       return badRequest(res, `points must be a whole number 1–${this.config.maxHistoryPoints}`);
 
     const { history } = this.source;
@@ -210,7 +254,9 @@ export class DashboardRoutes {
           truncated = true;
           break;
         }
-        const points = history.points(s.name, s.labels, sinceMs).map((p): [number, number] => [p.at, p.value]);
+        const points = history
+          .points(s.name, s.labels, sinceMs)
+          .map((p): [number, number] => [p.at, p.value]);
         out.push({ name: s.name, labels: { ...s.labels }, points: thin(points, maxPoints) });
       }
     }
@@ -219,12 +265,20 @@ export class DashboardRoutes {
 
   private events(req: IncomingMessage, res: ServerResponse): void {
     if (!this.hub.connect(req, res)) {
-      json(res, 503, { error: 'too many event clients', limit: this.config.maxClients }, { 'Retry-After': '10' });
+      json(
+        res,
+        503,
+        { error: 'too many event clients', limit: this.config.maxClients },
+        { 'Retry-After': '10' },
+      );
     }
   }
 }
 
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+function sameLabels(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }

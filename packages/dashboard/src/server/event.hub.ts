@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import type { AlertEngine, AlertEvent, Cancel, Clock, Labels, Logger, MetricStream } from '@vitals/core';
+import type {
+  AlertEngine,
+  AlertEvent,
+  Cancel,
+  Clock,
+  Labels,
+  Logger,
+  MetricStream,
+} from '@vitals/core';
 import { describeError } from '@vitals/core';
 import { setSecurityHeaders } from './security.headers';
 import { isChartSeries } from './dashboard.series';

@@ -29,7 +29,8 @@ function invalid(text: string, why: string): never {
  */
 export function parseSelector(text: string): SeriesSelector {
   if (text.length === 0) invalid(text, 'empty');
-  if (text.length > MAX_SELECTOR_LENGTH) invalid(text, `longer than ${MAX_SELECTOR_LENGTH} characters`);
+  if (text.length > MAX_SELECTOR_LENGTH)
+    invalid(text, `longer than ${MAX_SELECTOR_LENGTH} characters`);
   const brace = text.indexOf('{');
   const name = brace < 0 ? text : text.slice(0, brace);
   if (!NAME.test(name)) invalid(text, 'not a metric name');

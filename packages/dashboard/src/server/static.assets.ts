@@ -27,8 +27,9 @@ const MAX_FILE_BYTES = 4 << 20;
  * from its TypeScript sources (tests), the package's `dist/public`. Undefined when not built.
  */
 export function findAssetsDir(from: string = __dirname): string | undefined {
-  for (const dir of [join(from, 'public'), join(from, '..', 'public'), join(from, '..', '..', 'dist', 'public')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir;
+  // dist/server → dist/public; src/server → ../dist/public (src/public holds only the sources).
+  for (const dir of [join(from, '..', 'public'), join(from, '..', '..', 'dist', 'public')]) {
+    if (existsSync(join(dir, 'page', 'app.js'))) return dir;
   }
   return undefined;
 }

@@ -1,5 +1,11 @@
 import { METRICS } from '@vitals/core';
-import type { AlertEvent, Labels, ServiceState, SeriesValue, SupervisedService } from '@vitals/core';
+import type {
+  AlertEvent,
+  Labels,
+  ServiceState,
+  SeriesValue,
+  SupervisedService,
+} from '@vitals/core';
 import { histogramQuantile, parseLe } from '../shared/histogram-quantile';
 import type { Bucket } from '../shared/histogram-quantile';
 
@@ -73,7 +79,14 @@ export interface TablesView {
 }
 
 const PROFILE = 'vitals_memory_profile_';
-const SERVICE_STATES: readonly string[] = ['starting', 'up', 'restarting', 'hung', 'stopping', 'stopped'];
+const SERVICE_STATES: readonly string[] = [
+  'starting',
+  'up',
+  'restarting',
+  'hung',
+  'stopping',
+  'stopped',
+];
 
 /** Series grouped by name, newest first inside a name. */
 class Latest {
@@ -166,7 +179,12 @@ function serviceView(
   };
 }
 
-function processRows(latest: Latest, selfPid: number, freshAfter: number): ProcessRow[] {
+function processRows(
+  latest: Latest,
+  selfPid: number,
+  freshAfter: number,
+  currentPid: ReadonlyMap<string, number | undefined>,
+): ProcessRow[] {
   const rows: ProcessRow[] = [];
   const row = (pid: number | null, role: string, match: Labels, bare: boolean): ProcessRow => ({
     pid,
@@ -177,13 +195,18 @@ function processRows(latest: Latest, selfPid: number, freshAfter: number): Proce
     openFds: latest.value(METRICS.processOpenFds, match, bare),
     uptimeSeconds: latest.value(METRICS.processUptimeSeconds, match, bare),
   });
-  if (latest.value(METRICS.processRssBytes, {}, true) !== null) rows.push(row(selfPid, 'host', {}, true));
+  if (latest.value(METRICS.processRssBytes, {}, true) !== null)
+    rows.push(row(selfPid, 'host', {}, true));
   const seen = new Set<string>();
   for (const name of [METRICS.processRssBytes, METRICS.serviceProcessRssBytes]) {
     for (const v of latest.all(name)) {
       const pid = v.labels.pid;
       if (!pid || v.at < freshAfter) continue;
       const role = v.labels.service ?? 'watched';
+      // A restarted service's previous child: its last series linger; the registry knows better.
+      const current = v.labels.service ? currentPid.get(v.labels.service) : undefined;
+      if (current !== undefined && v.name === METRICS.processRssBytes && String(current) !== pid)
+        continue;
       const key = `${role}\u0000${pid}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -197,7 +220,8 @@ function processRows(latest: Latest, selfPid: number, freshAfter: number): Proce
 
 function profileRows(latest: Latest): ProfileRow[] {
   const fns = new Set<string>();
-  for (const v of latest.all(`${PROFILE}duration_seconds_count`)) if (v.labels.fn) fns.add(v.labels.fn);
+  for (const v of latest.all(`${PROFILE}duration_seconds_count`))
+    if (v.labels.fn) fns.add(v.labels.fn);
   const rows: ProfileRow[] = [];
   for (const fn of [...fns].sort()) {
     const calls = latest.value(`${PROFILE}duration_seconds_count`, { fn }) ?? 0;
@@ -238,7 +262,12 @@ export function buildTables(input: {
     services: servicesOf(latest, input.services).map((name) =>
       serviceView(latest, name, byName.get(name), input.firing),
     ),
-    processes: processRows(latest, input.selfPid, input.freshAfter),
+    processes: processRows(
+      latest,
+      input.selfPid,
+      input.freshAfter,
+      new Map(input.services.map((s) => [s.name, s.pid])),
+    ),
     profiles: profileRows(latest),
     duplicates: latest.value(METRICS.duplicateProcesses),
   };
