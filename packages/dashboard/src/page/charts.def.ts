@@ -23,7 +23,9 @@ export const CHARTS: readonly ChartDef[] = [
     unit: 'percent',
     lines: (s, src) => [
       ...gaugeLines(s, 'vitals_system_cpu_used_ratio', src, 'system', 100),
+      // Renamed `_cores` by the Prometheus work (a process can use more than one core).
       ...gaugeLines(s, 'vitals_process_cpu_used_ratio', src, 'process', 100),
+      ...gaugeLines(s, 'vitals_process_cpu_used_cores', src, 'process', 100),
     ],
   },
   {
@@ -115,6 +117,7 @@ function mountpointOnly(store: SeriesStore, source: SourceFilter): (line: Line, 
 export const CHART_METRICS: readonly string[] = [
   'vitals_system_cpu_used_ratio',
   'vitals_process_cpu_used_ratio',
+  'vitals_process_cpu_used_cores',
   'node_memory_MemTotal_bytes',
   'node_memory_MemAvailable_bytes',
   'process_resident_memory_bytes',

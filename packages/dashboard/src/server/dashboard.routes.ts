@@ -106,6 +106,7 @@ export class DashboardRoutes {
       firing: alerts.active(),
       selfPid: this.source.selfPid,
       freshAfter: clock.now() - Math.max(15_000, 5 * this.config.intervalMs),
+      now: clock.now(),
     });
   }
 

@@ -8,7 +8,9 @@ import { METRICS } from '@vitals/core';
 export const CHART_SERIES: readonly string[] = [
   // CPU (ratios, 1 = one core for the process).
   METRICS.cpuUsedRatio,
-  METRICS.processCpuRatio,
+  // The process's CPU in cores, under its old and its new name (`_ratio` became `_cores`).
+  'vitals_process_cpu_used_ratio',
+  'vitals_process_cpu_used_cores',
   // Memory.
   METRICS.memTotalBytes,
   METRICS.memAvailableBytes,

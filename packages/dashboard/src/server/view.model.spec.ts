@@ -47,6 +47,7 @@ describe('buildTables', () => {
       firing: [leak],
       selfPid: 1,
       freshAfter: 0,
+      now: 5000,
     });
     expect(tables.services).toEqual([
       expect.objectContaining({
@@ -69,6 +70,7 @@ describe('buildTables', () => {
       latest: [
         v('process_resident_memory_bytes', 1e8),
         v('vitals_process_threads', 9),
+        v('process_start_time_seconds', 2),
         v('process_resident_memory_bytes', 5e6, { service: 'api', pid: '10' }),
         v('process_resident_memory_bytes', 6e6, { service: 'api', pid: '11' }),
         v('process_resident_memory_bytes', 3e6, { pid: '77' }, 10), // stale: left out
@@ -78,6 +80,7 @@ describe('buildTables', () => {
       firing: [],
       selfPid: 4242,
       freshAfter: 100,
+      now: 5000,
     });
     expect(tables.services[0]).toMatchObject({ state: 'up', restarts: 1, pid: 11, startedAt: 500 });
     expect(tables.processes.map((p) => [p.pid, p.role, p.rssBytes])).toEqual([
@@ -85,6 +88,7 @@ describe('buildTables', () => {
       [11, 'api', 6e6],
     ]);
     expect(tables.processes[0].threads).toBe(9);
+    expect(tables.processes[0].uptimeSeconds).toBe(3);
     expect(tables.duplicates).toBe(1);
   });
 
@@ -104,6 +108,7 @@ describe('buildTables', () => {
       firing: [],
       selfPid: 1,
       freshAfter: 0,
+      now: 5000,
     });
     expect(tables.profiles).toHaveLength(1);
     expect(tables.profiles[0]).toMatchObject({

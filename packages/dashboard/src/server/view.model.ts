@@ -179,8 +179,14 @@ function serviceView(
   };
 }
 
+/** Seconds since `process_start_time_seconds` (prom-client's: seconds since the epoch). */
+function uptime(startSeconds: number | null, now: number): number | null {
+  return startSeconds === null ? null : Math.max(0, now / 1000 - startSeconds);
+}
+
 function processRows(
   latest: Latest,
+  now: number,
   selfPid: number,
   freshAfter: number,
   currentPid: ReadonlyMap<string, number | undefined>,
@@ -193,7 +199,7 @@ function processRows(
     rssBytes: latest.value(METRICS.processRssBytes, match, bare),
     threads: latest.value(METRICS.processThreads, match, bare),
     openFds: latest.value(METRICS.processOpenFds, match, bare),
-    uptimeSeconds: latest.value(METRICS.processUptimeSeconds, match, bare),
+    uptimeSeconds: uptime(latest.value(METRICS.processStartTimeSeconds, match, bare), now),
   });
   if (latest.value(METRICS.processRssBytes, {}, true) !== null)
     rows.push(row(selfPid, 'host', {}, true));
@@ -255,6 +261,8 @@ export function buildTables(input: {
   readonly firing: readonly AlertEvent[];
   readonly selfPid: number;
   readonly freshAfter: number;
+  /** Now, epoch ms (for uptimes). */
+  readonly now: number;
 }): TablesView {
   const latest = new Latest(input.latest);
   const byName = new Map(input.services.map((s) => [s.name, s]));
@@ -264,6 +272,7 @@ export function buildTables(input: {
     ),
     processes: processRows(
       latest,
+      input.now,
       input.selfPid,
       input.freshAfter,
       new Map(input.services.map((s) => [s.name, s.pid])),
