@@ -9,6 +9,7 @@ export const FIRST_PARTY_PLUGINS = [
   'diagnostics',
   'prometheus',
   'startup',
+  'dashboard',
 ] as const;
 
 /** Where a plugin came from. */
