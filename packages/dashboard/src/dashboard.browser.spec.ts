@@ -155,6 +155,33 @@ describe('dashboard in a real browser', () => {
     expect(supervisor.pid).not.toBe(firstPid);
     expect(await page.textContent('.card[data-service="worker"] .restarts')).toBe('1');
 
+    // Its leak verdict, rate and time to the limit, and the leak alert's message (which carries
+    // the heap snapshot diff in the memory plugin's alerts).
+    const diff = 'snapshot diff: Order +12000 objects (+3.1 MB), Array +400 (+1.2 MB)';
+    host!.alerts.addRule({
+      id: 'memory-leak',
+      metric: 'vitals_memory_leak_rate_bytes_per_second',
+      op: '>',
+      threshold: 0,
+      severity: 'warning',
+      summary: `Heap leak; ${diff}`,
+    });
+    const leak = { service: 'worker', kind: 'heap' };
+    host!.stream.publish({
+      source: 'test-memory',
+      at: Date.now(),
+      samples: [
+        { name: 'vitals_memory_leak_confidence_ratio', value: 0.95, labels: leak },
+        { name: 'vitals_memory_leak_time_to_limit_seconds', value: 7200, labels: leak },
+        { name: 'vitals_memory_leak_rate_bytes_per_second', value: 2048, labels: leak },
+      ],
+    });
+    const message = await page.waitForSelector('.card[data-service="worker"] .leak-message', WAIT);
+    expect(await message.textContent()).toContain(diff);
+    const verdict = await page.textContent('.card[data-service="worker"] .leak');
+    expect(verdict).toContain('leaking 120 KiB/min');
+    expect(verdict).toContain('limit in 2.0 h');
+
     await page.waitForTimeout(1500); // a few more points for the pictures
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-1280-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });

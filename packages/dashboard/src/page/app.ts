@@ -39,6 +39,7 @@ interface Snapshot {
   at: number;
   intervalMs: number;
   series: string[];
+  descriptors: Record<string, { help: string; unit: string }>;
   alerts: { firing: AlertEvent[]; pending: AlertEvent[]; recent: AlertEvent[] };
   tables: Tables;
 }
@@ -202,6 +203,7 @@ class Dashboard {
     $('login').hidden = true;
     $('main').hidden = false;
     this.store = new SeriesStore(snap.intervalMs);
+    for (const c of this.charts) c.setHelp(snap.descriptors);
     for (const s of history.series)
       for (const [at, v] of s.points) this.store.add(s.name, s.labels, at, v);
     this.firing = new Map(snap.alerts.firing.map((a) => [key(a), a]));

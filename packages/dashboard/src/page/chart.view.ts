@@ -69,6 +69,14 @@ export class ChartView {
     new ResizeObserver(() => this.resize()).observe(this.root);
   }
 
+  /** Sets the title's tooltip: what each metric is, from the host's descriptors. */
+  setHelp(descriptors: Readonly<Record<string, { help: string; unit: string }>>): void {
+    const lines = this.def.metrics
+      .filter((m) => descriptors[m])
+      .map((m) => `${m} (${descriptors[m].unit}): ${descriptors[m].help}`);
+    this.root.querySelector('h3')?.setAttribute('title', lines.join('\n'));
+  }
+
   /** Redraws from `store` for `source`; `force` rebuilds the plot (theme change). */
   update(store: SeriesStore, source: SourceFilter, force = false): void {
     const lines = this.def.lines(store, source).filter((l) => l.points.size > 0);

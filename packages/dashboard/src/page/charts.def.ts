@@ -9,6 +9,8 @@ export interface ChartDef {
   readonly id: string;
   readonly title: string;
   readonly unit: ChartUnit;
+  /** The metric names it reads (their help text from core's DescriptorRegistry is its tooltip). */
+  readonly metrics: readonly string[];
   lines(store: SeriesStore, source: SourceFilter): Line[];
 }
 
@@ -21,6 +23,11 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'cpu',
     title: 'CPU',
     unit: 'percent',
+    metrics: [
+      'vitals_system_cpu_used_ratio',
+      'vitals_process_cpu_used_ratio',
+      'vitals_process_cpu_used_cores',
+    ],
     lines: (s, src) => [
       ...gaugeLines(s, 'vitals_system_cpu_used_ratio', src, 'system', 100),
       // Renamed `_cores` by the Prometheus work (a process can use more than one core).
@@ -32,6 +39,15 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'memory',
     title: 'Memory',
     unit: 'bytes',
+    metrics: [
+      'node_memory_MemTotal_bytes',
+      'node_memory_MemAvailable_bytes',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_heap_size_total_bytes',
+      'vitals_nodejs_heap_size_limit_bytes',
+      'nodejs_external_memory_bytes',
+    ],
     lines: (s, src) => [
       ...differenceLine(
         s,
@@ -51,6 +67,11 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'eventloop',
     title: 'Event-loop delay',
     unit: 'ms',
+    metrics: [
+      'nodejs_eventloop_lag_p50_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_eventloop_lag_max_seconds',
+    ],
     lines: (s, src) => [
       ...gaugeLines(s, 'nodejs_eventloop_lag_p50_seconds', src, 'p50', 1000),
       ...gaugeLines(s, 'nodejs_eventloop_lag_p99_seconds', src, 'p99', 1000),
@@ -61,12 +82,14 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'gc',
     title: 'GC pauses (ms paused per second)',
     unit: 'ms',
+    metrics: ['nodejs_gc_duration_seconds_sum'],
     lines: (s, src) => rateLines(s, 'nodejs_gc_duration_seconds_sum', src, 'GC', 1000),
   },
   {
     id: 'disk',
     title: 'Disk used',
     unit: 'percent',
+    metrics: ['vitals_filesystem_used_ratio'],
     lines: (s, src) =>
       gaugeLines(s, 'vitals_filesystem_used_ratio', src, '', 100).map(mountpointOnly(s, src)),
   },
@@ -74,6 +97,7 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'diskio',
     title: 'Disk I/O',
     unit: 'bytesPerSecond',
+    metrics: ['node_disk_read_bytes_total', 'node_disk_written_bytes_total'],
     lines: (s, src) => [
       ...rateLines(s, 'node_disk_read_bytes_total', src, 'read'),
       ...rateLines(s, 'node_disk_written_bytes_total', src, 'written'),
@@ -83,6 +107,7 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'network',
     title: 'Network',
     unit: 'bytesPerSecond',
+    metrics: ['node_network_receive_bytes_total', 'node_network_transmit_bytes_total'],
     lines: (s, src) => [
       ...rateLines(s, 'node_network_receive_bytes_total', src, 'in', 1, (l) => l.device !== 'lo'),
       ...rateLines(s, 'node_network_transmit_bytes_total', src, 'out', 1, (l) => l.device !== 'lo'),
@@ -92,6 +117,7 @@ export const CHARTS: readonly ChartDef[] = [
     id: 'timers',
     title: 'Application timers',
     unit: 'ms',
+    metrics: ['vitals_operation_duration_seconds_bucket'],
     lines: (s, src) =>
       quantileLines(
         s,
@@ -114,25 +140,4 @@ function mountpointOnly(store: SeriesStore, source: SourceFilter): (line: Line, 
 }
 
 /** Every metric name the charts read (the spec checks the server streams each of them). */
-export const CHART_METRICS: readonly string[] = [
-  'vitals_system_cpu_used_ratio',
-  'vitals_process_cpu_used_ratio',
-  'vitals_process_cpu_used_cores',
-  'node_memory_MemTotal_bytes',
-  'node_memory_MemAvailable_bytes',
-  'process_resident_memory_bytes',
-  'nodejs_heap_size_used_bytes',
-  'nodejs_heap_size_total_bytes',
-  'vitals_nodejs_heap_size_limit_bytes',
-  'nodejs_external_memory_bytes',
-  'nodejs_eventloop_lag_p50_seconds',
-  'nodejs_eventloop_lag_p99_seconds',
-  'nodejs_eventloop_lag_max_seconds',
-  'nodejs_gc_duration_seconds_sum',
-  'vitals_filesystem_used_ratio',
-  'node_disk_read_bytes_total',
-  'node_disk_written_bytes_total',
-  'node_network_receive_bytes_total',
-  'node_network_transmit_bytes_total',
-  'vitals_operation_duration_seconds_bucket',
-];
+export const CHART_METRICS: readonly string[] = [...new Set(CHARTS.flatMap((c) => c.metrics))];
