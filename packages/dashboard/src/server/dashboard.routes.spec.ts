@@ -86,6 +86,12 @@ describe('dashboard routes', () => {
     expect([capped.series.length, capped.truncated]).toEqual([3, true]);
   });
 
+  it('answers HEAD /events with headers only', async () => {
+    const res = await fetch(`${base}/events`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+  });
+
   it.each([
     ['/api/history', 'at least one series'],
     ['/api/history?series=1bad', 'not a metric name'],

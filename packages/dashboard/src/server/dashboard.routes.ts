@@ -265,6 +265,16 @@ export class DashboardRoutes {
   }
 
   private events(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === 'HEAD') {
+      // A HEAD cannot carry a stream: answer the headers and end, holding no client slot.
+      setSecurityHeaders(res);
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
     if (!this.hub.connect(req, res)) {
       json(
         res,
