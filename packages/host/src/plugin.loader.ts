@@ -9,6 +9,7 @@ export const FIRST_PARTY_PLUGINS = [
   'diagnostics',
   'prometheus',
   'startup',
+  'dashboard',
   // Private, present only in the Vitals workspace: contributes `vitals demo`.
   'demo',
 ] as const;
