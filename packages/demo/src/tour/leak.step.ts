@@ -13,6 +13,8 @@ export const FAST_LEAK_CONFIG = {
   http: { port: 0 },
   log: { level: 'info' },
   memory: { leak: { windowMs: '2m', minSpanMs: '20s', minGrowthBytes: '4M' } },
+  // A post-GC baseline at least every 5 s even when the bot runs no major GC by itself.
+  startup: { measureGcAfterMs: '5s' },
 };
 
 /** The leak line `vitals run` prints: the alert naming the service, with its rate. */
