@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // README examples are files: a README marks a code block with
 //   <!-- example: examples/monitor/app-metrics.ts -->
+//   (a blank line, as prettier writes it)
 // and the block that follows must equal that file (CI type-checks and runs the files:
 // packages/e2e/src/examples.e2e.spec.ts). `node tools/docs/readme-examples.js --write` copies
 // every file into its block; without --write it lists blocks that differ and exits 1.
@@ -9,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
-const MARK = /<!-- example: (\S+) -->\n```(\w+)\n([\s\S]*?)```\n/g;
+const MARK = /<!-- example: (\S+) -->\n\n?```(\w+)\n([\s\S]*?)```\n/g;
 
 /** Every README of the workspace (root and packages/*). */
 function readmes() {
@@ -40,7 +41,7 @@ function write(readme) {
   const next = text.replace(MARK, (all, example, lang) => {
     const source = path.join(ROOT, example);
     if (!fs.existsSync(source)) return all;
-    return `<!-- example: ${example} -->\n\`\`\`${lang}\n${fs.readFileSync(source, 'utf8')}\`\`\`\n`;
+    return `<!-- example: ${example} -->\n\n\`\`\`${lang}\n${fs.readFileSync(source, 'utf8')}\`\`\`\n`;
   });
   if (next !== text) fs.writeFileSync(file, next);
   return next !== text;

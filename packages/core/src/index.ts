@@ -70,6 +70,7 @@ export {
   validateConfig,
   DEFAULT_THRESHOLDS,
   CORE_CONFIG_DEFAULTS,
+  coreConfigSchema,
 } from './config/config.loader';
 export type { LoadConfigOptions, LoadedConfig, ConfigProblem } from './config/config.loader';
 export { z, schemas } from './config/schemas';

@@ -61,6 +61,13 @@ const coreSchema = z.looseObject({
   requiredEnv: z.array(z.string()).default([]),
 });
 
+/**
+ * The schema of the core sections (`plugins`, `http`, `history`, `thresholds`, timeouts, `log`,
+ * `requiredEnv`); plugins' sections pass through to their own schemas. docs/configuration.md is
+ * generated from it and the plugins' schemas (tools/docs/config-reference.js).
+ */
+export const coreConfigSchema = coreSchema;
+
 /** Keys of the core sections (everything else is a plugin section). */
 const CORE_KEYS = new Set(Object.keys(coreSchema.shape));
 
