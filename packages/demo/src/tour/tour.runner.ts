@@ -34,17 +34,27 @@ export interface TourOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly write: (line: string) => void;
   readonly signal: AbortSignal;
+  /** The whole tour's deadline, ms: a step gets at most what is left of it. @default 290000 */
+  readonly deadlineMs?: number;
 }
+
+/** The tour stays under five minutes, whatever the steps' own deadlines add up to. */
+export const TOUR_DEADLINE_MS = 290_000;
 
 const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG'] as const;
 
-function withTimeout(step: TourStep, ctx: TourContext, outer: AbortSignal): Promise<StepResult> {
+function withTimeout(
+  step: TourStep,
+  ctx: TourContext,
+  outer: AbortSignal,
+  timeoutMs: number,
+): Promise<StepResult> {
   const controller = new AbortController();
   return new Promise<StepResult>((resolve) => {
     const fail = (why: string) => resolve({ ok: false, found: [why] });
     const timer = setTimeout(
-      () => fail(`did not finish within ${step.timeoutMs / 1000} s`),
-      step.timeoutMs,
+      () => fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`),
+      timeoutMs,
     );
     const onAbort = () => fail('interrupted');
     outer.addEventListener('abort', onAbort, { once: true });
@@ -83,12 +93,14 @@ export async function runTour(options: TourOptions): Promise<StepOutcome[]> {
     say: (line) => options.write(`  ${line}`),
   };
   const outcomes: StepOutcome[] = [];
+  const deadline = Date.now() + (options.deadlineMs ?? TOUR_DEADLINE_MS);
   try {
     for (const [i, step] of options.steps.entries()) {
       if (options.signal.aborted) break;
       options.write(`[${i + 1}/${options.steps.length}] ${step.title}`);
       const started = Date.now();
-      const result = await withTimeout(step, ctx, options.signal);
+      const left = Math.max(0, deadline - started);
+      const result = await withTimeout(step, ctx, options.signal, Math.min(step.timeoutMs, left));
       const seconds = Math.round((Date.now() - started) / 100) / 10;
       outcomes.push({ id: step.id, seconds, ...result });
       for (const line of result.found) options.write(`    ${line}`);
