@@ -17,8 +17,8 @@ export const FAST_LEAK_CONFIG = {
   startup: { measureGcAfterMs: '5s' },
 };
 
-/** The leak line `vitals run` prints: the alert naming the service, with its rate. */
-export const LEAK_LINE = /^.*\bleak\b.*\d.*\/(?:min|h|s)\b.*$/im;
+/** The line `vitals run` prints when the leak alert fires: it names the service and the rate. */
+export const LEAK_LINE = /^vitals run: alert firing memory\.leak\.\S+.*\d MB\/h.*$/m;
 
 /** `vitals run` on a bot that leaks 60 MiB/min: the per-service leak alert with its rate. */
 export const leakStep: TourStep = {

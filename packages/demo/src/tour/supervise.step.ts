@@ -50,7 +50,7 @@ export const superviseStep: TourStep = {
     );
     try {
       await run.waitFor(/simulated crash/, 30_000);
-      const [restart] = await run.waitFor(/^.*restart.*$/im, 30_000);
+      const [restart] = await run.waitFor(/^.*child crashed.*restart.*$/m, 30_000);
       const starts = () => (run.output().match(/bot: trading/g) ?? []).length;
       await run.waitFor(/bot: trading[^]*bot: trading/, 30_000);
       const code = await stopProcess(run, 15_000);
