@@ -135,7 +135,7 @@ async function runReal(entry: Entry): Promise<PathResult> {
     )
       found.majorGcs++;
   });
-  host.container.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => {
+  host.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => {
     if (e.service !== service || e.state !== 'detected' || found.detectedAfterS !== null) return;
     Object.assign(found, {
       verdict: 'leak',

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS tool script
 const reference = require('./config-reference.js') as { render(): string; OUTPUT: string };
 
 describe('docs/configuration.md', () => {

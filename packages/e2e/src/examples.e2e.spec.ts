@@ -7,7 +7,6 @@ import * as path from 'node:path';
 // built packages (as a user's project would), run, and its output checked.
 const ROOT = path.resolve(__dirname, '../../..');
 const OUT = path.join(ROOT, 'examples/dist');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS tool script
 const docs = require(path.join(ROOT, 'tools/docs/readme-examples.js')) as {
   readmes(): string[];
   blocks(readme: string): { readme: string; file: string; block: string; expected?: string }[];
