@@ -69,6 +69,8 @@ export const memoryConfigSchema = z.strictObject({
     .strictObject({
       windowMs: ms('10m', 10_000, 24 * H, '10s and 24h'),
       minSpanMs: ms('150s', 5_000, 24 * H, '5s and 24h'),
+      /** No verdict with fewer points in the window. @default 4 */
+      minPoints: positiveInt().min(3).max(10_000).default(4),
       minRateBytesPerSecond: z
         .number()
         .min(0)
@@ -175,6 +177,8 @@ export interface MemoryOptions {
     readonly minConfidence?: number;
     /** @default '1M' */
     readonly minGrowthBytes?: number | string;
+    /** @default 4 */
+    readonly minPoints?: number;
     /** @default '5s' */
     readonly bucketMs?: number | string;
     /** @default '30s' */

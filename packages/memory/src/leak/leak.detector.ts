@@ -13,6 +13,11 @@ export interface LeakDetectorOptions {
    * @default 150000 (2.5 min)
    */
   readonly minSpanMs?: number;
+  /**
+   * No verdict with fewer bucketed points in the window. 4: a quiet service measured once a
+   * minute (measurement GC) has 4 points at 3 minutes. @default 4
+   */
+  readonly minPoints?: number;
   /** Raw points are reduced to the minimum of each bucket of this length, ms. @default 5000 */
   readonly bucketMs?: number;
   /**
@@ -95,6 +100,7 @@ export class LeakDetector {
     this.o = {
       windowMs: 600_000,
       minSpanMs: 150_000,
+      minPoints: 4,
       bucketMs: 5_000,
       erosionMs: 30_000,
       minRateBytesPerSecond: (30 * MB) / 3600,
@@ -150,7 +156,7 @@ export class LeakDetector {
     const end = nowMs ?? this.buckets[this.buckets.length - 1]?.at ?? 0;
     const inWindow = this.buckets.filter((b) => b.at >= end - this.o.windowMs && b.at <= end);
     const span = inWindow.length > 1 ? inWindow[inWindow.length - 1].at - inWindow[0].at : 0;
-    if (inWindow.length < 6 || span < this.o.minSpanMs) {
+    if (inWindow.length < Math.max(3, this.o.minPoints) || span < this.o.minSpanMs) {
       return this.verdict(
         false,
         0,
@@ -160,7 +166,7 @@ export class LeakDetector {
         inWindow.length,
         inWindow[inWindow.length - 1]?.min ?? 0,
         undefined,
-        `collecting: ${inWindow.length} points over ${Math.round(span / 1000)} s (needs ${Math.round(this.o.minSpanMs / 1000)} s)`,
+        `collecting: ${inWindow.length} points over ${Math.round(span / 1000)} s (needs ${Math.max(3, this.o.minPoints)} over ${Math.round(this.o.minSpanMs / 1000)} s)`,
       );
     }
     const xs = inWindow.map((b) => (b.at - inWindow[0].at) / 1000);
