@@ -57,6 +57,34 @@ function splitRest(argv: readonly string[]): { head: string[]; rest: string[] } 
     : { head: argv.slice(0, i), rest: argv.slice(i + 1) };
 }
 
+/**
+ * Flags of a command that set another plugin's config key, applied before the host is built (the
+ * plugins validate their config when they register): `vitals run --snapshot-on-leak` turns on the
+ * memory plugin's `memory.snapshotOnLeak`. Returned as `VITALS_*` overrides for loadConfig only.
+ */
+const CONFIG_FLAGS: Record<string, Record<string, { env: string; value?: string }>> = {
+  run: {
+    '--snapshot-on-leak': { env: 'VITALS_MEMORY__SNAPSHOT_ON_LEAK', value: 'true' },
+    '--snapshot-dir': { env: 'VITALS_MEMORY__SNAPSHOT_DIR' },
+  },
+};
+
+function configFlags(command: string | undefined, head: readonly string[]): Record<string, string> {
+  const flags = command ? CONFIG_FLAGS[command] : undefined;
+  const out: Record<string, string> = {};
+  if (!flags) return out;
+  for (let i = 0; i < head.length; i++) {
+    const [name, inline] = head[i].split(/=(.*)/s, 2);
+    const spec = flags[name];
+    if (!spec) continue;
+    // The flag's own value is a string (a folder): JSON so a name such as `123` stays a string.
+    const given = inline ?? head[i + 1];
+    if (spec.value !== undefined) out[spec.env] = spec.value;
+    else if (given !== undefined) out[spec.env] = JSON.stringify(given);
+  }
+  return out;
+}
+
 /** Finds `--config FILE`/`-c FILE`/`--config=FILE` anywhere before `--`. */
 function findConfigFlag(head: readonly string[]): string | undefined {
   for (let i = 0; i < head.length; i++) {
@@ -130,7 +158,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
 
   let host: HostHandle;
   try {
-    const loaded = loadConfig({ file: configFile, cwd: io.cwd, env: io.env });
+    const env = { ...io.env, ...configFlags(words[0], head) };
+    const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
     const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
     const isStart = words[0] === 'start';
     const level = (loaded.values['log'] as { level?: string } | undefined)?.level;

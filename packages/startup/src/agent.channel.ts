@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Labels, MetricBatch, Sample } from '@vitals/core';
+import { METRICS } from '@vitals/core';
 
 /**
  * Path of the plain-JS agent that `vitals run` loads into Node children with `--require`. It sits
@@ -8,13 +9,40 @@ import type { Labels, MetricBatch, Sample } from '@vitals/core';
  */
 export const AGENT_PATH = join(__dirname, '..', 'agent', 'vitals-agent.js');
 
-/** Source name of the batches the supervisor publishes for its child. */
+/** Source name of the batches the supervisor publishes for its child's periodic reports. */
 export const AGENT_SOURCE = 'startup.agent';
+/** Source of the post-GC batch after a major GC that the child ran by itself. */
+export const AGENT_GC_SOURCE = 'startup.agent.gc';
+/** Source of the post-GC batch after the agent's own measurement GC (`measured: true`). */
+export const AGENT_MEASURED_GC_SOURCE = 'startup.agent.measured-gc';
+
+/** What the child knew right after a major GC (one `gc` message per major GC). */
+export interface AgentGcPoint {
+  /** When the GC ended, epoch ms (the child's clock). */
+  readonly at: number;
+  /** `process.memoryUsage().heapUsed` right after the GC, bytes. */
+  readonly heapUsed: number;
+  /** `process.memoryUsage().external` right after the GC (array buffers included), bytes. */
+  readonly external: number;
+  /** V8's `heap_size_limit`, bytes. */
+  readonly heapLimit: number | undefined;
+  /** True for the agent's own measurement GC, false for a GC the child ran by itself. */
+  readonly measured: boolean;
+  /** The GC's pause, seconds. */
+  readonly pauseSeconds: number;
+}
+
+/** The agent's answer to a heap snapshot request. */
+export type AgentSnapshotReply =
+  | { readonly ok: true; readonly id: string; readonly path: string; readonly bytes: number }
+  | { readonly ok: false; readonly id: string; readonly code: string; readonly message: string };
 
 /** A message the agent sends over the IPC channel. */
 export type AgentMessage =
   | { readonly type: 'hello'; readonly pid: number; readonly node: string }
-  | { readonly type: 'metrics'; readonly pid: number; readonly samples: readonly Sample[] };
+  | { readonly type: 'metrics'; readonly pid: number; readonly samples: readonly Sample[] }
+  | { readonly type: 'gc'; readonly pid: number; readonly point: AgentGcPoint }
+  | { readonly type: 'snapshot'; readonly pid: number; readonly reply: AgentSnapshotReply };
 
 const MAX_SAMPLES = 1000;
 
@@ -30,34 +58,61 @@ function isSample(value: unknown): value is Sample {
   );
 }
 
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const text = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 500) : '');
+
+type Raw = Record<string, unknown> | null;
+
+function parseGc(msg: NonNullable<Raw>): AgentGcPoint | undefined {
+  const { at, heapUsed, external, heapLimit, pauseSeconds } = msg;
+  if (!finite(at) || !finite(heapUsed) || heapUsed < 0 || !finite(external) || external < 0)
+    return undefined;
+  return {
+    at,
+    heapUsed,
+    external,
+    heapLimit: finite(heapLimit) && heapLimit > 0 ? heapLimit : undefined,
+    measured: msg.measured === true,
+    pauseSeconds: finite(pauseSeconds) && pauseSeconds >= 0 ? pauseSeconds : 0,
+  };
+}
+
+function parseSnapshot(msg: NonNullable<Raw>): AgentSnapshotReply | undefined {
+  if (typeof msg.id !== 'string') return undefined;
+  if (msg.ok === true && typeof msg.path === 'string')
+    return { ok: true, id: msg.id, path: msg.path, bytes: finite(msg.bytes) ? msg.bytes : 0 };
+  return { ok: false, id: msg.id, code: text(msg.code), message: text(msg.message) };
+}
+
 /**
  * Reads one IPC message: an agent message carrying `token`, or `undefined` for anything else (the
- * child's own `process.send` traffic, which the supervisor leaves alone). Malformed samples are
- * dropped.
+ * child's own `process.send` traffic, which the supervisor leaves alone). Malformed samples and
+ * GC points are dropped.
  * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') publish(msg);
  */
 export function parseAgentMessage(raw: unknown, token: string): AgentMessage | undefined {
-  const msg = raw as {
-    vitals?: unknown;
-    type?: unknown;
-    pid?: unknown;
-    node?: unknown;
-    samples?: unknown;
-  } | null;
+  const msg = raw as Raw;
   if (typeof msg !== 'object' || msg === null || msg.vitals !== token) return undefined;
   const pid = typeof msg.pid === 'number' ? msg.pid : 0;
-  if (msg.type === 'hello')
-    return { type: 'hello', pid, node: typeof msg.node === 'string' ? msg.node : '' };
+  if (msg.type === 'hello') return { type: 'hello', pid, node: text(msg.node) };
   if (msg.type === 'metrics' && Array.isArray(msg.samples)) {
     return { type: 'metrics', pid, samples: msg.samples.slice(0, MAX_SAMPLES).filter(isSample) };
+  }
+  if (msg.type === 'gc') {
+    const point = parseGc(msg);
+    return point && { type: 'gc', pid, point };
+  }
+  if (msg.type === 'snapshot') {
+    const reply = parseSnapshot(msg);
+    return reply && { type: 'snapshot', pid, reply };
   }
   return undefined;
 }
 
 /**
  * The batch the supervisor publishes for an agent report: the well-known metric names, each
- * sample labelled `{ service, pid }` (beside its own labels such as `kind`).
- * @example stream.publish(agentBatch(msg.samples, { service: 'api', pid: '4242' }, clock.now()))
+ * sample labelled with `labels` (`{ service }`) beside its own labels such as `kind`.
+ * @example stream.publish(agentBatch(msg.samples, { service: 'api' }, clock.now()))
  */
 export function agentBatch(samples: readonly Sample[], labels: Labels, at: number): MetricBatch {
   return {
@@ -71,19 +126,41 @@ export function agentBatch(samples: readonly Sample[], labels: Labels, at: numbe
   };
 }
 
+/**
+ * The post-GC batch of one major GC: `vitals_heap_after_gc_bytes`, `vitals_external_after_gc_bytes`
+ * and `vitals_nodejs_heap_size_limit_bytes`, labelled `labels` (`{ service }`), `at` the GC's time.
+ * A measurement GC's batch has source {@link AGENT_MEASURED_GC_SOURCE}.
+ * @example stream.publish(gcBatch(point, { service: 'api' }, point.at))
+ */
+export function gcBatch(point: AgentGcPoint, labels: Labels, at: number): MetricBatch {
+  const samples: Sample[] = [
+    { name: METRICS.heapAfterGcBytes, value: point.heapUsed, labels },
+    { name: METRICS.externalAfterGcBytes, value: point.external, labels },
+  ];
+  if (point.heapLimit !== undefined)
+    samples.push({ name: METRICS.heapLimitBytes, value: point.heapLimit, labels });
+  return { source: point.measured ? AGENT_MEASURED_GC_SOURCE : AGENT_GC_SOURCE, at, samples };
+}
+
 /** Options of {@link AgentLink}. */
 export interface AgentLinkOptions {
   readonly token: string;
   readonly now: () => number;
   readonly publish?: (batch: MetricBatch) => void;
-  readonly labels: (pid: number) => Labels;
+  readonly labels: () => Labels;
   readonly onHello: (pid: number, node: string) => void;
+  /** A snapshot request was answered. */
+  readonly onSnapshot?: (reply: AgentSnapshotReply) => void;
 }
+
+/** A child's GC time is trusted when within this of the supervisor's clock; else `now` is used. */
+const MAX_SKEW_MS = 60_000;
 
 /**
  * The supervisor's end of the agent's IPC channel for one child at a time: agent reports become
- * batches on the stream (labelled `{service, pid}`), the hello becomes `onHello`, and the time of
- * the last report tells whether the child still reports. Other messages are left alone.
+ * batches on the stream (labelled `{service}`), each major GC a post-GC batch at the GC's time, the
+ * hello becomes `onHello`, and the time of the last message tells whether the child still reports.
+ * Other messages are left alone.
  * @example link.attach(child); ... link.reportedWithin(3000)
  */
 export class AgentLink {
@@ -92,24 +169,40 @@ export class AgentLink {
 
   constructor(private readonly options: AgentLinkOptions) {}
 
-  /** Listens to a newly started child (and forgets the previous one). */
+  /** Listens to a newly started child (and forgets the previous one); the spawn counts as a report. */
   attach(child: { pid?: number; on(event: 'message', fn: (raw: unknown) => void): unknown }): void {
     this.child = child;
-    this.lastAt = undefined;
+    this.lastAt = this.options.now();
     child.on('message', (raw) => this.receive(child, raw));
   }
 
-  /** True when the current child's agent reported within `ms`. */
+  /** True when the current child's agent reported (or the child spawned) within `ms`. */
   reportedWithin(ms: number): boolean {
     return this.lastAt !== undefined && this.options.now() - this.lastAt <= ms;
+  }
+
+  /** Ms since the child's last message (or its spawn). */
+  silentForMs(): number {
+    return this.lastAt === undefined ? 0 : this.options.now() - this.lastAt;
+  }
+
+  /** Counts now as a report (after a pause the supervisor asked for, such as a heap snapshot). */
+  touch(): void {
+    if (this.lastAt !== undefined) this.lastAt = this.options.now();
   }
 
   private receive(child: { pid?: number }, raw: unknown): void {
     const msg = parseAgentMessage(raw, this.options.token);
     if (!msg || child !== this.child) return;
-    this.lastAt = this.options.now();
+    const now = this.options.now();
+    this.lastAt = now;
     if (msg.type === 'hello') return this.options.onHello(msg.pid, msg.node);
-    const labels = this.options.labels(child.pid ?? msg.pid);
-    this.options.publish?.(agentBatch(msg.samples, labels, this.options.now()));
+    if (msg.type === 'snapshot') return this.options.onSnapshot?.(msg.reply);
+    const labels = this.options.labels();
+    if (msg.type === 'gc') {
+      const at = Math.abs(msg.point.at - now) <= MAX_SKEW_MS ? msg.point.at : now;
+      return this.options.publish?.(gcBatch(msg.point, labels, at));
+    }
+    this.options.publish?.(agentBatch(msg.samples, labels, now));
   }
 }

@@ -23,7 +23,7 @@ import type {
 import { Readiness } from './readiness';
 import { startupError } from './startup.errors';
 import { startupPlugin } from './startup.plugin';
-import { READINESS } from './startup.tokens';
+import { FINAL_STEPS, READINESS } from './startup.tokens';
 
 export { EXIT_CODES };
 export type { BootstrapContext, BootstrapOptions, BootstrapProcess, Bootstrapped };
@@ -84,6 +84,21 @@ export async function bootstrap(
     options.cleanupOnExit === false
       ? undefined
       : resolveOptional<MemoryCleanupService>(container, MEMORY_CLEANUP);
+  if (cleanup) {
+    // Emergency cleanup runs when the startup plugin stops: after every shutdown hook (even one
+    // abandoned at the deadline), while the memory plugin and the container still run. Run after
+    // host.stop(), it failed with "container has been disposed" on every shutdown (issue 11).
+    const step = async () => {
+      const cleaned = await withDeadline(
+        () => cleanup.emergencyCleanup(),
+        2000,
+        'emergency cleanup',
+        clock,
+      );
+      if (!cleaned.ok) logger.warn({ err: cleaned.error }, 'emergency cleanup failed');
+    };
+    resolveOptional(container, FINAL_STEPS)?.add('emergency cleanup', step);
+  }
   const abort = new AbortController();
   const handlers: [string, (...args: unknown[]) => void][] = [];
   let lock: InstanceLock | undefined;
@@ -112,15 +127,6 @@ export async function bootstrap(
         const steps = stopped.value.failures.map((f) => `${f.step} (${f.message})`).join(', ');
         logger.error({ failures: stopped.value.failures }, `${name} shutdown incomplete: ${steps}`);
         finalCode = finalCode || EXIT_CODES.failure;
-      }
-      if (cleanup) {
-        const cleaned = await withDeadline(
-          () => cleanup.emergencyCleanup(),
-          2000,
-          'emergency cleanup',
-          clock,
-        );
-        if (!cleaned.ok) logger.warn({ err: cleaned.error }, 'emergency cleanup failed');
       }
       try {
         lock?.release();

@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Cancel, Clock, Logger } from '@vitals/core';
+import type { Cancel, Clock, Logger, Sample } from '@vitals/core';
 import { METRICS, describeError } from '@vitals/core';
 import { AGENT_PATH, AgentLink, agentBatch } from './agent.channel';
-import { readRssFromProc } from './child.command';
+import type { AgentSnapshotReply } from './agent.channel';
 import type { ChildCommand } from './child.command';
 import { groupAlive, signalGroup, spawnChild } from './child.spawn';
 import { MemoryGuard } from './memory.guard';
+import { readChildFigures, readProcessTree } from './process.tree';
+import { startupError } from './startup.errors';
 import type { SupervisorDeps, SupervisorEvent, SupervisorOptions } from './supervisor.options';
 
 /** What a {@link ChildRunner} reports back to its supervisor. */
@@ -16,24 +18,46 @@ export interface ChildRunnerHooks {
   readonly onExit: (proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => void;
   /** RSS stayed over the ceiling; return true when a restart begins. */
   readonly onCeiling: (pid: number, rssBytes: number, overForMs: number) => boolean;
+  /** The agent stopped reporting while the child runs: its event loop is blocked. */
+  readonly onHang: (pid: number, silentMs: number) => void;
+}
+
+/** Tree readings in `child` scope happen every this many memory checks (each costs a /proc scan). */
+const TREE_EVERY = 10;
+
+/** The default hang timeout: 30 s, or 3 report intervals when those are longer. */
+export function defaultHangTimeoutMs(agentIntervalMs = 1000): number {
+  return Math.max(30_000, 3 * agentIntervalMs);
+}
+
+interface PendingSnapshot {
+  readonly resolve: (path: string) => void;
+  readonly reject: (error: Error) => void;
+  readonly cancel: Cancel;
 }
 
 /**
  * One child at a time, for the {@link Supervisor}: spawns it (with the agent for Node), links
- * the agent's reports and the RSS samples to the stream, watches the memory ceiling, and stops it
- * with a signal and SIGKILL to its process group after the kill timeout. The supervisor decides
- * what happens next.
+ * the agent's reports, the child's own RSS/CPU and its process tree to the stream, watches the
+ * memory ceiling and the agent's silence (a hang), takes heap snapshots through the agent, stops
+ * it with a signal and SIGKILL to its process group after the kill timeout, and after any exit
+ * clears what is left of its process group. The supervisor decides what happens next.
  * @example const proc = await runner.spawn(); runner.terminate('SIGTERM');
  */
 export class ChildRunner {
   private readonly token = randomUUID();
   private readonly agent: AgentLink;
   private readonly guard: MemoryGuard | undefined;
+  private readonly hangTimeoutMs: number;
+  private readonly snapshots = new Map<string, PendingSnapshot>();
   private proc: ChildProcess | undefined;
   private cancelKill: Cancel | undefined;
   private cancelGroupWait: Cancel | undefined;
+  private cancelHang: Cancel | undefined;
   private terminating = false;
   private startedAt = 0;
+  private readings = 0;
+  private lastReadError = -Infinity;
 
   constructor(
     private readonly name: string,
@@ -42,32 +66,31 @@ export class ChildRunner {
     private readonly deps: SupervisorDeps & { readonly clock: Clock; readonly logger: Logger },
     private readonly hooks: ChildRunnerHooks,
   ) {
-    const labels = (pid: number) => ({ service: name, pid: String(pid) });
     const { stream, clock } = deps;
+    this.hangTimeoutMs = options.hangTimeoutMs ?? defaultHangTimeoutMs(options.agentIntervalMs);
     this.agent = new AgentLink({
       token: this.token,
       now: () => clock.now(),
       publish: stream && ((batch) => stream.publish(batch)),
-      labels,
+      labels: () => ({ service: name }),
       onHello: (pid, node) => {
         hooks.emit({ type: 'agent', pid, node });
         void deps.notifier?.ready(`${name} running`);
       },
+      onSnapshot: (reply) => this.onSnapshotReply(reply),
     });
     if (options.maxMemoryBytes === undefined && !stream) return;
     this.guard = new MemoryGuard({
       clock,
       intervalMs: options.memoryCheckIntervalMs,
-      readRss: deps.readRssBytes ?? readRssFromProc,
+      readRss: (pid) => this.readFigures(pid),
       maxMemoryBytes: options.maxMemoryBytes,
       maxMemoryForMs: options.maxMemoryForMs,
-      onReading: (pid, value) =>
-        stream?.publish(
-          agentBatch([{ name: METRICS.processRssBytes, value }], labels(pid), clock.now()),
-        ),
+      onReading: () => undefined, // readFigures published them
       onOver: (pid, rssBytes, sinceMs) =>
         hooks.emit({ type: 'memory-over', pid, rssBytes, sinceMs }),
       onCeiling: (pid, rssBytes, overForMs) => hooks.onCeiling(pid, rssBytes, overForMs),
+      onError: (error) => this.readFailed(error),
     });
   }
 
@@ -79,6 +102,11 @@ export class ChildRunner {
   /** The running child's pid. */
   get pid(): number | undefined {
     return this.proc?.pid;
+  }
+
+  /** When the current child started, epoch ms (the supervisor's clock); undefined between runs. */
+  get startedAtMs(): number | undefined {
+    return this.proc ? this.startedAt : undefined;
   }
 
   /** How long the current (or last) child ran, ms. */
@@ -95,15 +123,22 @@ export class ChildRunner {
   /** Starts a child; rejects with ERR_SUPERVISOR_SPAWN when it cannot start. */
   async spawn(): Promise<ChildProcess> {
     const { options } = this;
-    const intervalMs = options.agentIntervalMs ?? 1000;
     const proc = await spawnChild(this.child, {
       env: options.env,
       cwd: options.cwd,
       stdout: options.stdout,
       stderr: options.stderr,
       nodeOptions: options.nodeOptions,
+      secrets: options.secrets,
       agent: this.withAgent
-        ? { path: options.agentPath ?? AGENT_PATH, token: this.token, intervalMs }
+        ? {
+            path: options.agentPath ?? AGENT_PATH,
+            token: this.token,
+            intervalMs: options.agentIntervalMs ?? 1000,
+            measureAfterMs: options.measureGcAfterMs,
+            measureMaxHeapBytes: options.measureGcMaxHeapBytes,
+            exitOnDisconnect: options.exitOnDisconnect,
+          }
         : undefined,
       onError: (error) =>
         this.deps.logger.warn({ err: describeError(error) }, 'child process error'),
@@ -111,21 +146,13 @@ export class ChildRunner {
     this.proc = proc;
     this.terminating = false;
     this.startedAt = this.deps.clock.now();
+    this.readings = 0;
     this.agent.attach(proc);
-    proc.on('exit', (code, signal) => {
-      if (proc !== this.proc) return;
-      this.guard?.stop();
-      const report = () => {
-        this.proc = undefined;
-        this.cancelKill?.();
-        this.hooks.onExit(proc, code, signal);
-      };
-      // Stopping: what the child started (`sh -c`, `npm start`) goes too, or SIGKILL at the
-      // kill timeout, before the supervisor exits or starts the next child.
-      if (this.terminating && proc.pid && groupAlive(proc.pid)) this.waitForGroup(proc.pid, report);
-      else report();
-    });
-    if (proc.pid) this.guard?.start(proc.pid);
+    proc.on('exit', (code, signal) => this.exited(proc, code, signal));
+    if (proc.pid) {
+      this.guard?.start(proc.pid);
+      if (this.withAgent && this.hangTimeoutMs > 0) this.watchHang(proc);
+    }
     return proc;
   }
 
@@ -137,19 +164,10 @@ export class ChildRunner {
     const proc = this.proc;
     if (!proc?.pid) return;
     this.terminating = true;
+    this.cancelHang?.();
     this.hooks.emit({ type: 'signal', pid: proc.pid, signal });
     signalGroup(proc, signal);
-    this.cancelKill?.();
-    const killTimeoutMs = this.options.killTimeoutMs ?? 5000;
-    this.cancelKill = this.deps.clock.setTimeout(() => {
-      if (this.proc !== proc) return;
-      const what = proc.exitCode === null && proc.signalCode === null ? 'child' : 'child group';
-      this.deps.logger.warn(
-        { pid: proc.pid, killTimeoutMs },
-        `${what} did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
-      );
-      this.killGroup();
-    }, killTimeoutMs);
+    this.armKill(proc, signal);
   }
 
   /** SIGKILL to the child's process group now. */
@@ -166,20 +184,196 @@ export class ChildRunner {
     return this.proc.kill(signal);
   }
 
+  /**
+   * Asks the running child's agent to write a heap snapshot to `path` (a fresh name: the agent
+   * creates it with O_CREAT|O_EXCL|O_NOFOLLOW and refuses an existing file or link). Rejects with
+   * `ERR_SERVICE_UNAVAILABLE` (no child or no agent), `ERR_SNAPSHOT_REFUSED` (heap above
+   * `maxHeapBytes`, free disk under twice the heap, the name taken) or `ERR_SNAPSHOT_TIMEOUT`. The
+   * hang watch is paused meanwhile: a snapshot blocks the child's event loop.
+   */
+  heapSnapshot(path: string, maxHeapBytes: number, timeoutMs: number): Promise<string> {
+    const proc = this.proc;
+    if (!proc?.pid || !this.withAgent || !proc.connected || this.terminating)
+      return Promise.reject(startupError.unavailable(this.name, proc ? 'no agent' : 'not running'));
+    const id = randomUUID();
+    return new Promise<string>((resolve, reject) => {
+      const cancel = this.deps.clock.setTimeout(() => {
+        this.snapshots.delete(id);
+        this.agent.touch();
+        reject(startupError.snapshotTimeout(this.name, timeoutMs));
+      }, timeoutMs);
+      this.snapshots.set(id, { resolve, reject, cancel });
+      const request = { cmd: 'NODE_VITALS_REQUEST', vitals: this.token, type: 'snapshot' };
+      try {
+        proc.send({ ...request, id, path, maxHeapBytes }, (error) => {
+          if (error) this.settle(id, startupError.unavailable(this.name, error.message));
+        });
+      } catch (error) {
+        this.settle(id, startupError.unavailable(this.name, (error as Error).message));
+      }
+    });
+  }
+
   /** Stops every timer (the supervisor is done). */
   close(): void {
     this.cancelKill?.();
     this.cancelGroupWait?.();
+    this.cancelHang?.();
     this.guard?.stop();
+    this.failSnapshots('the supervisor stopped');
+  }
+
+  private exited(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (proc !== this.proc) return;
+    this.guard?.stop();
+    this.cancelHang?.();
+    this.failSnapshots('the child exited');
+    const report = () => {
+      this.proc = undefined;
+      this.cancelKill?.();
+      this.hooks.onExit(proc, code, signal);
+    };
+    const pid = proc.pid;
+    if (!pid || !groupAlive(pid)) return report();
+    // What the child started (`sh -c`, `npm start`, workers) goes too, after every exit, a crash
+    // included: never an orphaned grandchild (issue 11). SIGTERM, then SIGKILL at the kill timeout.
+    if (!this.terminating) {
+      this.deps.logger.warn(
+        { childPid: pid },
+        'the child exited but its process group is left: SIGTERM to the group',
+      );
+      this.terminating = true;
+      signalGroup(proc, 'SIGTERM');
+      this.armKill(proc, 'SIGTERM');
+    }
+    this.waitForGroup(pid, report);
+  }
+
+  private armKill(proc: ChildProcess, signal: NodeJS.Signals): void {
+    this.cancelKill?.();
+    const killTimeoutMs = this.options.killTimeoutMs ?? 5000;
+    this.cancelKill = this.deps.clock.setTimeout(() => {
+      if (this.proc !== proc) return;
+      const what = proc.exitCode === null && proc.signalCode === null ? 'child' : 'child group';
+      this.deps.logger.warn(
+        { childPid: proc.pid, killTimeoutMs },
+        `${what} did not exit within ${killTimeoutMs} ms of ${signal}: SIGKILL`,
+      );
+      this.killGroup(proc);
+    }, killTimeoutMs);
   }
 
   /** Polls until the group led by `pid` is gone (the kill timer still SIGKILLs it), then `done`. */
   private waitForGroup(pid: number, done: () => void): void {
+    // A group member we may not kill (EPERM: it changed user) would keep us waiting forever.
+    const giveUpAt = this.deps.clock.now() + (this.options.killTimeoutMs ?? 5000) + 5000;
     const poll = () => {
       this.cancelGroupWait = undefined;
-      if (groupAlive(pid)) this.cancelGroupWait = this.deps.clock.setTimeout(poll, 50);
+      let alive = false;
+      try {
+        alive = groupAlive(pid) && this.deps.clock.now() < giveUpAt;
+      } catch {
+        alive = false;
+      }
+      if (alive) this.cancelGroupWait = this.deps.clock.setTimeout(poll, 50);
       else done();
     };
     poll();
+  }
+
+  private watchHang(proc: ChildProcess): void {
+    const every = Math.min(1000, Math.max(100, Math.floor(this.hangTimeoutMs / 10)));
+    const check = () => {
+      this.cancelHang = undefined;
+      if (this.proc !== proc || this.terminating) return;
+      try {
+        const silentMs = this.agent.silentForMs();
+        if (this.snapshots.size === 0 && silentMs > this.hangTimeoutMs && proc.pid) {
+          this.hooks.emit({ type: 'hang', pid: proc.pid, silentMs });
+          this.hooks.onHang(proc.pid, silentMs);
+          return;
+        }
+      } catch (error) {
+        this.readFailed(error);
+      }
+      this.cancelHang = this.deps.clock.setTimeout(check, every);
+    };
+    this.cancelHang = this.deps.clock.setTimeout(check, every);
+  }
+
+  /**
+   * The child's own RSS, CPU time and start time from `/proc/<pid>/stat|status`, and its process
+   * tree (every memory check in `tree` scope, every {@link TREE_EVERY}th otherwise), published
+   * labelled `{service}` (`{service,pid}` per process of the tree). Returns the RSS the ceiling
+   * is compared with: the child's, or the tree's sum in `tree` scope.
+   */
+  private readFigures(pid: number): number | undefined {
+    const { stream, clock } = this.deps;
+    const labels = { service: this.name };
+    const figures = this.deps.readRssBytes
+      ? { rssBytes: this.deps.readRssBytes(pid) }
+      : readChildFigures(pid);
+    if (figures?.rssBytes === undefined) return undefined;
+    const samples: Sample[] = [{ name: METRICS.processRssBytes, value: figures.rssBytes }];
+    if ('cpuSeconds' in figures) {
+      samples.push(
+        { name: METRICS.processCpuSeconds, value: figures.cpuSeconds },
+        { name: METRICS.processStartTimeSeconds, value: figures.startTimeSeconds },
+      );
+    }
+    const tree = this.options.memoryScope === 'tree';
+    let compared = figures.rssBytes;
+    if (tree || this.readings++ % TREE_EVERY === 0) {
+      const processes = (this.deps.readTree ?? readProcessTree)(pid);
+      if (processes.length > 0) {
+        const total = processes.reduce((sum, p) => sum + p.rssBytes, 0);
+        if (tree) compared = total;
+        samples.push({ name: METRICS.serviceTreeRssBytes, value: total });
+        for (const p of processes)
+          samples.push({
+            name: METRICS.serviceProcessRssBytes,
+            value: p.rssBytes,
+            labels: { pid: String(p.pid) },
+          });
+      }
+    }
+    stream?.publish(agentBatch(samples, labels, clock.now()));
+    return compared;
+  }
+
+  private readFailed(error: unknown): void {
+    // At most one line a minute: a flood of EMFILE must not become a flood of log lines.
+    const now = this.deps.clock.now();
+    if (now - this.lastReadError < 60_000) return;
+    this.lastReadError = now;
+    this.deps.logger.warn(
+      { err: describeError(error) },
+      'could not read the child from /proc (will retry)',
+    );
+  }
+
+  private onSnapshotReply(reply: AgentSnapshotReply): void {
+    if (reply.ok) this.settle(reply.id, undefined, reply.path);
+    else
+      this.settle(
+        reply.id,
+        reply.code === 'ERR_SNAPSHOT_REFUSED'
+          ? startupError.snapshotRefused(this.name, reply.message)
+          : startupError.snapshotFailed(this.name, reply.message),
+      );
+  }
+
+  private settle(id: string, error: Error | undefined, path?: string): void {
+    const pending = this.snapshots.get(id);
+    if (!pending) return;
+    this.snapshots.delete(id);
+    pending.cancel();
+    if (error) pending.reject(error);
+    else pending.resolve(path as string);
+  }
+
+  private failSnapshots(why: string): void {
+    for (const id of [...this.snapshots.keys()])
+      this.settle(id, startupError.unavailable(this.name, why));
   }
 }

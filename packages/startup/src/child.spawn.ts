@@ -14,22 +14,41 @@ export interface SpawnChildOptions {
   /** Tuned flags put before the user's NODE_OPTIONS (Node children only). */
   readonly nodeOptions?: readonly string[];
   /** The agent to `--require`, with the token it must carry; none: no agent, no IPC. */
-  readonly agent?: { readonly path: string; readonly token: string; readonly intervalMs: number };
+  readonly agent?: {
+    readonly path: string;
+    readonly token: string;
+    readonly intervalMs: number;
+    /** Measurement GC after this long without a major GC; 0 = off. @default 60000 */
+    readonly measureAfterMs?: number;
+    /** No measurement GC above this heap used, bytes. @default 512 MiB */
+    readonly measureMaxHeapBytes?: number;
+    /** SIGTERM itself when the supervisor vanishes. @default false */
+    readonly exitOnDisconnect?: boolean;
+  };
+  /** Values that must never reach the child (the HTTP token): variables holding them are removed. */
+  readonly secrets?: readonly string[];
   /** Errors after the child started (a failed signal, an IPC error). */
   readonly onError: (error: Error) => void;
 }
 
 /**
  * The child's environment: the given one without systemd's notify variables (the supervisor
- * speaks for the service; a notify-aware child must not as well), plus, for a Node child, the
- * merged NODE_OPTIONS and the agent's token and interval.
+ * speaks for the service; a notify-aware child must not as well), without any `VITALS_*` variable
+ * (they configure the supervisor and may hold its secrets, such as `VITALS_HTTP__TOKEN`), without
+ * any variable whose value is one of `secrets`, plus, for a Node child, the merged NODE_OPTIONS and
+ * the agent's variables.
  * @example childEnv(command, { env: process.env, onError }).NODE_OPTIONS
  */
 export function childEnv(
   child: ChildCommand,
   options: SpawnChildOptions,
 ): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...options.env };
+  const env: Record<string, string | undefined> = {};
+  const secrets = new Set((options.secrets ?? []).filter((s) => s.length > 0));
+  for (const [key, value] of Object.entries(options.env)) {
+    if (key.startsWith('VITALS_') || (value !== undefined && secrets.has(value))) continue;
+    env[key] = value;
+  }
   for (const key of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[key];
   if (!child.isNode) return env;
   const { agent } = options;
@@ -38,6 +57,11 @@ export function childEnv(
   if (agent) {
     env.VITALS_AGENT_TOKEN = agent.token;
     env.VITALS_AGENT_INTERVAL_MS = String(agent.intervalMs);
+    if (agent.measureAfterMs !== undefined)
+      env.VITALS_AGENT_MEASURE_AFTER_MS = String(agent.measureAfterMs);
+    if (agent.measureMaxHeapBytes !== undefined)
+      env.VITALS_AGENT_MEASURE_MAX_HEAP = String(agent.measureMaxHeapBytes);
+    if (agent.exitOnDisconnect) env.VITALS_AGENT_EXIT_ON_DISCONNECT = '1';
   }
   return env;
 }

@@ -14,8 +14,20 @@ export type { RestartPolicyOptions, RestartDecision } from './restart.policy';
 export { MemoryWatch } from './memory.watch';
 export type { MemoryVerdict } from './memory.watch';
 export { SUPERVISOR_METRICS, SUPERVISOR_DESCRIPTORS } from './supervisor.metrics';
-export { AGENT_PATH, AGENT_SOURCE, parseAgentMessage, agentBatch } from './agent.channel';
-export type { AgentMessage } from './agent.channel';
+export {
+  AGENT_PATH,
+  AGENT_SOURCE,
+  AGENT_GC_SOURCE,
+  AGENT_MEASURED_GC_SOURCE,
+  parseAgentMessage,
+  agentBatch,
+  gcBatch,
+} from './agent.channel';
+export type { AgentMessage, AgentGcPoint, AgentSnapshotReply } from './agent.channel';
+export { readChildFigures, readProcessTree, readRssBytes } from './process.tree';
+export type { ChildFigures, TreeProcess } from './process.tree';
+export { defaultHangTimeoutMs } from './child.runner';
+export { DEFAULT_SNAPSHOT_MAX_HEAP_BYTES, DEFAULT_SNAPSHOT_TIMEOUT_MS } from './supervisor';
 export { mergeNodeOptions, splitNodeOptions } from './node-options';
 export { SystemdNotifier } from './systemd.notifier';
 export type { SystemdNotifierOptions, NotifyExec } from './systemd.notifier';

@@ -15,6 +15,8 @@ export interface MemoryGuardOptions {
   readonly onOver: (pid: number, rssBytes: number, sinceMs: number) => void;
   /** The ceiling was exceeded long enough; return true when a restart begins (checks stop). */
   readonly onCeiling: (pid: number, rssBytes: number, overForMs: number) => boolean;
+  /** A reading threw (EMFILE, EIO): reported, and the next reading is still scheduled. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /**
@@ -55,15 +57,23 @@ export class MemoryGuard {
 
   private check(pid: number): void {
     this.cancel = undefined;
-    const { readRss, clock } = this.options;
-    const rss = readRss(pid);
-    if (rss !== undefined) {
-      this.options.onReading(pid, rss);
-      const verdict = this.watch?.observe(clock.now(), rss);
-      if (verdict?.action === 'over') this.options.onOver(pid, rss, verdict.sinceMs);
-      if (verdict?.action === 'restart' && this.options.onCeiling(pid, rss, verdict.overForMs))
-        return;
+    try {
+      if (this.read(pid)) return;
+    } catch (error) {
+      // The supervisor never dies of a failed reading (issue 11: EMFILE from this timer ended it).
+      this.options.onError?.(error);
     }
     this.schedule(pid);
+  }
+
+  /** One reading; true when a restart began (no more readings for this child). */
+  private read(pid: number): boolean {
+    const { readRss, clock } = this.options;
+    const rss = readRss(pid);
+    if (rss === undefined) return false;
+    this.options.onReading(pid, rss);
+    const verdict = this.watch?.observe(clock.now(), rss);
+    if (verdict?.action === 'over') this.options.onOver(pid, rss, verdict.sinceMs);
+    return verdict?.action === 'restart' && this.options.onCeiling(pid, rss, verdict.overForMs);
   }
 }

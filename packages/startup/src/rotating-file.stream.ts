@@ -1,5 +1,6 @@
 import {
   closeSync,
+  constants,
   existsSync,
   fstatSync,
   mkdirSync,
@@ -17,30 +18,50 @@ export interface RotatingFileOptions {
   readonly maxBytes?: number;
   /** Rotated files kept: `app.log.1` (newest) … `app.log.N`. @default 5 */
   readonly maxFiles?: number;
+  /**
+   * Called once when writing starts to fail (ENOSPC on a full disk, EPIPE, EMFILE, EIO), and again
+   * only after writes succeeded in between. The stream never errors: lines are dropped and counted
+   * in `droppedLines`.
+   */
+  readonly onDegraded?: (error: NodeJS.ErrnoException) => void;
 }
+
+/** Appending, created 0640 when missing, and never through a link planted at the name. */
+const OPEN_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+/** A file that could not be (re)opened is tried again after this long, not on every line. */
+const REOPEN_MS = 1000;
 
 /**
  * An append-only log file rotated by size, for the child's stdout and stderr
  * (`--log-file app.log`). When a write would pass `maxBytes`, `app.log` becomes `app.log.1`,
  * `.1` becomes `.2` and so on, the oldest past `maxFiles` is deleted, and a new `app.log` is
  * opened. Writes are synchronous so lines from one child never interleave out of order.
+ *
+ * A log that cannot be written degrades, it never ends the supervisor (issue 11: ENOSPC on a full
+ * disk was an unhandled 'error' that exited it and orphaned the child): the chunk is dropped, its
+ * lines counted in {@link droppedLines}, `onDegraded` told once, and the next write tries again.
  * @example child.stdout.pipe(new RotatingFileStream('/var/log/api/out.log', { maxBytes: 10 * 2 ** 20 }))
  */
 export class RotatingFileStream extends Writable {
+  /** Lines (newline-terminated chunks count each newline; a partial one counts as one) dropped. */
+  droppedLines = 0;
   private fd: number;
   private size: number;
+  private degraded = false;
+  private lastOpenAttempt = 0;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
 
   constructor(
     readonly path: string,
-    options: RotatingFileOptions = {},
+    private readonly options: RotatingFileOptions = {},
   ) {
     super();
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 5;
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, OPEN_FLAGS, 0o640);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -50,33 +71,69 @@ export class RotatingFileStream extends Writable {
     callback: (error?: Error | null) => void,
   ): void {
     try {
+      this.reopenIfClosed();
       if (this.size > 0 && this.size + chunk.length > this.maxBytes) this.rotate();
-      writeSync(this.fd, chunk);
+      let offset = 0;
+      while (offset < chunk.length) offset += writeSync(this.fd, chunk, offset);
       this.size += chunk.length;
-      callback();
+      this.degraded = false;
     } catch (error) {
-      callback(error as Error);
+      this.drop(chunk, error as NodeJS.ErrnoException);
     }
+    callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.closeFd();
+    callback();
+  }
+
+  private drop(chunk: Buffer, error: NodeJS.ErrnoException): void {
+    let lines = 0;
+    for (const byte of chunk) if (byte === 10) lines++;
+    this.droppedLines += lines || 1;
+    if (this.degraded) return;
+    this.degraded = true;
     try {
-      closeSync(this.fd);
-      callback();
-    } catch (error) {
-      callback(error as Error);
+      this.options.onDegraded?.(error);
+    } catch {
+      // a warning that cannot be printed must not end the stream either
     }
   }
 
+  private reopenIfClosed(): void {
+    if (this.fd >= 0) return;
+    const now = Date.now();
+    if (now - this.lastOpenAttempt < REOPEN_MS) {
+      const error: NodeJS.ErrnoException = new Error(`${this.path} is not open`);
+      error.code = 'EBADF';
+      throw error;
+    }
+    this.lastOpenAttempt = now;
+    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  private closeFd(): void {
+    if (this.fd < 0) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    this.fd = -1;
+  }
+
   private rotate(): void {
-    closeSync(this.fd);
+    this.closeFd();
     const oldest = `${this.path}.${this.maxFiles}`;
     if (existsSync(oldest)) rmSync(oldest);
     for (let i = this.maxFiles - 1; i >= 1; i--) {
       if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
     }
     renameSync(this.path, `${this.path}.1`);
-    this.fd = openSync(this.path, 'a');
+    this.lastOpenAttempt = Date.now();
+    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
     this.size = 0;
   }
 }

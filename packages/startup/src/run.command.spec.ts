@@ -9,6 +9,7 @@ import {
   VitalsError,
   asInjectionToken,
   createHost,
+  readCgroupLimits,
 } from '@vitals/core';
 import type {
   CliCommand,
@@ -119,13 +120,128 @@ describe('vitals run', () => {
     expect(readFileSync(log, 'utf8')).toBe('');
   });
 
-  it('rejects a bad flag value in one line naming the flag, and a missing command', async () => {
-    const { command, context } = setup([]);
-    await expect(command.run(context({ 'max-memory': 'lots' }, ['node']))).rejects.toMatchObject({
-      code: 'ERR_USAGE',
-      message: expect.stringMatching(/^--max-memory "lots": must be a size/),
+  it('refuses bad flag values and a missing command in one line each, with exit 64', async () => {
+    const { command, context, out } = setup([]);
+    const cases: [CliContext['options'], string[], RegExp][] = [
+      [{ 'max-memory': 'lots' }, ['node'], /^vitals: --max-memory "lots": must be a size/m],
+      // A bare number on the command line is a slip, not 100 bytes.
+      [
+        { 'max-memory': '100' },
+        ['node'],
+        /--max-memory "100": a size needs a unit; use 512M or 1G/,
+      ],
+      [{ 'max-memory': '1K' }, ['node'], /--max-memory "1K": must be between 16 MiB and 1 TiB/],
+      // 25 days overflows a Node timer (2^31 ms): refused, never a SIGKILL 29 ms after SIGTERM.
+      [{ 'kill-timeout': '25d' }, ['node'], /--kill-timeout "25d": must be a duration between/],
+      [{ 'kill-timeout': '0' }, ['node'], /--kill-timeout "0": must be a duration between/],
+      [{ 'hang-timeout': '-5s' }, ['node'], /--hang-timeout "-5s": must be a duration/],
+      [{ 'memory-scope': 'all' }, ['node'], /--memory-scope "all"/],
+      [{ 'log-max-size': '10' }, ['node'], /--log-max-size "10": a size needs a unit/],
+      [{}, [], /vitals run needs a command/],
+    ];
+    for (const [options, rest, message] of cases) {
+      const before = out().length;
+      expect(await command.run(context(options, rest))).toBe(64);
+      const said = out().slice(before);
+      expect(said).toMatch(message);
+      expect(said.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('accepts "off" for the hang timeout and durations with units', async () => {
+    const { command, context, out } = setup([]);
+    const code = await command.run(
+      context(
+        {
+          'hang-timeout': 'off',
+          'kill-timeout': '2s',
+          restart: 'never',
+          'log-file': join(dir, 'a.log'),
+        },
+        [fixture('print-env')],
+      ),
+    );
+    expect(code).toBe(7);
+    expect(out()).toContain('hang detection off');
+  });
+
+  it("keeps the HTTP token and every VITALS_* variable out of the child's environment", async () => {
+    host = createHost({
+      plugins: [startupPlugin()],
+      config: { http: { port: 0, token: 'a-long-secret-token-0123456789' } },
     });
-    await expect(command.run(context({}, []))).rejects.toMatchObject({ code: 'ERR_USAGE' });
+    const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'run')!;
+    const log = join(dir, 'env.log');
+    const code = await command.run({
+      options: { restart: 'never', 'log-file': log },
+      positionals: [],
+      rest: ['sh', '-c', 'env'],
+      host,
+      config: host.config,
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {
+        PATH: process.env.PATH,
+        VITALS_HTTP__TOKEN: 'a-long-secret-token-0123456789',
+        API_TOKEN_COPY: 'a-long-secret-token-0123456789',
+        VITALS_HTTP__PORT: '9477',
+        KEEP_ME: 'yes',
+      },
+      cwd: dir,
+      stopSignal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    const env = readFileSync(log, 'utf8');
+    expect(env).toContain('KEEP_ME=yes');
+    expect(env).not.toContain('a-long-secret-token');
+    expect(env).not.toMatch(/^VITALS_/m);
+  });
+
+  it("leaves V8's heap limit alone without a real memory limit, and sets it from --max-memory", async () => {
+    const { command, context, out } = setup([fakes([[V8_TUNER, tuner]])]);
+    const cgroup = readCgroupLimits().memoryLimitBytes;
+    const log = join(dir, 'none.log');
+    expect(
+      await command.run(context({ restart: 'never', 'log-file': log }, [fixture('print-env')])),
+    ).toBe(7);
+    if (cgroup === undefined) {
+      expect(out()).toContain(
+        "heap limit left at V8's default: no container memory limit and no --max-memory",
+      );
+      expect(out()).toContain('V8 profile container (no memory limit): --max-semi-space-size=8');
+      expect(readFileSync(log, 'utf8')).not.toContain('--max-old-space-size=200');
+    } else {
+      expect(out()).toContain('from the container memory limit');
+    }
+    const again = setup([fakes([[V8_TUNER, tuner]])]);
+    const sized = join(dir, 'sized.log');
+    expect(
+      await again.command.run(
+        again.context({ restart: 'never', 'max-memory': '256M', 'log-file': sized }, [
+          fixture('print-env'),
+        ]),
+      ),
+    ).toBe(7);
+    expect(again.out()).toMatch(
+      /V8 profile container \(memory limit [\d.]+ MiB from (--max-memory|the container memory limit)\)/,
+    );
+  });
+
+  it('keeps supervising when the log file cannot be written (a full disk): lines dropped, counted, one warning', async () => {
+    const { command, context, out } = setup([]);
+    const code = await command.run(
+      context({ restart: 'never', 'log-file': '/dev/full' }, [
+        'sh',
+        '-c',
+        'for i in 1 2 3 4 5; do echo line $i; done; exit 4',
+      ]),
+    );
+    expect(code).toBe(4);
+    const warnings = out()
+      .split('\n')
+      .filter((l) => l.includes('cannot write /dev/full'));
+    expect(warnings).toEqual([expect.stringContaining('ENOSPC')]);
+    expect(out()).toMatch(/([1-9]\d*) line\(s\) of output could not be written to \/dev\/full/);
   });
 
   it('says so when the memory plugin is not installed', async () => {

@@ -1,17 +1,19 @@
-import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
-import type { CliCommand, CliContext } from '@vitals/core';
+import type { AlertEvent, CliCommand, CliContext } from '@vitals/core';
 import {
   INSTANCE_LOCK,
   V8_TUNER,
   formatBytes,
   formatDuration,
+  isVitalsError,
   readCgroupLimits,
 } from '@vitals/core';
+import { defaultHangTimeoutMs } from './child.runner';
 import { resolveOptional } from './container.util';
 import { mergeNodeOptions } from './node-options';
 import { RotatingFileStream } from './rotating-file.stream';
 import { RUN_OPTIONS, runConfig } from './run.options';
+import type { SupervisorRegistry } from './service.registry';
 import { startupError } from './startup.errors';
 import type { StartupConfig } from './startup.options';
 import { Supervisor } from './supervisor';
@@ -22,8 +24,17 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGUSR2'];
 const STOPPING: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 /** A stop signal repeated within this time is one request, not a second Ctrl-C. */
 const REPEAT_MS = 500;
+/** BSD `EX_USAGE`, as the host CLI exits on a usage error. */
+const EXIT_USAGE = 64;
 
-/** The V8 flags for the child, and the lines that explain them. */
+/** Flags that set V8's heap limit: only a real memory limit may set them (issue 10 item 9). */
+const HEAP_LIMIT_FLAG = /^--max[-_]old[-_]space[-_]size\b/;
+
+/**
+ * The V8 flags for the child, and the lines that explain them. Without a container limit or
+ * `--max-memory` V8's own heap limit is left alone: a limit derived from the machine's RAM lets a
+ * leaking service take the whole machine down, and two services each think they own it.
+ */
 function tunedFlags(
   config: StartupConfig,
   container: DependencyContainer,
@@ -36,22 +47,60 @@ function tunedFlags(
   const limits = [cgroup, config.maxMemory].filter((n): n is number => n !== undefined);
   const memoryLimitBytes = limits.length > 0 ? Math.min(...limits) : undefined;
   const rec = tuner.recommendFlags(config.profile, { memoryLimitBytes });
-  const basis =
-    memoryLimitBytes === undefined
-      ? 'no memory limit'
-      : `memory limit ${formatBytes(memoryLimitBytes)}`;
+  if (memoryLimitBytes === undefined) {
+    const flags = rec.flags.filter((f) => !HEAP_LIMIT_FLAG.test(f));
+    const reasons = rec.reasons.filter((r) => !/^old space/i.test(r));
+    return {
+      flags,
+      lines: [
+        `V8 profile ${rec.profile} (no memory limit): ${flags.join(' ') || 'no flags'}`,
+        "  heap limit left at V8's default: no container memory limit and no --max-memory " +
+          '(set --max-memory to size it from a real limit)',
+        ...reasons.map((r) => `  ${r}`),
+      ],
+    };
+  }
+  const source =
+    config.maxMemory !== undefined && memoryLimitBytes === config.maxMemory
+      ? '--max-memory'
+      : 'the container memory limit';
   return {
     flags: rec.flags,
     lines: [
-      `V8 profile ${rec.profile} (${basis}): ${rec.flags.join(' ') || 'no flags'}`,
+      `V8 profile ${rec.profile} (memory limit ${formatBytes(memoryLimitBytes)} from ${source}): ${rec.flags.join(' ') || 'no flags'}`,
       ...rec.reasons.map((r) => `  ${r}`),
     ],
   };
 }
 
-function output(file: string | undefined, config: StartupConfig): Writable | undefined {
+/** One line per alert transition: `alert firing memory.leak.heap{service="api"}: …`. */
+function alertLine(event: AlertEvent): string {
+  const labels = Object.entries(event.labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',');
+  // Labels and messages carry outside text (service names, paths): no control character reaches
+  // a terminal (issue 11). Matching control characters is the point of this pattern.
+  // eslint-disable-next-line no-control-regex
+  const escape = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return escape(
+    `alert ${event.state} ${event.ruleId}${labels ? `{${labels}}` : ''} (${event.severity}): ${event.message}`,
+  );
+}
+
+function output(
+  file: string | undefined,
+  config: StartupConfig,
+  warn: (line: string) => void,
+): RotatingFileStream | undefined {
   return file
-    ? new RotatingFileStream(file, { maxBytes: config.logMaxSize, maxFiles: config.logMaxFiles })
+    ? new RotatingFileStream(file, {
+        maxBytes: config.logMaxSize,
+        maxFiles: config.logMaxFiles,
+        onDegraded: (error) =>
+          warn(
+            `cannot write ${file} (${error.code ?? error.message}): dropping the child's output lines until it can; the service keeps running`,
+          ),
+      })
     : undefined;
 }
 
@@ -65,6 +114,7 @@ function output(file: string | undefined, config: StartupConfig): Writable | und
 export function createRunCommand(
   config: StartupConfig,
   container: DependencyContainer,
+  registry?: SupervisorRegistry,
 ): CliCommand {
   return {
     name: 'run',
@@ -73,14 +123,30 @@ export function createRunCommand(
     options: RUN_OPTIONS,
     positionals: true,
     async run(ctx: CliContext): Promise<number> {
+      // The supervisor's own lines go to stderr: the child's stdout stays exactly the child's.
+      const say = (line: string) => {
+        try {
+          ctx.stderr.write(`vitals run: ${line}\n`);
+        } catch {
+          // stderr closed: nothing else to tell
+        }
+      };
       const argv = ctx.rest.length > 0 ? ctx.rest : ctx.positionals;
-      if (argv.length === 0) throw startupError.noCommand();
-      const cfg = runConfig(config, ctx.options);
+      let cfg: StartupConfig;
+      try {
+        if (argv.length === 0) throw startupError.noCommand();
+        cfg = runConfig(config, ctx.options);
+      } catch (error) {
+        if (!isVitalsError(error) || error.code !== 'ERR_USAGE') throw error;
+        ctx.stderr.write(`vitals: ${error.message}\n`);
+        return EXIT_USAGE;
+      }
       const { flags, lines } = tunedFlags(cfg, container);
       const lock = resolveOptional(container, INSTANCE_LOCK);
       const { host } = ctx;
-      const out = output(cfg.logFile, cfg);
-      const err = cfg.errorFile ? output(cfg.errorFile, cfg) : out;
+      const out = output(cfg.logFile, cfg, say);
+      const err = cfg.errorFile ? output(cfg.errorFile, cfg, say) : out;
+      const token = (ctx.config.http as { token?: string } | undefined)?.token;
       const supervisor = new Supervisor(
         {
           command: argv[0],
@@ -104,6 +170,14 @@ export function createRunCommand(
           stdout: out,
           stderr: err,
           lockDir: cfg.lockDir,
+          memoryScope: cfg.memoryScope,
+          hangTimeoutMs: cfg.hangTimeoutMs,
+          measureGcAfterMs: cfg.measureGcAfterMs,
+          measureGcMaxHeapBytes: cfg.measureGcMaxHeap,
+          snapshotMaxHeapBytes: cfg.snapshotMaxHeap,
+          exitOnDisconnect: cfg.exitWithSupervisor,
+          replace: ctx.options.replace === true,
+          secrets: token ? [token] : [],
         },
         {
           stream: host.stream,
@@ -113,8 +187,7 @@ export function createRunCommand(
           notifier: new SystemdNotifier({ env: ctx.env, logger: host.logger, clock: host.clock }),
         },
       );
-      // The supervisor's own lines go to stderr: the child's stdout stays exactly the child's.
-      const say = (line: string) => ctx.stderr.write(`vitals run: ${line}\n`);
+      const hangTimeoutMs = cfg.hangTimeoutMs ?? defaultHangTimeoutMs(cfg.agentIntervalMs);
       const explain = () => {
         for (const line of lines) say(line);
         say(
@@ -123,8 +196,16 @@ export function createRunCommand(
         if (!lock) say('no single-instance lock (@vitals/process is not installed)');
         if (cfg.maxMemory !== undefined)
           say(
-            `restart when RSS stays over ${formatBytes(cfg.maxMemory)} for ${formatDuration(cfg.maxMemoryForMs)}`,
+            `restart when RSS${cfg.memoryScope === 'tree' ? ' of the process tree' : ''} stays over ${formatBytes(cfg.maxMemory)} for ${formatDuration(cfg.maxMemoryForMs)}`,
           );
+        if (cfg.agent)
+          say(
+            hangTimeoutMs > 0
+              ? `restart a Node child whose agent is silent for ${formatDuration(hangTimeoutMs)} (hung)`
+              : 'hang detection off',
+          );
+        if (!host.plugins.includes('memory'))
+          say('no leak detection (@vitals/memory is not installed or not in "plugins")');
       };
 
       // /health/ready answers for the child: ready while it runs (its agent said hello, for Node),
@@ -134,8 +215,16 @@ export function createRunCommand(
       supervisor.events$.subscribe((event) => {
         if (event.type === 'agent' || (event.type === 'spawn' && !event.agent))
           readiness?.release('child');
-        else if (event.type === 'exit') readiness?.hold('child');
+        else if (event.type === 'exit' || event.type === 'hang') readiness?.hold('child');
+        if (event.type === 'hang')
+          say(
+            `${supervisor.name} (pid ${event.pid}) hung: no agent report for ${formatDuration(event.silentMs)}; restarting it`,
+          );
       });
+      // Every alert transition goes to the log (the memory plugin's leak alert per service among
+      // them), whatever the log level.
+      const alerts = host.alerts.alerts$.subscribe((event) => say(alertLine(event)));
+      registry?.add(supervisor);
       const stop = (signal: NodeJS.Signals) => {
         readiness?.markStopping();
         return supervisor.stop(signal);
@@ -183,6 +272,11 @@ export function createRunCommand(
         say(`${supervisor.name} exited with code ${code}`);
         return code;
       } finally {
+        alerts.unsubscribe();
+        registry?.remove(supervisor);
+        for (const stream of new Set([out, err]))
+          if (stream && stream.droppedLines > 0)
+            say(`${stream.droppedLines} line(s) of output could not be written to ${stream.path}`);
         for (const s of STOPPING) process.off(s, onStop);
         for (const s of FORWARDED) process.off(s, onForward);
         ctx.stopSignal.removeEventListener('abort', onAbort);

@@ -4,7 +4,10 @@ import { startupConfigSchema } from './startup.options';
 import type { StartupConfig } from './startup.options';
 
 /** Flag → config key of `vitals run`. */
-const FLAGS: Record<string, { key: keyof StartupConfig; option: CliOption; number?: boolean }> = {
+const FLAGS: Record<
+  string,
+  { key?: keyof StartupConfig; option: CliOption; number?: boolean; size?: boolean }
+> = {
   name: {
     key: 'name',
     option: {
@@ -40,10 +43,56 @@ const FLAGS: Record<string, { key: keyof StartupConfig; option: CliOption; numbe
   },
   'max-memory': {
     key: 'maxMemory',
+    size: true,
     option: {
       type: 'string',
       valueName: 'SIZE',
       description: 'restart when RSS stays over SIZE (512M, 2G)',
+    },
+  },
+  'memory-scope': {
+    key: 'memoryScope',
+    option: {
+      type: 'string',
+      valueName: 'SCOPE',
+      description:
+        "what --max-memory counts: child (default) or tree (the child's whole process tree)",
+    },
+  },
+  'hang-timeout': {
+    key: 'hangTimeoutMs',
+    option: {
+      type: 'string',
+      valueName: 'DURATION',
+      description:
+        'restart a Node child whose agent is silent this long (blocked event loop); default 30s, off to disable',
+    },
+  },
+  'exit-with-supervisor': {
+    key: 'exitWithSupervisor',
+    option: {
+      type: 'boolean',
+      description: 'a Node child SIGTERMs itself when the supervisor vanishes (killed)',
+    },
+  },
+  replace: {
+    option: {
+      type: 'boolean',
+      description:
+        "stop a previous supervisor's child that is still running (its supervisor was killed) instead of refusing",
+    },
+  },
+  'snapshot-on-leak': {
+    option: {
+      type: 'boolean',
+      description: 'heap snapshots of the child once a leak is confirmed (memory.snapshotOnLeak)',
+    },
+  },
+  'snapshot-dir': {
+    option: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'where --snapshot-on-leak writes (memory.snapshotDir)',
     },
   },
   'max-memory-for': {
@@ -59,7 +108,7 @@ const FLAGS: Record<string, { key: keyof StartupConfig; option: CliOption; numbe
     option: {
       type: 'string',
       valueName: 'MS',
-      description: 'SIGTERM → SIGKILL grace (default 5000)',
+      description: 'SIGTERM → SIGKILL grace: ms or a duration such as 10s (default 5000)',
     },
   },
   profile: {
@@ -92,6 +141,7 @@ const FLAGS: Record<string, { key: keyof StartupConfig; option: CliOption; numbe
   },
   'log-max-size': {
     key: 'logMaxSize',
+    size: true,
     option: {
       type: 'string',
       valueName: 'SIZE',
@@ -122,8 +172,15 @@ export function runConfig(config: StartupConfig, options: CliContext['options'])
   const merged: Record<string, unknown> = { ...config };
   for (const [flag, spec] of Object.entries(FLAGS)) {
     const value = options[flag];
-    if (value === undefined) continue;
+    if (value === undefined || spec.key === undefined) continue;
     if (flag === 'no-agent') merged.agent = value !== true;
+    else if (spec.size && /^\s*\d+(\.\d+)?\s*$/.test(String(value)))
+      // A bare number is bytes in a config file, but on the command line `--max-memory 100`
+      // is a slip (it restarted the child every 3 s forever, issue 11): a size needs a unit.
+      throw new VitalsError(
+        'ERR_USAGE',
+        `--${flag} ${JSON.stringify(value)}: a size needs a unit; use 512M or 1G`,
+      );
     else merged[spec.key] = spec.number && /^\d+$/.test(String(value)) ? Number(value) : value;
   }
   const parsed = startupConfigSchema.safeParse(merged);

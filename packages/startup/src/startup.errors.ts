@@ -2,7 +2,14 @@ import { VitalsError } from '@vitals/core';
 
 /** Error codes of @vitals/startup. */
 export type StartupErrorCode =
-  'ERR_SUPERVISOR_SPAWN' | 'ERR_SUPERVISOR_STATE' | 'ERR_STARTUP_PRECHECK' | 'ERR_INSTANCE_LOCKED';
+  | 'ERR_SUPERVISOR_SPAWN'
+  | 'ERR_SUPERVISOR_STATE'
+  | 'ERR_STARTUP_PRECHECK'
+  | 'ERR_INSTANCE_LOCKED'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_SNAPSHOT_REFUSED'
+  | 'ERR_SNAPSHOT_FAILED'
+  | 'ERR_SNAPSHOT_TIMEOUT';
 
 /**
  * Builds the one-line errors of @vitals/startup: a stable code, what was wrong, what to do.
@@ -36,6 +43,39 @@ export const startupError = {
     return new VitalsError(
       'ERR_USAGE',
       'vitals run needs a command: vitals run [options] -- node app.js',
+    );
+  },
+  /** A previous supervisor was killed and its child still runs. */
+  childAlive(service: string, pid: number): VitalsError {
+    return new VitalsError(
+      'ERR_INSTANCE_LOCKED',
+      `the previous child of "${service}" is still running as pid ${pid} (its supervisor was killed): ` +
+        'stop it, or start with --replace to stop it first',
+    );
+  },
+  /** A heap snapshot was asked of a service that has no running child with an agent. */
+  unavailable(service: string, why: string): VitalsError {
+    return new VitalsError(
+      'ERR_SERVICE_UNAVAILABLE',
+      `service "${service}" cannot take a heap snapshot: ${why}`,
+    );
+  },
+  /** The child's agent refused a heap snapshot (heap above the cap, disk, the name taken). */
+  snapshotRefused(service: string, why: string): VitalsError {
+    return new VitalsError(
+      'ERR_SNAPSHOT_REFUSED',
+      `heap snapshot of "${service}" refused: ${why}; raise the cap (snapshotMaxHeap) or free disk space`,
+    );
+  },
+  /** Writing the snapshot failed in the child. */
+  snapshotFailed(service: string, why: string): VitalsError {
+    return new VitalsError('ERR_SNAPSHOT_FAILED', `heap snapshot of "${service}" failed: ${why}`);
+  },
+  /** The child did not answer in time. */
+  snapshotTimeout(service: string, timeoutMs: number): VitalsError {
+    return new VitalsError(
+      'ERR_SNAPSHOT_TIMEOUT',
+      `heap snapshot of "${service}" did not finish within ${timeoutMs} ms; a larger heap needs a longer timeoutMs`,
     );
   },
   /** Pre-start diagnostics found a critical problem. */

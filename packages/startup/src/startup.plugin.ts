@@ -1,14 +1,24 @@
 import type { MetricDescriptor, Plugin } from '@vitals/core';
-import { CLI_COMMAND, HOST, HTTP_ROUTE, METRICS, asInjectionToken } from '@vitals/core';
+import {
+  CLI_COMMAND,
+  HOST,
+  HTTP_ROUTE,
+  METRICS,
+  SERVICE_REGISTRY,
+  asInjectionToken,
+  describeError,
+} from '@vitals/core';
 import { createHealthRoutes } from './health.routes';
 import { Readiness } from './readiness';
 import { createRunCommand } from './run.command';
+import { SupervisorRegistry } from './service.registry';
 import { startupConfigSchema } from './startup.options';
 import type { StartupConfig, StartupOptions } from './startup.options';
-import { READINESS } from './startup.tokens';
+import { FINAL_STEPS, READINESS } from './startup.tokens';
+import type { FinalSteps } from './startup.tokens';
 import { SUPERVISOR_DESCRIPTORS } from './supervisor.metrics';
 
-const AGENT_LABELS = ['service', 'pid'];
+const AGENT_LABELS = ['service'];
 
 /** Declarations for the agent's metrics, used only where no other plugin declared the name. */
 const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
@@ -89,6 +99,34 @@ const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
     type: 'gauge',
     labelNames: AGENT_LABELS,
   },
+  {
+    name: METRICS.processCpuSeconds,
+    help: 'Total user and system CPU time spent in seconds',
+    unit: 'seconds',
+    type: 'counter',
+    labelNames: AGENT_LABELS,
+  },
+  {
+    name: METRICS.processStartTimeSeconds,
+    help: 'Start time of the process since unix epoch in seconds',
+    unit: 'seconds',
+    type: 'gauge',
+    labelNames: AGENT_LABELS,
+  },
+  {
+    name: METRICS.heapAfterGcBytes,
+    help: 'V8 heap used right after a major GC',
+    unit: 'bytes',
+    type: 'gauge',
+    labelNames: AGENT_LABELS,
+  },
+  {
+    name: METRICS.externalAfterGcBytes,
+    help: 'External and array-buffer memory right after a major GC',
+    unit: 'bytes',
+    type: 'gauge',
+    labelNames: AGENT_LABELS,
+  },
 ];
 
 /**
@@ -97,6 +135,8 @@ const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
  * @example createHost({ plugins: [startupPlugin({ maxMemory: '512M' })], config: { http: { port: 9477 } } })
  */
 export function startupPlugin(options: StartupOptions = {}): Plugin<StartupConfig> {
+  const finalSteps: { name: string; step: () => Promise<void> }[] = [];
+  const steps: FinalSteps = { add: (name, step) => finalSteps.push({ name, step }) };
   return {
     name: 'startup',
     after: ['memory', 'process', 'diagnostics', 'monitor'],
@@ -106,12 +146,15 @@ export function startupPlugin(options: StartupOptions = {}): Plugin<StartupConfi
       const readiness = new Readiness();
       readiness.attach(container.resolve(asInjectionToken(HOST)));
       container.register(asInjectionToken(READINESS), { useValue: readiness });
+      container.register(asInjectionToken(FINAL_STEPS), { useValue: steps });
+      const registry = new SupervisorRegistry();
+      container.register(asInjectionToken(SERVICE_REGISTRY), { useValue: registry });
       if (config.health) {
         for (const route of createHealthRoutes(readiness))
           container.register(asInjectionToken(HTTP_ROUTE), { useValue: route });
       }
       container.register(asInjectionToken(CLI_COMMAND), {
-        useValue: createRunCommand(config, container),
+        useValue: createRunCommand(config, container, registry),
       });
     },
     start({ host }) {
@@ -119,6 +162,15 @@ export function startupPlugin(options: StartupOptions = {}): Plugin<StartupConfi
       // The agent reuses well-known names; whoever else declared one (monitor, memory) owns it.
       for (const d of AGENT_DESCRIPTORS)
         if (!host.descriptors.get(d.name)) host.descriptors.declare('startup', d);
+    },
+    async stop({ logger }) {
+      for (const { name, step } of finalSteps.splice(0)) {
+        try {
+          await step();
+        } catch (error) {
+          logger.warn({ err: describeError(error) }, `${name} failed`);
+        }
+      }
     },
   };
 }

@@ -1,5 +1,7 @@
-import { METRICS, MetricStream } from '@vitals/core';
+import { METRICS, MetricStream, readProcStat, processStartTimeMs } from '@vitals/core';
 import type { MetricBatch } from '@vitals/core';
+import { AGENT_GC_SOURCE, AGENT_MEASURED_GC_SOURCE } from './agent.channel';
+import { readRssBytes } from './process.tree';
 import { Supervisor } from './supervisor';
 import { EventLog, OutputLog, fixture, killAll } from './supervisor.test-util';
 
@@ -13,7 +15,21 @@ describe('Supervisor and its agent', () => {
     supervisor = undefined;
   });
 
-  it('publishes the agent heap metrics of a Node child on the stream, labelled with service and pid', async () => {
+  /** The first batch from `source` carrying `name`, now or when it comes. */
+  function nextBatch(
+    stream: MetricStream,
+    match: (b: MetricBatch) => boolean,
+  ): Promise<MetricBatch> {
+    return new Promise((resolve) => {
+      const sub = stream.batches$.subscribe((b) => {
+        if (!match(b)) return;
+        sub.unsubscribe();
+        resolve(b);
+      });
+    });
+  }
+
+  it('publishes the agent heap metrics of a Node child on the stream, labelled with its service', async () => {
     const stream = new MetricStream();
     const batches: MetricBatch[] = [];
     stream.batches$.subscribe((b) => batches.push(b));
@@ -34,7 +50,7 @@ describe('Supervisor and its agent', () => {
     const heap = await new Promise<number>((resolve) => {
       const sub = stream.series$(METRICS.heapUsedBytes, { service: 'idle' }).subscribe((p) => {
         sub.unsubscribe();
-        expect(p.labels).toEqual({ service: 'idle', pid: String(supervisor!.pid) });
+        expect(p.labels).toEqual({ service: 'idle' });
         resolve(p.value);
       });
     });
@@ -47,6 +63,96 @@ describe('Supervisor and its agent', () => {
         METRICS.eventLoopUtilization,
       ]),
     );
+  });
+
+  it('publishes the heap and external memory after each major GC of the child, at the GC time', async () => {
+    const stream = new MetricStream();
+    supervisor = new Supervisor(
+      {
+        command: 'node',
+        args: ['--expose-gc', fixture('gc-churn')],
+        env,
+        name: 'churn',
+        stdout: new OutputLog(),
+      },
+      { stream },
+    );
+    const before = Date.now();
+    await supervisor.start();
+    const batches: MetricBatch[] = [];
+    for (let i = 0; i < 3; i++)
+      batches.push(await nextBatch(stream, (b) => b.source === AGENT_GC_SOURCE));
+    const after = Date.now();
+    for (const batch of batches) {
+      expect(batch.at).toBeGreaterThanOrEqual(before);
+      expect(batch.at).toBeLessThanOrEqual(after);
+      const byName = new Map(batch.samples.map((s) => [s.name, s]));
+      expect(byName.get(METRICS.heapAfterGcBytes)?.labels).toEqual({ service: 'churn' });
+      expect(byName.get(METRICS.heapAfterGcBytes)?.value).toBeGreaterThan(1024 * 1024);
+      expect(byName.get(METRICS.externalAfterGcBytes)?.value).toBeGreaterThan(0);
+      expect(byName.get(METRICS.heapLimitBytes)?.value).toBeGreaterThan(64 * 1024 * 1024);
+    }
+    // One batch per GC, each at its own time.
+    expect(new Set(batches.map((b) => b.at)).size).toBe(3);
+  });
+
+  it("publishes the child's own RSS, CPU time and start time, read from /proc, not the supervisor's", async () => {
+    const stream = new MetricStream();
+    supervisor = new Supervisor(
+      {
+        command: fixture('idle'),
+        env,
+        name: 'own',
+        memoryCheckIntervalMs: 100,
+        stdout: new OutputLog(),
+      },
+      { stream },
+    );
+    await supervisor.start();
+    const pid = supervisor.pid as number;
+    const batch = await nextBatch(stream, (b) =>
+      b.samples.some((s) => s.name === METRICS.processCpuSeconds),
+    );
+    const byName = new Map(batch.samples.map((s) => [s.name, s]));
+    const start = byName.get(METRICS.processStartTimeSeconds)?.value as number;
+    const stat = readProcStat(pid);
+    expect(stat).toBeDefined();
+    expect(start).toBeCloseTo(processStartTimeMs(stat!) / 1000, 1);
+    expect(start).not.toBeCloseTo(processStartTimeMs(readProcStat(process.pid)!) / 1000, 0);
+    const rss = byName.get(METRICS.processRssBytes);
+    expect(rss?.labels).toEqual({ service: 'own' });
+    const childRss = readRssBytes(pid) as number;
+    expect(Math.abs((rss?.value as number) - childRss)).toBeLessThan(childRss * 0.5);
+    expect(byName.get(METRICS.processCpuSeconds)?.value).toBeGreaterThan(0);
+    expect(byName.get(METRICS.processCpuSeconds)?.value).toBeLessThan(
+      process.cpuUsage().user / 1e6,
+    );
+  });
+
+  it('forces one measurement GC when no major GC ran for a while and the heap grew, and says so', async () => {
+    const stream = new MetricStream();
+    supervisor = new Supervisor(
+      {
+        command: fixture('grow-no-gc'),
+        env,
+        name: 'grow',
+        agentIntervalMs: 200,
+        measureGcAfterMs: 1000,
+        stdout: new OutputLog(),
+      },
+      { stream },
+    );
+    await supervisor.start();
+    const measured = await nextBatch(stream, (b) => b.source === AGENT_MEASURED_GC_SOURCE);
+    const heap = measured.samples.find((s) => s.name === METRICS.heapAfterGcBytes);
+    expect(heap?.labels).toEqual({ service: 'grow' });
+    expect(heap?.value).toBeGreaterThan(1024 * 1024);
+    const counted = await nextBatch(stream, (b) =>
+      b.samples.some((s) => s.name === 'vitals_measurement_gc_total' && s.value >= 1),
+    );
+    const pause = counted.samples.find((s) => s.name === 'vitals_measurement_gc_seconds_total');
+    expect(pause?.value).toBeGreaterThan(0);
+    expect(pause?.labels).toEqual({ service: 'grow' });
   });
 
   it('leaves a child that uses process.send working, and the agent does not keep it alive', async () => {

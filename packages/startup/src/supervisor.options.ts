@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Clock, InstanceLockService, Logger, MetricStream } from '@vitals/core';
+import type { TreeProcess } from './process.tree';
 import type { SystemdNotifier } from './systemd.notifier';
 
 /** What a {@link Supervisor} runs and how. Durations in ms. */
@@ -48,6 +49,35 @@ export interface SupervisorOptions {
   readonly stderr?: Writable;
   /** Lock directory for the instance lock. @default the lock service's default */
   readonly lockDir?: string;
+  /**
+   * What `maxMemoryBytes` counts: the direct child's RSS, or the RSS summed over its whole process
+   * tree (found by parent pid in `/proc`). @default 'child'
+   */
+  readonly memoryScope?: 'child' | 'tree';
+  /**
+   * A Node child whose agent has not reported for this long while it runs and is not being stopped
+   * is hung (its event loop is blocked): restarted with SIGTERM, then SIGKILL after the kill
+   * timeout. 0 turns it off. @default max(30000, 3 × agentIntervalMs)
+   */
+  readonly hangTimeoutMs?: number;
+  /** Measurement GC after this long without a major GC in the child; 0 = off. @default 60000 */
+  readonly measureGcAfterMs?: number;
+  /** No measurement GC while the child's heap used is above this, bytes. @default 512 MiB */
+  readonly measureGcMaxHeapBytes?: number;
+  /** The agent SIGTERMs its own process when the supervisor vanishes (IPC closed). @default false */
+  readonly exitOnDisconnect?: boolean;
+  /** Heap snapshots are refused while the child's heap used is above this, bytes. @default 1 GiB */
+  readonly snapshotMaxHeapBytes?: number;
+  /**
+   * Values that never reach the child's environment (the HTTP token): a variable holding one is
+   * removed, as is every `VITALS_*` variable. @default []
+   */
+  readonly secrets?: readonly string[];
+  /**
+   * A previous supervisor's child still running (recorded in the `<name>.child` lock; its
+   * supervisor was killed) is stopped first instead of refusing to start. @default false
+   */
+  readonly replace?: boolean;
 }
 
 /** What a {@link Supervisor} uses; every field optional. */
@@ -61,6 +91,8 @@ export interface SupervisorDeps {
   readonly notifier?: SystemdNotifier;
   /** RSS of a pid in bytes. @default /proc/<pid>/status VmRSS */
   readonly readRssBytes?: (pid: number) => number | undefined;
+  /** The process tree under a pid. @default one scan of /proc/<pid>/stat parent pids */
+  readonly readTree?: (pid: number) => readonly TreeProcess[];
 }
 
 /** Something the supervisor did, on `events$`. */
@@ -81,7 +113,7 @@ export type SupervisorEvent =
     }
   | {
       readonly type: 'restart-scheduled';
-      readonly reason: 'crash' | 'memory';
+      readonly reason: 'crash' | 'memory' | 'hang';
       readonly delayMs: number;
       readonly attempt: number;
     }
@@ -91,6 +123,7 @@ export type SupervisorEvent =
       readonly rssBytes: number;
       readonly sinceMs: number;
     }
+  | { readonly type: 'hang'; readonly pid: number; readonly silentMs: number }
   | { readonly type: 'give-up'; readonly restarts: number; readonly windowMs: number }
   | { readonly type: 'signal'; readonly pid: number; readonly signal: NodeJS.Signals }
   | { readonly type: 'stopped'; readonly exitCode: number };

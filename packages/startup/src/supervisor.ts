@@ -1,9 +1,28 @@
 import type { ChildProcess } from 'node:child_process';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
-import type { Cancel, Clock, InstanceLock, Logger, Sample } from '@vitals/core';
-import { createNoopLogger, describeError, systemClock } from '@vitals/core';
+import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  Cancel,
+  Clock,
+  InstanceLock,
+  Logger,
+  Sample,
+  ServiceState,
+  SupervisedService,
+} from '@vitals/core';
+import {
+  METRICS,
+  createNoopLogger,
+  describeError,
+  formatDuration,
+  systemClock,
+} from '@vitals/core';
 import { defaultServiceName, exitCodeOf, resolveChildCommand } from './child.command';
+import { ChildLock, stopStaleChild } from './child.lock';
+import type { StaleChild } from './child.lock';
 import { ChildRunner } from './child.runner';
 import { RestartPolicy } from './restart.policy';
 import { startupError } from './startup.errors';
@@ -11,6 +30,20 @@ import { SUPERVISOR_METRICS } from './supervisor.metrics';
 import type { SupervisorDeps, SupervisorEvent, SupervisorOptions } from './supervisor.options';
 
 type State = 'idle' | 'running' | 'waiting' | 'stopping' | 'done';
+
+const SERVICE_STATES: readonly ServiceState[] = [
+  'starting',
+  'up',
+  'restarting',
+  'hung',
+  'stopping',
+  'stopped',
+];
+
+/** Default cap of {@link Supervisor.heapSnapshot}: 1 GiB of heap used. */
+export const DEFAULT_SNAPSHOT_MAX_HEAP_BYTES = 1024 ** 3;
+/** Default time a heap snapshot may take. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 120_000;
 
 /**
  * Runs one child process and keeps it running: restarts on a crash with exponential backoff up
@@ -37,9 +70,13 @@ export class Supervisor {
   private state: State = 'idle';
   private restarts = 0;
   private lastExitCode = 0;
-  private memoryRestartPending = false;
+  private pendingRestart: 'memory' | 'hang' | undefined;
+  private serviceState: ServiceState = 'stopped';
+  private hangs = 0;
   private lock: InstanceLock | undefined;
   private lockTried = false;
+  private childLock: ChildLock | undefined;
+  private staleChild: StaleChild | undefined;
   private stoppedBeforeStart = false;
   private cancelRestart: Cancel | undefined;
   private resolveDone!: (code: number) => void;
@@ -59,9 +96,13 @@ export class Supervisor {
       options,
       { ...deps, clock: this.clock, logger: this.logger },
       {
-        emit: (event) => this.events.next(event),
+        emit: (event) => {
+          if (event.type === 'agent') this.onAgentHello();
+          this.events.next(event);
+        },
         onExit: (proc, code, signal) => this.onExit(proc, code, signal),
         onCeiling: (pid, rssBytes, overForMs) => this.onCeiling(pid, rssBytes, overForMs),
+        onHang: (pid, silentMs) => this.onHang(pid, silentMs),
       },
     );
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -74,10 +115,21 @@ export class Supervisor {
    */
   acquireLock(): void {
     if (this.lockTried || this.state !== 'idle') return;
-    if (this.deps.lock)
-      this.lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
-    else this.logger.info('no single-instance lock: @vitals/process is not installed');
     this.lockTried = true;
+    if (!this.deps.lock) {
+      this.logger.info('no single-instance lock: @vitals/process is not installed');
+      return;
+    }
+    const lock = this.deps.lock.acquire(this.name, { dir: this.options.lockDir });
+    this.lock = lock;
+    this.childLock = new ChildLock(this.deps.lock, this.name, this.logger, this.options.lockDir);
+    try {
+      this.staleChild = this.childLock.check(lock, this.options.replace === true);
+    } catch (error) {
+      this.lock = undefined;
+      lock.release();
+      throw error;
+    }
   }
 
   /** Takes the lock (unless `acquireLock()` did) and starts the first child; rejects on failure. */
@@ -87,6 +139,11 @@ export class Supervisor {
     this.acquireLock();
     this.state = 'running';
     try {
+      if (this.staleChild) {
+        await stopStaleChild(this.staleChild, this.options.killTimeoutMs ?? 5000);
+        this.staleChild = undefined;
+        this.childLock?.retake();
+      }
       await this.spawnChild();
     } catch (error) {
       this.finish(127);
@@ -112,6 +169,57 @@ export class Supervisor {
   }
 
   /**
+   * The service as SERVICE_REGISTRY lists it. A restart shows as `restarts` + 1, a new `pid` and a
+   * new `startedAt`: whatever a reader learnt about the previous child (a post-GC baseline) ends
+   * there.
+   */
+  service(): SupervisedService {
+    return {
+      name: this.name,
+      pid: this.runner.pid,
+      state: this.serviceState,
+      restarts: this.restarts,
+      startedAt: this.runner.startedAtMs,
+    };
+  }
+
+  /**
+   * Asks the child's agent to write a heap snapshot into `dir` under a fresh name chosen here
+   * (`<service>-<pid>-<time>-<random>.heapsnapshot`), created by the child with O_EXCL|O_NOFOLLOW.
+   * Refuses a `dir` that is a link or not a directory, or that others may write without the sticky
+   * bit. Resolves to the file's path; rejects with `ERR_SERVICE_UNAVAILABLE`,
+   * `ERR_SNAPSHOT_REFUSED` (heap above `snapshotMaxHeapBytes`, default 1 GiB; free disk under twice
+   * the heap), `ERR_SNAPSHOT_FAILED` or `ERR_SNAPSHOT_TIMEOUT` (default 120 s).
+   */
+  heapSnapshot(options: { dir: string; timeoutMs?: number }): Promise<string> {
+    const pid = this.runner.pid;
+    if (pid === undefined || this.state !== 'running')
+      return Promise.reject(startupError.unavailable(this.name, 'not running'));
+    let stat;
+    try {
+      stat = lstatSync(options.dir);
+    } catch (error) {
+      return Promise.reject(startupError.snapshotRefused(this.name, describeError(error)));
+    }
+    // Others may write there: a name could be planted between our choice and the child's open.
+    // O_EXCL|O_NOFOLLOW stops that, but a shared folder is refused outright unless sticky.
+    if (!stat.isDirectory() || (stat.mode & 0o002 && !(stat.mode & 0o1000)))
+      return Promise.reject(
+        startupError.snapshotRefused(
+          this.name,
+          `${options.dir} is not a private directory (a link, not a folder, or writable by others)`,
+        ),
+      );
+    const safe = this.name.replace(/[^A-Za-z0-9._-]/g, '_');
+    const file = `${safe}-${pid}-${this.clock.now()}-${randomBytes(4).toString('hex')}.heapsnapshot`;
+    return this.runner.heapSnapshot(
+      join(options.dir, file),
+      this.options.snapshotMaxHeapBytes ?? DEFAULT_SNAPSHOT_MAX_HEAP_BYTES,
+      options.timeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+    );
+  }
+
+  /**
    * Stops: no more restarts, `signal` to the child, SIGKILL to its process group after the kill
    * timeout. Idempotent; resolves with the exit code.
    */
@@ -120,6 +228,7 @@ export class Supervisor {
     const wasIdle = this.state === 'idle';
     this.stoppedBeforeStart = wasIdle;
     this.state = 'stopping';
+    this.setServiceState('stopping');
     this.cancelRestart?.();
     void this.deps.notifier?.stopping();
     if (this.runner.pid === undefined) this.finish(wasIdle ? 0 : this.lastExitCode);
@@ -146,28 +255,74 @@ export class Supervisor {
       this.runner.killGroup(proc);
       return;
     }
+    if (proc.pid) this.childLock?.record(proc.pid);
     const agent = this.runner.withAgent;
-    this.logger.info({ pid: proc.pid, restarts: this.restarts, agent }, 'child started');
+    this.logger.info({ childPid: proc.pid, restarts: this.restarts, agent }, 'child started');
     this.events.next({ type: 'spawn', pid: proc.pid ?? 0, restarts: this.restarts, agent });
-    this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 1 }]);
+    this.publish([
+      { name: SUPERVISOR_METRICS.childUp, value: 1 },
+      { name: SUPERVISOR_METRICS.restarts, value: this.restarts },
+      { name: SUPERVISOR_METRICS.childPid, value: proc.pid ?? 0 },
+    ]);
+    this.setServiceState(agent ? 'starting' : 'up');
     if (!agent) void this.deps.notifier?.ready(`${this.name} running`);
   }
 
+  /** The agent said hello: the child is up. */
+  private onAgentHello(): void {
+    if (this.state === 'running' && this.serviceState === 'starting') this.setServiceState('up');
+  }
+
+  private setServiceState(state: ServiceState): void {
+    if (state === this.serviceState) return;
+    this.serviceState = state;
+    this.publish(
+      SERVICE_STATES.map((s) => ({
+        name: METRICS.serviceState,
+        value: s === state ? 1 : 0,
+        labels: { state: s },
+      })),
+    );
+  }
+
+  private onHang(pid: number, silentMs: number): void {
+    if (this.state !== 'running' || this.pendingRestart) return;
+    this.hangs++;
+    this.publish([{ name: METRICS.serviceHangs, value: this.hangs }]);
+    this.setServiceState('hung');
+    const hangTimeoutMs = this.options.hangTimeoutMs;
+    this.logger.error(
+      { childPid: pid, silentMs, hangTimeoutMs },
+      `the child has not reported for ${formatDuration(silentMs)} (its event loop is blocked): restarting it`,
+    );
+    this.pendingRestart = 'hang';
+    this.policy.recordRestart(this.clock.now());
+    this.events.next({
+      type: 'restart-scheduled',
+      reason: 'hang',
+      delayMs: 0,
+      attempt: this.restarts + 1,
+    });
+    this.runner.terminate('SIGTERM');
+  }
+
   private onCeiling(pid: number, rssBytes: number, overForMs: number): boolean {
-    if (this.state !== 'running' || this.memoryRestartPending) return true;
+    if (this.state !== 'running' || this.pendingRestart) return true;
     const limitBytes = this.options.maxMemoryBytes;
+    const scope = this.options.memoryScope ?? 'child';
     if (!this.policy.recordRestart(this.clock.now())) {
       this.logger.error(
-        { pid, rssBytes, limitBytes },
+        { childPid: pid, rssBytes, limitBytes, scope },
         'RSS over the ceiling but the restart limit is reached: child left running',
       );
       return false;
     }
     this.logger.warn(
-      { pid, rssBytes, limitBytes, overForMs },
-      'RSS stayed over the memory ceiling: restarting the child gracefully',
+      { childPid: pid, rssBytes, limitBytes, overForMs, scope },
+      `RSS${scope === 'tree' ? ' of the process tree' : ''} stayed over the memory ceiling: restarting the child gracefully`,
     );
-    this.memoryRestartPending = true;
+    this.pendingRestart = 'memory';
+    this.setServiceState('restarting');
     this.events.next({
       type: 'restart-scheduled',
       reason: 'memory',
@@ -181,13 +336,14 @@ export class Supervisor {
   private onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const uptimeMs = this.runner.uptimeMs();
     this.lastExitCode = exitCodeOf(code, signal);
-    this.logger.info({ pid: proc.pid, code, signal, uptimeMs }, 'child exited');
+    this.logger.info({ childPid: proc.pid, code, signal, uptimeMs }, 'child exited');
     this.events.next({ type: 'exit', pid: proc.pid ?? 0, code, signal, uptimeMs });
     this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 0 }]);
     if (this.state === 'done') return;
     if (this.state === 'stopping') return this.finish(this.lastExitCode);
-    if (this.memoryRestartPending) {
-      this.memoryRestartPending = false;
+    if (this.pendingRestart) {
+      this.pendingRestart = undefined;
+      this.setServiceState('restarting');
       return this.respawn();
     }
     const restart = this.options.restart ?? 'on-failure';
@@ -205,6 +361,7 @@ export class Supervisor {
     }
     const { delayMs, attempt } = decision;
     this.state = 'waiting';
+    this.setServiceState('restarting');
     this.logger.warn({ delayMs, attempt }, 'child crashed: restarting after backoff');
     this.events.next({ type: 'restart-scheduled', reason: 'crash', delayMs, attempt });
     this.cancelRestart = this.clock.setTimeout(() => {
@@ -217,7 +374,6 @@ export class Supervisor {
 
   private respawn(): void {
     this.restarts++;
-    this.publish([{ name: SUPERVISOR_METRICS.restarts, value: this.restarts }]);
     this.spawnChild().catch((error: unknown) => {
       this.logger.error({ err: describeError(error) }, 'could not restart the child: giving up');
       this.finish(127);
@@ -228,15 +384,17 @@ export class Supervisor {
     this.deps.stream?.publish({
       source: 'startup.supervisor',
       at: this.clock.now(),
-      samples: samples.map((s) => ({ ...s, labels: { service: this.name } })),
+      samples: samples.map((s) => ({ ...s, labels: { ...s.labels, service: this.name } })),
     });
   }
 
   private finish(code: number): void {
     if (this.state === 'done') return;
     this.state = 'done';
+    this.setServiceState('stopped');
     this.cancelRestart?.();
     this.runner.close();
+    this.childLock?.release();
     try {
       this.lock?.release();
     } catch (error) {
