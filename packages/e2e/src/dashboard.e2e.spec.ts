@@ -130,6 +130,10 @@ describe('dashboard under the real vitals run', () => {
     );
     expect(await page.textContent('.card[data-service="web"] .restarts')).toBe('1');
     expect(stderr).toContain('child crashed: restarting');
+    // With the supervisor's SERVICE_REGISTRY the card names the new child's pid.
+    const pidText = await page.textContent('.card[data-service="web"] .pid');
+    expect(Number(pidText)).toBeGreaterThan(0);
+    expect(Number(pidText)).not.toBe(first);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-vitals-run.png'), fullPage: true });
   }, 90_000);
 });

@@ -158,7 +158,7 @@ export function renderServices(
           el('dt', {}, 'restarts'),
           el('dd', { class: 'restarts' }, String(s.restarts)),
           el('dt', {}, 'pid'),
-          el('dd', {}, s.pid === null ? '–' : String(s.pid)),
+          el('dd', { class: 'pid' }, s.pid === null ? '–' : String(s.pid)),
           el('dt', {}, 'up for'),
           el('dd', {}, s.startedAt === null ? '–' : formatSeconds((now - s.startedAt) / 1000)),
           el('dt', {}, 'RSS'),

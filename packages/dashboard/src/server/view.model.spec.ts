@@ -74,6 +74,13 @@ describe('buildTables', () => {
         v('process_resident_memory_bytes', 5e6, { service: 'api', pid: '10' }),
         v('process_resident_memory_bytes', 6e6, { service: 'api', pid: '11' }),
         v('process_resident_memory_bytes', 3e6, { pid: '77' }, 10), // stale: left out
+        v(
+          'vitals_supervisor_process_resident_memory_bytes',
+          4e6,
+          { service: 'api', pid: '9' },
+          900,
+        ),
+        v('vitals_supervisor_process_resident_memory_bytes', 6e6, { service: 'api', pid: '11' }),
         v('vitals_duplicate_processes', 1),
       ],
       services: [{ name: 'api', pid: 11, state: 'up', restarts: 1, startedAt: 500 }],

@@ -205,9 +205,17 @@ function processRows(
     rows.push(row(selfPid, 'host', {}, true));
   const seen = new Set<string>();
   for (const name of [METRICS.processRssBytes, METRICS.serviceProcessRssBytes]) {
+    // A service's processes arrive in one batch: rows older than its newest batch are of a
+    // child that exited (a restarted service's previous pid).
+    const newest = new Map<string, number>();
+    for (const v of latest.all(name)) {
+      const service = v.labels.service;
+      if (service && v.labels.pid) newest.set(service, Math.max(newest.get(service) ?? 0, v.at));
+    }
     for (const v of latest.all(name)) {
       const pid = v.labels.pid;
       if (!pid || v.at < freshAfter) continue;
+      if (v.labels.service && v.at < (newest.get(v.labels.service) ?? 0)) continue;
       const role = v.labels.service ?? 'watched';
       // A restarted service's previous child: its last series linger; the registry knows better.
       const current = v.labels.service ? currentPid.get(v.labels.service) : undefined;
