@@ -1,11 +1,11 @@
 import { METRICS } from '@vitals/core';
 import type { Clock, Collector, Sample } from '@vitals/core';
-import { GC_DESCRIPTORS, MEMORY_METRICS } from '../memory.metrics';
+import { GC_DESCRIPTORS } from '../memory.metrics';
 import type { GcObserver } from './gc.observer';
 import type { LeakMonitor } from '../leak/leak.monitor';
 
 /**
- * GC pauses (`nodejs_gc_duration_seconds{kind}` histogram), counts per kind, the heap after the
+ * GC pauses (`nodejs_gc_duration_seconds{kind}` histogram; its `_count` is the count per kind), the heap after the
  * last major GC, GC pressure and (given the leak monitor) the leak rate per baseline, from a
  * {@link GcObserver}. Before the observer starts it reports empty histograms and no heap-after-GC.
  *
@@ -23,7 +23,6 @@ export function createGcCollector(
       const samples: Sample[] = [];
       for (const [kind, histogram] of observer.histograms) {
         samples.push(...histogram.toSamples(METRICS.gcDuration, { kind }));
-        samples.push({ name: MEMORY_METRICS.gcCount, value: histogram.count, labels: { kind } });
       }
       if (observer.lastMajor)
         samples.push({ name: METRICS.heapAfterGcBytes, value: observer.lastMajor.heapUsedBytes });
