@@ -1,7 +1,6 @@
 import { HTTP_ROUTE } from '../core.tokens';
 import { createHost } from '../host/create-host';
 import type { HostHandle } from '../host/host.types';
-import { asInjectionToken } from '../tokens';
 import { ManualClock } from '../util/clock';
 import { goExponent } from './alerts.route';
 
@@ -21,8 +20,12 @@ describe('alertsRoute', () => {
         {
           name: 'web',
           register: (c) =>
-            c.register(asInjectionToken(HTTP_ROUTE), {
-              useValue: { method: 'GET', path: '/hello', handle: (_q, r) => r.end('hi') },
+            c.register(HTTP_ROUTE, {
+              useValue: {
+                method: 'GET',
+                path: '/hello',
+                handle: (_q: unknown, r: { end(t: string): void }) => r.end('hi'),
+              },
             }),
         },
       ],
