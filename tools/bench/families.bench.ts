@@ -74,7 +74,41 @@ function scheduler(kit: Kit) {
     kit.core.systemClock,
     { timeoutMs: 2000 },
   );
-  return { tick: () => s.tick(), close: () => built.runtime?.close(), series: () => 0 };
+  return { tick: () => s.tick(), close: () => built.runtime?.close(), list: built.list };
+}
+
+/** p50 of each collector alone, before and after interleaved, ms. */
+async function perCollector(): Promise<void> {
+  const kits = [
+    { name: 'before', ...scheduler(before) },
+    { name: 'after', ...scheduler(after) },
+  ];
+  const times = new Map<string, number[]>();
+  for (let i = 0; i < 20 + TICKS; i++) {
+    for (const k of kits) {
+      for (const c of k.list) {
+        const t0 = performance.now();
+        await c.collect();
+        const key = `${c.name} ${k.name}`;
+        if (i >= 20) (times.get(key) ?? times.set(key, []).get(key)!).push(performance.now() - t0);
+      }
+    }
+  }
+  for (const k of kits) k.close();
+  const names = [...new Set([...times.keys()].map((k) => k.split(' ')[0]))];
+  console.log('\n| collector | before p50 ms | after p50 ms |\n| --- | ---: | ---: |');
+  for (const n of names) {
+    const p = (w: string) => {
+      const t = times.get(`${n} ${w}`);
+      return t
+        ? quantile(
+            [...t].sort((a, b) => a - b),
+            0.5,
+          ).toFixed(3)
+        : '–';
+    };
+    console.log(`| ${n} | ${p('before')} | ${p('after')} |`);
+  }
 }
 
 async function latency() {
@@ -164,6 +198,7 @@ async function main() {
   console.log(
     `after/before: p50 ${(a.p50 / b.p50).toFixed(2)}×, p99 ${(a.p99 / b.p99).toFixed(2)}×`,
   );
+  await perCollector();
 
   const cpu: Record<string, number[]> = { before: [], after: [] };
   const info: Record<string, { bytes: number; series: number }> = {};
