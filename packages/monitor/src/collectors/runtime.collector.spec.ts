@@ -52,7 +52,8 @@ describe('RuntimeCollector', () => {
         .value;
     const count = value(samples, `${METRICS.eventLoopDelay}_count`)!;
     // Three 300 ms stalls in one tick: three samples above 250 ms, all of them below 1 s.
-    expect(count - bucket('0.25')).toBe(3);
+    // At least: a loaded machine can add a stall of its own.
+    expect(count - bucket('0.25')).toBeGreaterThanOrEqual(3);
     expect(bucket('1')).toBe(count);
     expect(bucket('+Inf')).toBe(count);
     expect(value(samples, `${METRICS.eventLoopDelay}_sum`)).toBeGreaterThan(0.7);
