@@ -42,6 +42,13 @@ export { Histogram, DEFAULT_LATENCY_BUCKETS_SECONDS } from './metrics/histogram'
 export type { HistogramSnapshot } from './metrics/histogram';
 
 export { AlertEngine } from './alerts/alert.engine';
+export {
+  alertsRoute,
+  goExponent,
+  prometheusAlertLabels,
+  prometheusAlerts,
+} from './alerts/alerts.route';
+export type { PrometheusAlert } from './alerts/alerts.route';
 export type {
   AlertRule,
   AlertRuleInput,

@@ -3,8 +3,6 @@ import type { MetricDescriptor } from '@vitals/core';
 
 /** Metric names owned by @vitals/memory beyond core's shared METRICS. */
 export const MEMORY_METRICS = {
-  /** GCs per kind since start (counter {kind}). */
-  gcCount: 'vitals_gc_total',
   /** Duration of profiled calls (histogram {fn}). */
   profileDuration: 'vitals_memory_profile_duration_seconds',
   /** Heap used after − before a profiled call (histogram {fn}). */
@@ -52,13 +50,6 @@ export const GC_DESCRIPTORS: readonly MetricDescriptor[] = [
     help: 'GC pause duration by kind',
     unit: 'seconds',
     type: 'histogram',
-    labelNames: ['kind'],
-  },
-  {
-    name: MEMORY_METRICS.gcCount,
-    help: 'Garbage collections by kind',
-    unit: 'count',
-    type: 'counter',
     labelNames: ['kind'],
   },
   {

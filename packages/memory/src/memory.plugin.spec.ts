@@ -38,7 +38,7 @@ describe('memoryPlugin', () => {
     );
     const snapshot = await host.collectOnce();
     expect(snapshot.value(METRICS.heapLimitBytes)).toBeGreaterThan(64 * MB);
-    expect(snapshot.value(METRICS.heapSpaceUsedBytes, { space: 'old_space' })).toBeGreaterThan(0);
+    expect(snapshot.value(METRICS.heapSpaceUsedBytes, { space: 'old' })).toBeGreaterThan(0);
     expect(snapshot.has(`${METRICS.gcDuration}_bucket`)).toBe(true);
     expect(snapshot.value(METRICS.gcPressureRatio)).toBe(0);
     expect(snapshot.value(METRICS.leakRateBytesPerSecond, { kind: 'external' })).toBe(0);
@@ -137,7 +137,7 @@ describe('memoryPlugin', () => {
     expect(await start({ NODE_ENV: 'test' }, { NODE_ENV: 'production' })).toBe(1);
     expect(await start({ NODE_ENV: 'production' })).toBe(1);
     const majors = async (): Promise<number> =>
-      (await host!.collectOnce()).value('vitals_gc_total', { kind: 'major' }) ?? 0;
+      (await host!.collectOnce()).value('nodejs_gc_duration_seconds_count', { kind: 'major' }) ?? 0;
     const before = await majors();
     clock.advance(60_000);
     for (let k = 0; k < 20 && (await majors()) === before; k++) await tick();

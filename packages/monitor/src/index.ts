@@ -26,6 +26,20 @@ export { defaultAlertRules } from './alerts/default.rules';
 export { AlertDispatcher } from './alerts/alert.dispatcher';
 export type { AlertListener, AlertDispatcherOptions } from './alerts/alert.dispatcher';
 export { postWebhook, runCommand } from './alerts/alert.notifiers';
+export { AlertmanagerNotifier } from './alerts/alertmanager.notifier';
+export type {
+  AlertmanagerTarget,
+  AlertSource,
+  PostableAlert,
+} from './alerts/alertmanager.notifier';
+export { HostCollector } from './collectors/host.collector';
+export type { HostCollectorOptions } from './collectors/host.collector';
+export { DiskStatsCollector } from './collectors/diskstats.collector';
+export type { DiskStatsCollectorOptions } from './collectors/diskstats.collector';
+export {
+  EventLoopDelayHistogram,
+  EVENT_LOOP_DELAY_BUCKETS,
+} from './collectors/event-loop.histogram';
 export type { WebhookTarget, CommandTarget } from './alerts/alert.notifiers';
 export { TrendAnalyzer, fitTrend } from './trends/trend.analyzer';
 export type { Trend } from './trends/trend.analyzer';

@@ -1,6 +1,8 @@
 import type { Collector } from '@vitals/core';
 import { CpuCollector } from './collectors/cpu.collector';
 import { DiskCollector } from './collectors/disk.collector';
+import { DiskStatsCollector } from './collectors/diskstats.collector';
+import { HostCollector } from './collectors/host.collector';
 import { MemoryCollector } from './collectors/memory.collector';
 import { NetworkCollector } from './collectors/network.collector';
 import { ProcessCollector } from './collectors/process.collector';
@@ -35,6 +37,8 @@ export function buildCollectors(
         excludeMountpoints: config.disk.excludeMountpoints,
       }),
       new NetworkCollector({ excludeInterfaces: config.network.excludeInterfaces }),
+      new DiskStatsCollector(),
+      new HostCollector(),
     );
   }
   if (config.process) list.push(new ProcessCollector({ pid: config.pid }));

@@ -92,6 +92,21 @@ export const monitorConfigSchema = z.strictObject({
           headers: z.record(z.string(), z.string()).default({}),
         })
         .optional(),
+      /** Post alerts to an Alertmanager's API v2 (firing, resent while firing, and resolved). */
+      alertmanager: z
+        .strictObject({
+          /** Base URL, e.g. `http://alertmanager:9093`. */
+          url: z.url(),
+          /** Firing alerts are posted again this often. @default '1m' */
+          resendInterval: schemas.duration().default(60_000),
+          /** @default 5000 */
+          timeoutMs: schemas.duration().default(5000),
+          /** Link back to the alert's source. @default `http://<hostname>:<http.port>/api/alerts` */
+          generatorURL: z.url().optional(),
+          /** @default {} */
+          headers: z.record(z.string(), z.string()).default({}),
+        })
+        .optional(),
       /** Run this program with the alert as JSON on stdin (no shell). */
       command: z
         .strictObject({

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { DependencyContainer } from 'tsyringe';
 import {
   ALERT_ENGINE,
@@ -10,6 +11,7 @@ import {
 import type { Collector, Plugin, PluginContext, RegisterContext } from '@vitals/core';
 import { AppMetrics } from './app/app.metrics';
 import { AlertDispatcher } from './alerts/alert.dispatcher';
+import { AlertmanagerNotifier } from './alerts/alertmanager.notifier';
 import { defaultAlertRules } from './alerts/default.rules';
 import { monitorCommand } from './cli/monitor.command';
 import { buildCollectors } from './monitor.collectors';
@@ -24,6 +26,7 @@ import { TrendAnalyzer } from './trends/trend.analyzer';
 interface HostState {
   readonly monitor: Monitor;
   readonly close: () => void;
+  readonly alertmanager?: AlertmanagerNotifier;
 }
 
 /**
@@ -66,6 +69,22 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
         command: config.alerts.command,
       });
       collectors.push(dispatcher);
+      const am = config.alerts.alertmanager;
+      const alertmanager = am
+        ? new AlertmanagerNotifier(
+            {
+              url: am.url,
+              resendIntervalMs: am.resendInterval,
+              timeoutMs: am.timeoutMs,
+              headers: am.headers,
+              generatorURL:
+                am.generatorURL ?? `http://${hostname()}:${ctx.config.http.port}/api/alerts`,
+            },
+            ctx.logger,
+            ctx.clock,
+          )
+        : undefined;
+      if (alertmanager) collectors.push(alertmanager);
       for (const c of collectors) container.register(COLLECTOR, { useValue: c });
       const monitor = new Monitor({
         app,
@@ -77,10 +96,11 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
       });
       container.register(MONITOR, { useValue: monitor });
       container.register(CLI_COMMAND, { useValue: monitorCommand(config) });
-      hosts.set(container, { monitor, close: () => built.runtime?.close() });
+      hosts.set(container, { monitor, alertmanager, close: () => built.runtime?.close() });
     },
     start(ctx: PluginContext) {
       const state = hosts.get(ctx.container);
+      state?.alertmanager?.start(ctx.host.alerts);
       state?.monitor.start(
         ctx.host.resolveAll<Collector>(COLLECTOR),
         ctx.host.stream,
@@ -92,6 +112,8 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
       const state = hosts.get(ctx.container);
       if (!state) return;
       await state.monitor.stop();
+      state.alertmanager?.stop();
+      await state.alertmanager?.idle();
       state.close();
     },
   };

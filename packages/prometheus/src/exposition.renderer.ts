@@ -11,10 +11,19 @@ export interface RenderOptions {
   readonly staleAfterMs?: number;
   /** Current time, ms since the epoch; needed with `staleAfterMs`. @default Date.now() */
   readonly now?: number;
+  /**
+   * `text` (format 0.0.4) or `openmetrics` (OpenMetrics 1.0.0: counter families named without
+   * `_total`, `unknown` for an undeclared type, `"` escaped in HELP, a final `# EOF`).
+   * @default 'text'
+   */
+  readonly format?: 'text' | 'openmetrics';
 }
 
 /** The Content-Type of the Prometheus text exposition format. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** The Content-Type of OpenMetrics 1.0.0. */
+export const OPENMETRICS_CONTENT_TYPE =
+  'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;
 
@@ -88,14 +97,23 @@ export function renderExposition(
     if (!family) families.set(name, (family = { name, descriptor, series: [] }));
     family.series.push(v);
   }
+  const om = options.format === 'openmetrics';
   const out: string[] = [];
   for (const family of [...families.values()].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   )) {
     const name = family.name;
     const d = family.descriptor;
-    out.push(`# HELP ${name} ${escapeHelp(d?.help ?? name)}`);
-    out.push(`# TYPE ${name} ${d?.type ?? 'untyped'}`);
+    let type: string = d?.type ?? 'untyped';
+    let meta = name;
+    if (om) {
+      // OpenMetrics names a counter family without `_total` and has no `untyped`.
+      if (type === 'counter' && name.endsWith('_total')) meta = name.slice(0, -'_total'.length);
+      else if (type === 'counter' || type === 'untyped') type = 'unknown';
+    }
+    const help = escapeHelp(d?.help ?? name);
+    out.push(`# HELP ${meta} ${om ? help.replace(/"/g, '\\"') : help}`);
+    out.push(`# TYPE ${meta} ${type}`);
     if (d?.type === 'histogram') {
       renderHistogram(family, out);
       continue;
@@ -109,6 +127,7 @@ export function renderExposition(
       out.push(`${series} ${formatValue(s.value)}`);
     }
   }
+  if (om) out.push('# EOF');
   return out.length > 0 ? out.join('\n') + '\n' : '';
 }
 

@@ -7,7 +7,19 @@ export {
   sanitizeName,
   formatValue,
   EXPOSITION_CONTENT_TYPE,
+  OPENMETRICS_CONTENT_TYPE,
 } from './exposition.renderer';
 export type { DescriptorLookup, RenderOptions } from './exposition.renderer';
-export { metricsRoute } from './metrics.route';
+export { metricsRoute, alertSeries, ALERT_METRICS } from './metrics.route';
+export { negotiate } from './content.negotiation';
+export type { Negotiated } from './content.negotiation';
 export type { MetricsSource } from './metrics.route';
+export { rulesExportCommand } from './rules.command';
+export {
+  toPrometheusRule,
+  toPrometheusRules,
+  prometheusRulesYaml,
+  promDuration,
+  selector,
+} from './rules.export';
+export type { PrometheusAlertingRule, PrometheusRuleFile, RuleExportOptions } from './rules.export';

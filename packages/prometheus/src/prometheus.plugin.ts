@@ -1,7 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
-import { HOST, HTTP_ROUTE, asInjectionToken, schemas, z } from '@vitals/core';
+import { CLI_COMMAND, HOST, HTTP_ROUTE, asInjectionToken, schemas, z } from '@vitals/core';
 import type { Plugin } from '@vitals/core';
 import { metricsRoute } from './metrics.route';
+import { rulesExportCommand } from './rules.command';
 
 /** The prometheus config section; every field is optional. */
 export const prometheusConfigSchema = z.strictObject({
@@ -19,9 +20,11 @@ export type PrometheusOptions = z.input<typeof prometheusConfigSchema>;
 export type PrometheusConfig = z.output<typeof prometheusConfigSchema>;
 
 /**
- * The prometheus plugin: `GET /metrics` on the host's HTTP server, in the text exposition format,
- * rendered from the stream's latest values and the host's metric descriptors (it never
- * collects: pair it with the monitor, whose scheduler keeps the values fresh).
+ * The prometheus plugin: `GET /metrics` on the host's HTTP server, in the text exposition format
+ * (OpenMetrics and gzip when asked), rendered from the stream's latest values, the host's metric
+ * descriptors and its alert state (`ALERTS`, `ALERTS_FOR_STATE`) — it never collects: pair it
+ * with the monitor, whose scheduler keeps the values fresh — and the `vitals rules export`
+ * command.
  *
  * @example createHost({ plugins: [monitorPlugin(), prometheusPlugin()], config: { http: { port: 9477 } } })
  */
@@ -40,6 +43,7 @@ export function prometheusPlugin(options: PrometheusOptions = {}): Plugin<Promet
           public: config.public,
         }),
       });
+      container.register(CLI_COMMAND, { useValue: rulesExportCommand });
     },
   };
 }

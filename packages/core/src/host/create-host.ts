@@ -1,6 +1,7 @@
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { AlertEngine } from '../alerts/alert.engine';
+import { alertsRoute } from '../alerts/alerts.route';
 import { assertValid, validateConfig, type LoadedConfig } from '../config/config.loader';
 import type { VitalsConfig } from '../config/config.types';
 import {
@@ -153,6 +154,9 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
       detachRx = reportRxErrorsTo(logger);
       subscriptions = [history.attach(stream.batches$), alerts.attach(stream.batches$)];
       const routes = resolveAll<HttpRoute>(HTTP_ROUTE);
+      // Built in whenever the server runs (a plugin's own GET /api/alerts wins).
+      if (routes.length > 0 && !routes.some((r) => r.method === 'GET' && r.path === '/api/alerts'))
+        routes.push(alertsRoute(alerts));
       if (routes.length > 0) {
         http = new HttpServer(config.http, routes, logger.child({ component: 'http' }), { clock });
         const address = await http.start();

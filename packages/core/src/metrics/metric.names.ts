@@ -8,7 +8,13 @@ export const METRICS = {
   // System (monitor): node_exporter names.
   cpuUsedRatio: 'vitals_system_cpu_used_ratio',
   cpuCoreUsedRatio: 'vitals_system_cpu_core_used_ratio', // {cpu}
-  cpuCount: 'vitals_system_cpu_count',
+  /** CPUs the machine reports (a gauge; `count(node_cpu_seconds_total{mode="idle"})` in PromQL). */
+  cpuCount: 'vitals_system_cpus',
+  /** CPU time per core and mode, seconds since boot (`/proc/stat`), node_exporter's counter. */
+  nodeCpuSeconds: 'node_cpu_seconds_total', // {cpu, mode}
+  nodeBootTimeSeconds: 'node_boot_time_seconds',
+  nodeTimeSeconds: 'node_time_seconds',
+  nodeUnameInfo: 'node_uname_info', // {sysname, release, version, machine, nodename, domainname}
   load1: 'node_load1',
   load5: 'node_load5',
   load15: 'node_load15',
@@ -38,28 +44,44 @@ export const METRICS = {
   processCpuSeconds: 'process_cpu_seconds_total',
   processCpuUserSeconds: 'process_cpu_user_seconds_total',
   processCpuSystemSeconds: 'process_cpu_system_seconds_total',
-  /** CPU used by the process, 1 = one full core. */
-  processCpuRatio: 'vitals_process_cpu_used_ratio',
+  /**
+   * CPU used by the process since the previous tick, in cores (1 = one full core; a
+   * multi-threaded process can exceed 1, so this is not a `_ratio`).
+   */
+  processCpuRatio: 'vitals_process_cpu_used_cores',
+  /** Data segment size (`/proc/<pid>/status VmData`), prom-client's `process_heap_bytes`. */
+  processHeapBytes: 'process_heap_bytes',
   processRssBytes: 'process_resident_memory_bytes',
   processVirtualBytes: 'process_virtual_memory_bytes',
   processOpenFds: 'process_open_fds',
   processMaxFds: 'process_max_fds',
   processStartTimeSeconds: 'process_start_time_seconds',
   processThreads: 'vitals_process_threads',
-  processUptimeSeconds: 'vitals_process_uptime_seconds',
 
   // Runtime (monitor): prom-client names where they exist.
+  /** prom-client's: how late a `setImmediate` queued at collection ran (the lag at that moment). */
+  eventLoopLag: 'nodejs_eventloop_lag_seconds',
   eventLoopLagMin: 'nodejs_eventloop_lag_min_seconds',
   eventLoopLagMax: 'nodejs_eventloop_lag_max_seconds',
   eventLoopLagMean: 'nodejs_eventloop_lag_mean_seconds',
+  eventLoopLagStddev: 'nodejs_eventloop_lag_stddev_seconds',
   eventLoopLagP50: 'nodejs_eventloop_lag_p50_seconds',
   eventLoopLagP90: 'nodejs_eventloop_lag_p90_seconds',
   eventLoopLagP99: 'nodejs_eventloop_lag_p99_seconds',
+  /** Cumulative histogram of event-loop delay samples: every stall between two scrapes counts. */
+  eventLoopDelay: 'vitals_eventloop_delay_seconds', // histogram
   eventLoopUtilization: 'vitals_eventloop_utilization_ratio',
+  /** Time the event loop was busy, seconds (counter: `rate()` is the utilisation over any window). */
+  eventLoopActiveSeconds: 'vitals_eventloop_active_seconds_total',
+  /** prom-client's meaning: `process._getActiveHandles()` by constructor name. */
   activeHandles: 'nodejs_active_handles', // {type}
   activeHandlesTotal: 'nodejs_active_handles_total',
+  /** prom-client's meaning: `process._getActiveRequests()` by constructor name. */
   activeRequests: 'nodejs_active_requests', // {type}
   activeRequestsTotal: 'nodejs_active_requests_total',
+  /** `process.getActiveResourcesInfo()` by type (what keeps the loop alive). */
+  activeResources: 'nodejs_active_resources', // {type}
+  activeResourcesTotal: 'nodejs_active_resources_total',
   heapTotalBytes: 'nodejs_heap_size_total_bytes',
   heapUsedBytes: 'nodejs_heap_size_used_bytes',
   externalBytes: 'nodejs_external_memory_bytes',
@@ -68,6 +90,7 @@ export const METRICS = {
 
   // Memory plugin.
   heapLimitBytes: 'vitals_nodejs_heap_size_limit_bytes',
+  /** `space` as prom-client writes it: V8's space name without `_space` (`old`, `new`, `code`, …). */
   heapSpaceUsedBytes: 'nodejs_heap_space_size_used_bytes', // {space}
   heapSpaceTotalBytes: 'nodejs_heap_space_size_total_bytes',
   heapSpaceAvailableBytes: 'nodejs_heap_space_size_available_bytes',

@@ -26,7 +26,6 @@ export function createGcCollector(
       const samples: Sample[] = [];
       for (const [kind, histogram] of observer.histograms) {
         samples.push(...histogram.toSamples(METRICS.gcDuration, { kind }));
-        samples.push({ name: MEMORY_METRICS.gcCount, value: histogram.count, labels: { kind } });
       }
       if (measurement) {
         samples.push(

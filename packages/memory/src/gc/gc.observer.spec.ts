@@ -31,7 +31,7 @@ describe('GcObserver', () => {
       labels?: Record<string, string>;
     }[];
     expect(samples).toContainEqual({
-      name: 'vitals_gc_total',
+      name: 'nodejs_gc_duration_seconds_count',
       value: 1,
       labels: { kind: 'major' },
     });

@@ -26,8 +26,8 @@ const KINDS: Record<number, GcKind> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
-/** GC pause buckets, seconds (0.1 ms … 1 s). */
-const GC_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** GC pause buckets, seconds: prom-client's `nodejs_gc_duration_seconds` defaults, so its dashboards' queries mean the same. */
+const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
 
 /**
  * Watches `gc` performance entries: a pause histogram and a count per kind, the heap after each

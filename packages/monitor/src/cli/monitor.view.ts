@@ -94,7 +94,9 @@ export function renderTable(
   const p: Labels | undefined =
     options.pid !== undefined ? { pid: String(options.pid) } : undefined;
   const fds = v.get(METRICS.processOpenFds, p);
-  const uptime = v.get(METRICS.processUptimeSeconds, p);
+  // Uptime from the start time, as PromQL does (`time() - process_start_time_seconds`).
+  const started = v.get(METRICS.processStartTimeSeconds, p);
+  const uptime = started === undefined ? undefined : Math.max(0, options.at / 1000 - started);
   rows.push([
     options.pid !== undefined ? `Process ${options.pid}` : 'Process',
     `CPU ${pct(v.get(METRICS.processCpuRatio, p))}  RSS ${bytes(v.get(METRICS.processRssBytes, p))}  fds ${fds ?? '-'}/${v.get(METRICS.processMaxFds, p) ?? '-'}` +

@@ -1,6 +1,12 @@
 import { cpus } from 'node:os';
-import { METRICS, readCgroupLimits, readCpuTimes, readLoadavg } from '@vitals/core';
-import type { Collector, CpuTimes, Sample } from '@vitals/core';
+import {
+  METRICS,
+  clockTicksPerSecond,
+  readCgroupLimits,
+  readCpuTimes,
+  readLoadavg,
+} from '@vitals/core';
+import type { Collector, CpuTimes, Labels, Sample } from '@vitals/core';
 import { CPU_DESCRIPTORS } from '../monitor.metrics';
 
 /** Where the CPU collector reads; tests point it at fake trees. */
@@ -25,10 +31,18 @@ function ratio(prev: CpuTimes | undefined, next: CpuTimes): number | undefined {
 const CPU_LABELS: { cpu: string }[] = [];
 const cpuLabel = (i: number): { cpu: string } => (CPU_LABELS[i] ??= { cpu: String(i) });
 
+/** node_exporter's modes of `node_cpu_seconds_total`, in `/proc/stat` order. */
+const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+const MODE_LABELS: Labels[][] = [];
+const modeLabels = (i: number): Labels[] =>
+  (MODE_LABELS[i] ??= MODES.map((mode) => Object.freeze({ cpu: String(i), mode })));
+
 /**
- * Machine CPU utilisation (total and per core) from deltas of `/proc/stat` between two ticks,
- * load averages from `/proc/loadavg`, and the cgroup CPU quota. The first collection has no
- * previous reading and reports the average since boot.
+ * CPU time per core and mode as node_exporter's counter `node_cpu_seconds_total{cpu,mode}`
+ * (`/proc/stat`, clock ticks / USER_HZ), so PromQL's `rate()` sees every busy second between
+ * scrapes; utilisation gauges (total and per core, deltas between two ticks, for alert rules);
+ * load averages from `/proc/loadavg`; the cgroup CPU quota. The first collection has no previous
+ * reading and its utilisation is the average since boot.
  *
  * @example new CpuCollector().collect() // [{ name: 'vitals_system_cpu_used_ratio', value: 0.12 }, …]
  */
@@ -48,10 +62,15 @@ export class CpuCollector implements Collector {
     this.prev = times;
     const total = ratio(prev?.total, times.total);
     if (total !== undefined) out.push({ name: METRICS.cpuUsedRatio, value: total });
+    const hz = clockTicksPerSecond();
     for (let i = 0; i < times.perCpu.length; i++) {
-      const r = ratio(prev?.perCpu[i], times.perCpu[i]);
+      const t = times.perCpu[i];
+      const r = ratio(prev?.perCpu[i], t);
       if (r !== undefined)
         out.push({ name: METRICS.cpuCoreUsedRatio, value: r, labels: cpuLabel(i) });
+      const labels = modeLabels(i);
+      for (let m = 0; m < MODES.length; m++)
+        out.push({ name: METRICS.nodeCpuSeconds, value: t[MODES[m]] / hz, labels: labels[m] });
     }
     out.push({ name: METRICS.cpuCount, value: times.perCpu.length || cpus().length });
     const [l1, l5, l15] = readLoadavg(this.options.procRoot);

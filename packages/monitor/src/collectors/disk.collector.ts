@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import {
   METRICS,
   PSEUDO_FS_TYPES,
@@ -24,11 +25,14 @@ export interface DiskCollectorOptions {
 interface WatchedMount {
   readonly labels: Labels;
   readonly mountpoint: string;
+  readonly readOnly: boolean;
 }
 
 /**
- * Size, free space and inodes of every real mounted filesystem, from `/proc/self/mounts` and
- * `statfs(2)` (no process spawned), chosen by core's `realFilesystems` (the same policy as
+ * node_exporter's `node_filesystem_{size,free,avail}_bytes`, `_files`, `_files_free`, `_readonly`
+ * and `_device_error` (1, and no other series, when `statfs` fails) plus `vitals_filesystem_used_ratio`
+ * for every real mounted filesystem, from `/proc/self/mounts` and `statfs(2)` (no process
+ * spawned), chosen by core's `realFilesystems` (the same policy as
  * diagnostics: pseudo filesystems and runtime internals skipped, overlay kept as a container's
  * root, read-only mounts skipped, each device once). The mount table is re-read every 60
  * collections. Without `/proc` (macOS, Windows) it asks systeminformation.
@@ -48,12 +52,21 @@ export class DiskCollector implements Collector {
     if (this.mounts === undefined) return this.fallback();
     const out: Sample[] = [];
     for (const m of this.mounts) {
-      // Unmounted since the table was read, or not ours to stat (EACCES): skipped.
-      const usage = filesystemUsage(m.mountpoint);
+      // Unmounted since the table was read, or not ours to stat (EACCES): node_exporter's
+      // device_error, and nothing else for it.
+      let free = 0;
+      const usage = filesystemUsage(m.mountpoint, (path) => {
+        const st = statfsSync(path);
+        free = st.bfree * st.bsize;
+        return st;
+      });
+      out.push({ name: 'node_filesystem_device_error', value: usage ? 0 : 1, labels: m.labels });
       if (!usage) continue;
       out.push(
         { name: METRICS.fsSizeBytes, value: usage.sizeBytes, labels: m.labels },
+        { name: 'node_filesystem_free_bytes', value: free, labels: m.labels },
         { name: METRICS.fsAvailBytes, value: usage.availBytes, labels: m.labels },
+        { name: 'node_filesystem_readonly', value: m.readOnly ? 1 : 0, labels: m.labels },
         { name: METRICS.fsFiles, value: usage.files, labels: m.labels },
         { name: METRICS.fsFilesFree, value: usage.filesFree, labels: m.labels },
         { name: METRICS.fsUsedRatio, value: usage.usedRatio, labels: m.labels },
@@ -67,6 +80,7 @@ export class DiskCollector implements Collector {
     if (table.length === 0) return undefined; // no /proc: systeminformation instead
     return realFilesystems(table, this.options).map((m) => ({
       mountpoint: m.mountpoint,
+      readOnly: m.readOnly,
       labels: Object.freeze({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype }),
     }));
   }

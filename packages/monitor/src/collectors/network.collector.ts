@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS } from '@vitals/core';
 import type { Collector, Sample } from '@vitals/core';
-import { NETWORK_DESCRIPTORS } from '../monitor.metrics';
+import { NET_DEV_FIELDS, NETWORK_DESCRIPTORS } from '../monitor.metrics';
+
+const NAMES = NET_DEV_FIELDS.map((f) => `node_network_${f}_total`);
 
 /** Options of the network collector. */
 export interface NetworkCollectorOptions {
@@ -13,9 +14,9 @@ export interface NetworkCollectorOptions {
 }
 
 /**
- * Bytes and errors per network interface, received and sent, as counters since boot, from
- * `/proc/net/dev` (columns per `man 5 proc`: receive bytes, packets, errs, …; transmit bytes,
- * packets, errs, …). Nothing is reported where the file does not exist.
+ * Every `/proc/net/dev` column per interface as node_exporter's counters since boot
+ * (`node_network_{receive,transmit}_{bytes,packets,errs,drop,fifo,…}_total{device}`; columns per
+ * `man 5 proc`). Nothing is reported where the file does not exist.
  *
  * @example new NetworkCollector({ excludeInterfaces: ['lo'] }).collect()
  */
@@ -45,15 +46,11 @@ export class NetworkCollector implements Collector {
         .slice(colon + 1)
         .trim()
         .split(/\s+/);
-      if (f.length < 11) continue;
+      if (f.length < NAMES.length) continue;
       let labels = this.labels.get(device);
       if (!labels) this.labels.set(device, (labels = Object.freeze({ device })));
-      out.push(
-        { name: METRICS.netReceiveBytes, value: Number(f[0]), labels },
-        { name: METRICS.netReceiveErrors, value: Number(f[2]), labels },
-        { name: METRICS.netTransmitBytes, value: Number(f[8]), labels },
-        { name: METRICS.netTransmitErrors, value: Number(f[10]), labels },
-      );
+      for (let c = 0; c < NAMES.length; c++)
+        out.push({ name: NAMES[c], value: Number(f[c]), labels });
     }
     return out;
   }

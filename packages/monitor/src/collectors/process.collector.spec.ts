@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
@@ -73,7 +74,13 @@ describe('ProcessCollector', () => {
     const start = value(samples, METRICS.processStartTimeSeconds)!;
     // Exact for this process (not /proc's whole-second boot time).
     expect(Math.abs(start - (Date.now() / 1000 - process.uptime()))).toBeLessThan(0.05);
-    expect(value(samples, METRICS.processUptimeSeconds)).toBeGreaterThan(0);
+    // prom-client's process_heap_bytes: VmData of /proc/self/status.
+    const vmData = /^VmData:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+    expect(value(samples, METRICS.processHeapBytes)).toBeGreaterThan(0);
+    expect(
+      Math.abs(value(samples, METRICS.processHeapBytes)! - Number(vmData) * 1024),
+    ).toBeLessThan(64 * 1024 * 1024);
+    expect(samples.some((s) => s.name === 'vitals_process_uptime_seconds')).toBe(false);
   });
 
   it('watches another pid with a pid label, and reports a pid that is gone', async () => {

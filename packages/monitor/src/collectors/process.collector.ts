@@ -31,9 +31,10 @@ const kb = (v: string | undefined): number | undefined =>
   v ? Number(v.split(' ')[0]) * 1024 : undefined;
 
 /**
- * CPU time and percent, RSS, virtual memory, open fds and their limit, threads, start time and
- * uptime of this process or any pid, from `/proc/<pid>/{stat,status,fd,limits}`. The CPU ratio is
- * the delta of user + system time over the wall time between two collections (1 = one full core);
+ * CPU time (counters) and cores used, RSS, virtual memory, data segment (`process_heap_bytes`,
+ * VmData), open fds and their limit, threads and start time of this process or any pid, from
+ * `/proc/<pid>/{stat,status,fd,limits}`, under prom-client's names. Cores used is the delta of
+ * user + system time over the wall time between two collections (1 = one full core);
  * the first collection reports the average since the process started. Without `/proc` it falls
  * back to `process.*` APIs (this process) or pidusage (another pid). Another pid's series carry a
  * `pid` label.
@@ -73,6 +74,7 @@ export class ProcessCollector implements Collector {
     let user: number;
     let system: number;
     let rss: number | undefined;
+    const status = readProcStatus(this.pid, root);
     if (this.self) {
       // Microsecond resolution instead of /proc's 10 ms ticks.
       const usage = process.cpuUsage();
@@ -82,8 +84,10 @@ export class ProcessCollector implements Collector {
     } else {
       user = stat.utimeTicks / hz;
       system = stat.stimeTicks / hz;
-      rss = kb(readProcStatus(this.pid, root)?.VmRSS);
+      rss = kb(status?.VmRSS);
     }
+    // prom-client's process_heap_bytes is VmData, the data segment (malloc heap and more).
+    const data = kb(status?.VmData);
     // /proc's boot time has whole-second precision; this process knows its own start exactly.
     this.startMs ??= this.self ? performance.timeOrigin : processStartTimeMs(stat, root);
     if (this.collections++ % 30 === 0) {
@@ -101,6 +105,7 @@ export class ProcessCollector implements Collector {
     const labels = this.labels;
     if (rss !== undefined) out.push({ name: METRICS.processRssBytes, value: rss, labels });
     out.push({ name: METRICS.processVirtualBytes, value: stat.vsizeBytes, labels });
+    if (data !== undefined) out.push({ name: METRICS.processHeapBytes, value: data, labels });
     // Minus the descriptor readdir held open while counting its own directory.
     if (fds !== undefined)
       out.push({ name: METRICS.processOpenFds, value: this.self ? fds - 1 : fds, labels });
@@ -114,11 +119,6 @@ export class ProcessCollector implements Collector {
     out.push(
       { name: METRICS.processThreads, value: stat.numThreads, labels },
       { name: METRICS.processStartTimeSeconds, value: this.startMs / 1000, labels },
-      {
-        name: METRICS.processUptimeSeconds,
-        value: Math.max(0, (Date.now() - this.startMs) / 1000),
-        labels,
-      },
     );
     return out;
   }
@@ -153,7 +153,6 @@ export class ProcessCollector implements Collector {
       out.push(
         { name: METRICS.processRssBytes, value: process.memoryUsage.rss() },
         { name: METRICS.processStartTimeSeconds, value: this.startMs / 1000 },
-        { name: METRICS.processUptimeSeconds, value: process.uptime() },
       );
       return out;
     }
@@ -176,7 +175,6 @@ export class ProcessCollector implements Collector {
         value: (stats.timestamp - stats.elapsed) / 1000,
         labels,
       },
-      { name: METRICS.processUptimeSeconds, value: stats.elapsed / 1000, labels },
     ];
   }
 }

@@ -36,17 +36,73 @@ describe('RuntimeCollector', () => {
     expect(value(after, METRICS.eventLoopLagMin)).toBeLessThan(0.01);
   });
 
-  it('reports heap, external memory, active handles by type and the Node version', async () => {
+  it('counts every stall between two collections in the cumulative delay histogram', async () => {
+    collector.collect();
+    for (let i = 0; i < 3; i++) {
+      await turn(30);
+      const end = Date.now() + 300;
+      while (Date.now() < end) {
+        // block the loop
+      }
+    }
+    await turn(30);
+    const samples = collector.collect();
+    const bucket = (le: string): number =>
+      samples.find((s) => s.name === `${METRICS.eventLoopDelay}_bucket` && s.labels?.le === le)!
+        .value;
+    const count = value(samples, `${METRICS.eventLoopDelay}_count`)!;
+    // Three 300 ms stalls in one tick: three samples above 250 ms, all of them below 1 s.
+    // At least: a loaded machine can add a stall of its own.
+    expect(count - bucket('0.25')).toBeGreaterThanOrEqual(3);
+    expect(bucket('1')).toBe(count);
+    expect(bucket('+Inf')).toBe(count);
+    expect(value(samples, `${METRICS.eventLoopDelay}_sum`)).toBeGreaterThan(0.7);
+    // The gauges of this tick saw only the worst one; the histogram keeps all three.
+    expect(value(samples, METRICS.eventLoopLagMax)).toBeGreaterThanOrEqual(0.25);
+    expect(value(samples, METRICS.eventLoopLagStddev)).toBeGreaterThan(0);
+    await turn(30);
+    const next = collector.collect();
+    // Cumulative: the next tick still counts them.
+    expect(
+      next.find((s) => s.name === `${METRICS.eventLoopDelay}_bucket` && s.labels?.le === '0.25')!
+        .value,
+    ).toBe(bucket('0.25') + (value(next, `${METRICS.eventLoopDelay}_count`)! - count));
+    expect(value(next, METRICS.eventLoopActiveSeconds)).toBeGreaterThan(0.9);
+  });
+
+  it("reports prom-client's nodejs_eventloop_lag_seconds from a setImmediate", async () => {
+    expect(value(collector.collect(), METRICS.eventLoopLag)).toBeUndefined();
+    const end = Date.now() + 50;
+    while (Date.now() < end) {
+      // the immediate queued by collect() waits for this
+    }
+    await turn(5);
+    expect(value(collector.collect(), METRICS.eventLoopLag)).toBeGreaterThanOrEqual(0.045);
+  });
+
+  it('reports heap, external memory, handles and resources as prom-client does, and the Node version', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const timer = setInterval(() => undefined, 1000);
     try {
       const samples = collector.collect();
       expect(value(samples, METRICS.heapUsedBytes)).toBeGreaterThan(0);
       expect(value(samples, METRICS.externalBytes)).toBeGreaterThan(0);
       expect(value(samples, METRICS.arrayBuffersBytes)).toBeGreaterThanOrEqual(0);
+      // nodejs_active_resources: getActiveResourcesInfo(), where timers show.
       const timeouts = samples.find(
-        (s) => s.name === METRICS.activeHandles && s.labels?.type === 'Timeout',
+        (s) => s.name === METRICS.activeResources && s.labels?.type === 'Timeout',
       );
       expect(timeouts?.value).toBeGreaterThanOrEqual(1);
+      // nodejs_active_handles: _getActiveHandles() by constructor name, as prom-client counts.
+      const servers = samples.find(
+        (s) => s.name === METRICS.activeHandles && s.labels?.type === 'Server',
+      );
+      expect(servers?.value).toBeGreaterThanOrEqual(1);
+      expect(value(samples, METRICS.activeResourcesTotal)).toBe(
+        process.getActiveResourcesInfo().length,
+      );
       const version = samples.find((s) => s.name === METRICS.versionInfo)!;
       expect(version.labels).toMatchObject({
         version: process.version,
@@ -54,6 +110,7 @@ describe('RuntimeCollector', () => {
       });
     } finally {
       clearInterval(timer);
+      server.close();
     }
     const later = collector.collect();
     expect(value(later, METRICS.activeHandlesTotal)).toBeGreaterThanOrEqual(0);
@@ -71,5 +128,6 @@ describe('RuntimeCollector', () => {
     expect(
       samples.some((s) => s.name === METRICS.activeHandles && s.labels?.type === 'FSReqCallback'),
     ).toBe(false);
+    expect(value(samples, METRICS.activeRequestsTotal)).toBeGreaterThanOrEqual(1);
   });
 });

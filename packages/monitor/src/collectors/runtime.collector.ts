@@ -3,6 +3,7 @@ import type { EventLoopUtilization, IntervalHistogram } from 'node:perf_hooks';
 import { METRICS } from '@vitals/core';
 import type { Collector, Labels, Sample } from '@vitals/core';
 import { RUNTIME_DESCRIPTORS } from '../monitor.metrics';
+import { EventLoopDelayHistogram } from './event-loop.histogram';
 
 /** Options of the runtime collector. */
 export interface RuntimeCollectorOptions {
@@ -10,20 +11,27 @@ export interface RuntimeCollectorOptions {
   readonly eventLoopResolutionMs?: number;
 }
 
-/**
- * libuv request types as `process.getActiveResourcesInfo()` names them (`FSReqCallback`,
- * `GetAddrInfoReqWrap`, `WriteWrap`, …); everything else is a handle (`TCPSocketWrap`, `Timeout`, …).
- */
-const REQUEST =
-  /Req(Wrap|Callback|Promise)?$|^(Write|Shutdown|Connect|TCPConnect|PipeConnect|Send)Wrap$/;
+/** Node's internal lists prom-client reads (deprecated, but still what its figures mean). */
+interface InternalProcess {
+  _getActiveHandles?: () => unknown[];
+  _getActiveRequests?: () => unknown[];
+}
 
 /**
- * Node runtime metrics: event-loop delay (min, mean, max, p50, p90, p99) from
- * `monitorEventLoopDelay` with its sampling resolution subtracted (an idle loop reads ≈ 0, not
- * ≈ resolution) and the histogram reset after every collection (each value covers one tick, not
- * the life of the process — prom-client gets both wrong); event-loop utilisation since the
- * previous collection; active handles and requests by type; heap, external and array-buffer
- * memory; the Node version.
+ * Node runtime metrics under prom-client's default names and meanings, plus Vitals' extras:
+ *
+ * - `nodejs_eventloop_lag_seconds`: prom-client's figure, how late a `setImmediate` queued at
+ *   collection ran (reported at the next collection, as prom-client reports it at the next scrape);
+ * - `nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds` from `monitorEventLoopDelay`,
+ *   reset after every collection like prom-client's, but with the sampling resolution subtracted
+ *   (an idle loop reads ≈ 0, not ≈ resolution);
+ * - `vitals_eventloop_delay_seconds`: a cumulative histogram of the same samples, so a stall
+ *   between two scrapes is never lost; `vitals_eventloop_active_seconds_total` (busy time, counter)
+ *   and `vitals_eventloop_utilization_ratio` (since the previous tick);
+ * - `nodejs_active_handles{type}`/`_total` and `nodejs_active_requests{type}`/`_total` as
+ *   prom-client counts them (`process._getActiveHandles()`/`_getActiveRequests()` by constructor
+ *   name), and `nodejs_active_resources{type}`/`_total` (`process.getActiveResourcesInfo()`);
+ * - heap, external and array-buffer memory (`process.memoryUsage()`), `nodejs_version_info`.
  *
  * The delay histogram starts on the first collection (that one reports no delay) and runs until
  * {@link RuntimeCollector.close}. The first utilisation covers the life of the process.
@@ -34,17 +42,23 @@ export class RuntimeCollector implements Collector {
   readonly name = 'runtime';
   readonly descriptors = RUNTIME_DESCRIPTORS;
   private histogram?: IntervalHistogram;
+  private readonly delays: EventLoopDelayHistogram;
   private elu?: EventLoopUtilization;
   private readonly resolutionNs: number;
   private readonly resolutionMs: number;
   private readonly typeLabels = new Map<string, Labels>();
-  private readonly seenHandles = new Set<string>();
-  private readonly seenRequests = new Set<string>();
+  private readonly seen = new Map<string, Set<string>>();
   private readonly version: Sample;
+  /** The last `setImmediate` lag, seconds; undefined until one has run. */
+  private lag?: number;
+  private readonly onImmediate = (start: number): void => {
+    this.lag = (performance.now() - start) / 1000;
+  };
 
   constructor(options: RuntimeCollectorOptions = {}) {
     this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 50));
     this.resolutionNs = this.resolutionMs * 1e6;
+    this.delays = new EventLoopDelayHistogram(METRICS.eventLoopDelay, this.resolutionNs);
     const [major, minor, patch] = process.versions.node.split('.');
     this.version = {
       name: METRICS.versionInfo,
@@ -55,11 +69,16 @@ export class RuntimeCollector implements Collector {
 
   collect(): Sample[] {
     const out: Sample[] = [];
+    if (this.lag !== undefined) out.push({ name: METRICS.eventLoopLag, value: this.lag });
+    setImmediate(this.onImmediate, performance.now());
     this.eventLoop(out);
     const elu = performance.eventLoopUtilization();
     const delta = this.elu ? performance.eventLoopUtilization(elu, this.elu) : elu;
     this.elu = elu;
-    out.push({ name: METRICS.eventLoopUtilization, value: delta.utilization });
+    out.push(
+      { name: METRICS.eventLoopUtilization, value: delta.utilization },
+      { name: METRICS.eventLoopActiveSeconds, value: elu.active / 1000 },
+    );
     this.resources(out);
     const mem = process.memoryUsage();
     out.push(
@@ -91,41 +110,44 @@ export class RuntimeCollector implements Collector {
         { name: METRICS.eventLoopLagMin, value: s(h.min) },
         { name: METRICS.eventLoopLagMax, value: s(h.max) },
         { name: METRICS.eventLoopLagMean, value: s(h.mean) },
+        // A spread: the resolution offset cancels out.
+        { name: METRICS.eventLoopLagStddev, value: h.stddev / 1e9 },
         { name: METRICS.eventLoopLagP50, value: s(h.percentile(50)) },
         { name: METRICS.eventLoopLagP90, value: s(h.percentile(90)) },
         { name: METRICS.eventLoopLagP99, value: s(h.percentile(99)) },
       );
+      this.delays.absorb(h);
     }
+    this.delays.samples(out);
     h.reset();
   }
 
   private resources(out: Sample[]): void {
-    const handles = new Map<string, number>();
-    const requests = new Map<string, number>();
-    let nHandles = 0;
-    let nRequests = 0;
-    for (const type of process.getActiveResourcesInfo()) {
-      if (REQUEST.test(type)) {
-        requests.set(type, (requests.get(type) ?? 0) + 1);
-        nRequests++;
-      } else {
-        handles.set(type, (handles.get(type) ?? 0) + 1);
-        nHandles++;
-      }
+    const internal = process as unknown as InternalProcess;
+    const resources = process.getActiveResourcesInfo();
+    this.byType(out, METRICS.activeResources, METRICS.activeResourcesTotal, resources);
+    if (typeof internal._getActiveHandles === 'function') {
+      const handles = internal._getActiveHandles();
+      this.byType(out, METRICS.activeHandles, METRICS.activeHandlesTotal, handles.map(typeName));
     }
-    // A type seen before and gone now reads 0, not its last count.
-    for (const type of this.seenHandles) if (!handles.has(type)) handles.set(type, 0);
-    for (const type of this.seenRequests) if (!requests.has(type)) requests.set(type, 0);
-    for (const type of handles.keys()) this.seenHandles.add(type);
-    for (const type of requests.keys()) this.seenRequests.add(type);
-    for (const [type, n] of handles)
-      out.push({ name: METRICS.activeHandles, value: n, labels: this.label(type) });
-    for (const [type, n] of requests)
-      out.push({ name: METRICS.activeRequests, value: n, labels: this.label(type) });
-    out.push(
-      { name: METRICS.activeHandlesTotal, value: nHandles },
-      { name: METRICS.activeRequestsTotal, value: nRequests },
-    );
+    if (typeof internal._getActiveRequests === 'function') {
+      const requests = internal._getActiveRequests();
+      this.byType(out, METRICS.activeRequests, METRICS.activeRequestsTotal, requests.map(typeName));
+    }
+  }
+
+  /** `{type}` counts and a total; a type seen before and gone now reads 0, not its last count. */
+  private byType(out: Sample[], name: string, total: string, types: readonly string[]): void {
+    const counts = new Map<string, number>();
+    for (const t of types) if (t !== '') counts.set(t, (counts.get(t) ?? 0) + 1);
+    let seen = this.seen.get(name);
+    if (!seen) this.seen.set(name, (seen = new Set()));
+    for (const t of seen) if (!counts.has(t)) counts.set(t, 0);
+    for (const [t, n] of counts) {
+      seen.add(t);
+      out.push({ name, value: n, labels: this.label(t) });
+    }
+    out.push({ name: total, value: types.length });
   }
 
   private label(type: string): Labels {
@@ -133,4 +155,9 @@ export class RuntimeCollector implements Collector {
     if (!l) this.typeLabels.set(type, (l = Object.freeze({ type })));
     return l;
   }
+}
+
+/** prom-client's `aggregateByObjectName`: the constructor's name ('' when there is none). */
+function typeName(o: unknown): string {
+  return (o as { constructor?: { name?: string } } | null)?.constructor?.name ?? '';
 }
