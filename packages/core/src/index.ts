@@ -132,3 +132,4 @@ export type { MetricName } from './metrics/metric.names';
 export { readMounts, realFilesystems, filesystemUsage, PSEUDO_FS_TYPES } from './os/mounts';
 export type { Mount, FilesystemUsage, RealFilesystemOptions } from './os/mounts';
 export type { ReadCgroupOptions } from './os/cgroup';
+export { processSubject } from './os/process.subject';

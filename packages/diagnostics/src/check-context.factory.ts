@@ -1,12 +1,11 @@
 import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { readCgroupLimits } from '@vitals/core';
+import { processSubject, readCgroupLimits } from '@vitals/core';
 import type { CgroupLimits, Clock, VitalsConfig } from '@vitals/core';
 import type { CheckContext } from './check.context';
 import type { DiagnosticsConfig } from './diagnostics.options';
 import type { ProcessSample } from './process.sampler';
-import { processSubject } from './process.subject';
 
 /** What varies per run; everything else comes from config. */
 export interface ContextInput {
