@@ -88,6 +88,7 @@ export { systemClock, ManualClock } from './util/clock';
 export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
+export { escapeControl } from './util/escape-control';
 export type { DeadlineResult } from './util/deadline';
 export { parseDuration, parseBytes, formatBytes, formatDuration } from './util/units';
 
@@ -139,3 +140,4 @@ export type { MetricName } from './metrics/metric.names';
 export { readMounts, realFilesystems, filesystemUsage, PSEUDO_FS_TYPES } from './os/mounts';
 export type { Mount, FilesystemUsage, RealFilesystemOptions } from './os/mounts';
 export type { ReadCgroupOptions } from './os/cgroup';
+export { processSubject } from './os/process.subject';

@@ -1,7 +1,8 @@
 import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import type { Clock, VitalsConfig } from '@vitals/core';
+import { processSubject, readCgroupLimits } from '@vitals/core';
+import type { CgroupLimits, Clock, VitalsConfig } from '@vitals/core';
 import type { CheckContext } from './check.context';
 import type { DiagnosticsConfig } from './diagnostics.options';
 import type { ProcessSample } from './process.sampler';
@@ -17,6 +18,8 @@ export interface ContextInput {
   readonly eventLoopDelayP99Ms?: number;
   readonly gcPausesMs?: readonly number[];
   readonly cpuUsedRatio?: number;
+  /** The diagnosed process's cgroup when the run began (throttling over the window). */
+  readonly cgroupAtStart?: { readonly at: number; readonly limits: CgroupLimits };
   /** @default true (the plugin's registered checks run on a started host) */
   readonly collectorsRunning?: boolean;
   /** Overrides of any other field (specs inject readings here). */
@@ -29,11 +32,17 @@ export interface ContextInput {
  */
 export function createCheckContext(input: ContextInput): CheckContext {
   const pid = input.pid ?? process.pid;
+  const { procRoot, cgroupRoot } = input.options;
+  let cgroup: CgroupLimits | undefined;
   return {
     pid,
     self: pid === process.pid,
-    procRoot: input.options.procRoot,
-    cgroupRoot: input.options.cgroupRoot,
+    subject: processSubject(pid, procRoot),
+    // Read once per run, on first use: every check of the run sees the same figures.
+    cgroup: () => (cgroup ??= readCgroupLimits({ pid, procRoot, cgroupRoot })),
+    cgroupAtStart: input.cgroupAtStart,
+    procRoot,
+    cgroupRoot,
     thresholds: input.config.thresholds,
     env: input.env ?? input.options.env,
     requiredEnv: input.config.requiredEnv ?? [],

@@ -1,4 +1,11 @@
-import type { Finding, HealthArea, HealthCheck, Severity, Thresholds } from '@vitals/core';
+import type {
+  CgroupLimits,
+  Finding,
+  HealthArea,
+  HealthCheck,
+  Severity,
+  Thresholds,
+} from '@vitals/core';
 import type { ProcessSample } from './process.sampler';
 
 /** Filesystem figures as `fs.statfsSync` returns them (block counts × `bsize`). */
@@ -20,6 +27,22 @@ export interface CheckContext {
   readonly pid: number | 'self';
   /** True when `pid` is this process: runtime checks (heap, GC, event loop, handles) apply. */
   readonly self: boolean;
+  /**
+   * Whose figures the process checks show, for messages: `pid 1234 (node bot.js)`. Machine-wide
+   * figures say `machine` instead, so every line of a report says whose figure it is.
+   */
+  readonly subject: string;
+  /**
+   * The diagnosed process's cgroup (memory limit and usage, CPU quota and throttling counters),
+   * read from `/proc/<pid>/cgroup` and the cgroup tree: never the diagnosing process's own.
+   */
+  readonly cgroup: () => CgroupLimits;
+  /**
+   * The diagnosed process's cgroup as read when the run began (ms on the host clock): throttling
+   * over the sampling window is the difference with {@link cgroup}. Undefined: counters since the
+   * cgroup was created are shown.
+   */
+  readonly cgroupAtStart: { readonly at: number; readonly limits: CgroupLimits } | undefined;
   readonly procRoot: string;
   readonly cgroupRoot: string;
   readonly thresholds: Thresholds;

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { CLI_COMMAND, DIAGNOSTICS, HEALTH_CHECK, createHost } from '@vitals/core';
 import type { CliCommand, CliContext, HealthCheck, HostHandle, Plugin } from '@vitals/core';
@@ -91,6 +92,38 @@ describe('diagnose command', () => {
     expect(out).toMatch(/CRITICAL probe +probe critical\n +figure: 42 things\n +do: do the thing/);
   });
 
+  it('escapes control characters of outside text in the human report, keeps them in JSON', async () => {
+    const forged: Plugin = {
+      name: 'forged',
+      register(container) {
+        const check: HealthCheck = {
+          name: 'dup\x1b]0;x\x07',
+          area: 'custom',
+          run: () => [
+            {
+              check: 'dup',
+              severity: 'warning',
+              message: 'node bot.js\n  ok       fake     all good\x1b[2J',
+              recommendation: 'kill \u202eevil',
+            },
+          ],
+        };
+        container.register(HEALTH_CHECK, { useValue: check });
+      },
+    };
+    make(forged);
+    const { out } = await diagnose(host, {});
+    expect(out).toContain('node bot.js\\n  ok       fake     all good\\x1b[2J');
+    expect(out).toContain('do: kill \\u202eevil');
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    const json = await diagnose(host, { json: true });
+    const doc = JSON.parse(json.out);
+    expect(doc.findings.find((f: { check: string }) => f.check === 'dup').message).toBe(
+      'node bot.js\n  ok       fake     all good\x1b[2J',
+    );
+  });
+
   it('colours severities on a TTY', async () => {
     make(withFinding('warning'));
     const { out } = await diagnose(host, {}, true);
@@ -149,6 +182,9 @@ describe('diagnose command', () => {
     [{ pid: '999999999' }, 2, /^vitals diagnose: no process with pid 999999999/],
     [{ pid: 'abc' }, EXIT_USAGE, /^vitals diagnose: --pid "abc" is not a pid/],
     [{ pid: '-3' }, EXIT_USAGE, /^vitals diagnose: --pid "-3" is not a pid/],
+    [{ pid: '0x10' }, EXIT_USAGE, /^vitals diagnose: --pid "0x10" is not a pid/],
+    [{ pid: '12\u001b[2J' }, EXIT_USAGE, /^vitals diagnose: --pid "12\\u001b\[2J" is not a pid/],
+    [{ pid: '' }, EXIT_USAGE, /^vitals diagnose: --pid "" is not a pid/],
     [{ watch: 'soon' }, EXIT_USAGE, /^vitals diagnose: --watch "soon" is not a duration/],
     [{ watch: '0' }, EXIT_USAGE, /^vitals diagnose: --watch "0" is not a duration/],
   ])('answers %j with exit code %d and one line on stderr', async (options, exit, message) => {
@@ -159,6 +195,57 @@ describe('diagnose command', () => {
     expect(err).toMatch(message);
     expect(err.trim().split('\n')).toHaveLength(1);
   });
+
+  it("reports on another user's process with what /proc shows everyone, and says what it cannot read", async () => {
+    // As root: a child running as nobody diagnoses this (root's) process through the built CLI
+    // command. As another user already: this process diagnoses pid 1 (root's) in process.
+    make();
+    const asRoot = process.getuid?.() === 0;
+    let result: { code: number; out: string; err: string };
+    let target: number;
+    if (asRoot) {
+      target = process.pid;
+      const script = `
+        const { createHost, CLI_COMMAND } = require('@vitals/core');
+        const { diagnosticsPlugin } = require('@vitals/diagnostics');
+        const { PassThrough } = require('node:stream');
+        (async () => {
+          const host = createHost({ plugins: [diagnosticsPlugin({ pidSampleMs: 200, sampleIntervalMs: 100 })] });
+          const cmd = host.resolveAll(CLI_COMMAND).find((c) => c.name === 'diagnose');
+          let out = '', err = '';
+          const stdout = new PassThrough(); stdout.on('data', (d) => (out += d));
+          const stderr = new PassThrough(); stderr.on('data', (d) => (err += d));
+          const code = await cmd.run({ options: { pid: process.argv[1], json: true }, positionals: [], rest: [],
+            host, config: host.config, stdout, stderr, env: {}, cwd: process.cwd(), stopSignal: new AbortController().signal });
+          await host.stop();
+          process.stdout.write(JSON.stringify({ code, out, err }));
+        })();`;
+      const run = spawnSync(process.execPath, ['-e', script, String(target)], {
+        uid: 65534,
+        gid: 65534,
+        cwd: join(__dirname, '../../..'),
+        timeout: 30_000,
+      });
+      result = JSON.parse(run.stdout.toString());
+    } else {
+      target = 1;
+      const run = await diagnose(host, { pid: '1', json: true });
+      result = { ...run, code: run.code ?? 0 };
+    }
+    expect([0, 1, 2]).toContain(result.code);
+    expect(result.err).toBe('');
+    const doc = JSON.parse(result.out);
+    expect(doc.target).toMatchObject({ pid: target, self: false });
+    const find = (check: string) => doc.findings.find((f: { check: string }) => f.check === check);
+    expect(find('fds')).toMatchObject({
+      severity: 'info',
+      message: expect.stringMatching(
+        new RegExp(`^pid ${target} .*: cannot read /proc/${target}/fd$`),
+      ),
+    });
+    expect(find('environment')?.severity).toBe('info');
+    expect(find('threads')?.data.threads).toBeGreaterThan(0);
+  }, 40_000);
 
   it('maps severities to exit codes', () => {
     make();

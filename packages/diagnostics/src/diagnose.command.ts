@@ -1,4 +1,4 @@
-import { isVitalsError, parseDuration } from '@vitals/core';
+import { escapeControl, isVitalsError, parseDuration } from '@vitals/core';
 import type { CliCommand } from '@vitals/core';
 import { diagnosticsError } from './diagnostics.errors';
 import type { DiagnosticsConfig } from './diagnostics.options';
@@ -69,7 +69,7 @@ export function diagnoseCommand(
         pid = parsePid(ctx.options.pid);
         watchMs = parseWatch(ctx.options.watch);
       } catch (error) {
-        ctx.stderr.write(`vitals diagnose: ${(error as Error).message}\n`);
+        ctx.stderr.write(`vitals diagnose: ${escapeControl((error as Error).message)}\n`);
         return EXIT_USAGE;
       }
       try {
@@ -89,7 +89,7 @@ export function diagnoseCommand(
         return exitCodeOf(report.severity);
       } catch (error) {
         if (!isVitalsError(error, 'ERR_DIAGNOSE_PID')) throw error;
-        ctx.stderr.write(`vitals diagnose: ${error.message}\n`);
+        ctx.stderr.write(`vitals diagnose: ${escapeControl(error.message)}\n`);
         return 2;
       }
     },

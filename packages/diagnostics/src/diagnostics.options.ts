@@ -28,8 +28,13 @@ export const diagnosticsConfigSchema = z.strictObject({
 
 /** Validated options of the diagnostics plugin. */
 export type DiagnosticsConfig = z.output<typeof diagnosticsConfigSchema>;
-/** Options of `diagnosticsPlugin()`: every field optional (see {@link diagnosticsConfigSchema}). */
-export type DiagnosticsOptions = z.input<typeof diagnosticsConfigSchema>;
+/**
+ * Options of `diagnosticsPlugin()`: every field optional (see {@link diagnosticsConfigSchema});
+ * `env` takes `process.env` or any object of string (or undefined) values.
+ */
+export type DiagnosticsOptions = Omit<z.input<typeof diagnosticsConfigSchema>, 'env'> & {
+  readonly env?: Readonly<Record<string, string | undefined>> | NodeJS.ProcessEnv;
+};
 
 /** The defaults, for code that runs without a validated section. */
 export const DIAGNOSTICS_DEFAULTS: DiagnosticsConfig = Object.freeze(

@@ -45,6 +45,39 @@ describe('diagnosticsPlugin', () => {
     expect(findings[0].message).not.toContain('DATABASE_URL');
   });
 
+  it('takes process.env as it is (issue 11), and the environment checks read it', async () => {
+    host = createHost({ plugins: [diagnosticsPlugin({ env: process.env })] });
+    const check = host.resolveAll<HealthCheck>(HEALTH_CHECK).find((c) => c.name === 'node-env')!;
+    const [f] = await check.run(snapshotOf());
+    expect(f.message).not.toMatch(/not passed/);
+    const withUndefined = { NODE_ENV: 'production', UNSET: undefined };
+    await host.stop();
+    host = createHost({ plugins: [diagnosticsPlugin({ env: withUndefined })] });
+    const again = host.resolveAll<HealthCheck>(HEALTH_CHECK).find((c) => c.name === 'node-env')!;
+    expect((await again.run(snapshotOf()))[0].message).toMatch(/NODE_ENV=production$/);
+  });
+
+  it('never prints the environment in an error', () => {
+    const secret = 'hunter2-secret-token';
+    for (const env of [secret, [secret], null, 42]) {
+      let error: unknown;
+      try {
+        diagnosticsPlugin({ env: env as unknown as Record<string, string> });
+      } catch (e) {
+        error = e;
+      }
+      expect(isVitalsError(error, 'ERR_CONFIG_INVALID')).toBe(true);
+      expect((error as Error).message).not.toContain(secret);
+      expect((error as Error).message).toMatch(/^diagnostics: env must be an object/);
+    }
+    // Values that are not strings are left out, not echoed in a config error.
+    expect(() =>
+      createHost({
+        plugins: [diagnosticsPlugin({ env: { TOKEN: 5 } as unknown as Record<string, string> })],
+      }).stop(),
+    ).not.toThrow();
+  });
+
   it('rejects an unknown option with the config error', () => {
     let error: unknown;
     try {

@@ -119,6 +119,7 @@ describe('runDiagnostics', () => {
     const checks = new Set(report.findings.map((f) => f.check));
     expect([...checks].sort()).toEqual([
       'cpu',
+      'cpu-quota',
       'disk',
       'environment',
       'fds',

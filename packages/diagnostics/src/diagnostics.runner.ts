@@ -7,6 +7,7 @@ import {
   METRICS,
   describeError,
   keepingAlive,
+  readCgroupLimits,
   readCmdline,
   readProcStat,
   systemClock,
@@ -134,8 +135,20 @@ export async function runDiagnostics(
   return keepingAlive(async () => {
     try {
       const cpu = startCpuMeter(options.procRoot, () => host.clock.now());
-      const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
       const windowMs = run.watchMs ?? (self ? 0 : options.pidSampleMs);
+      // The target's throttling counters now, so the cpu-quota check reports the window's share.
+      const cgroupAtStart =
+        windowMs > 0
+          ? {
+              at: host.clock.now(),
+              limits: readCgroupLimits({
+                pid,
+                procRoot: options.procRoot,
+                cgroupRoot: options.cgroupRoot,
+              }),
+            }
+          : undefined;
+      const snapshot = await host.collectOnce({ timeoutMs: options.collectTimeoutMs });
       const samples =
         windowMs > 0
           ? await sampleProcess({
@@ -169,6 +182,7 @@ export async function runDiagnostics(
         eventLoopDelayP99Ms: measured?.eventLoopDelayP99Ms,
         gcPausesMs: measured?.gcPausesMs,
         cpuUsedRatio: cpu(),
+        cgroupAtStart,
         collectorsRunning: host.state === 'running',
         overrides: run.overrides,
       });

@@ -1,4 +1,4 @@
-export { diagnosticsPlugin } from './diagnostics.plugin';
+export { diagnosticsPlugin, toEnvRecord } from './diagnostics.plugin';
 export { diagnosticsConfigSchema, DIAGNOSTICS_DEFAULTS } from './diagnostics.options';
 export type { DiagnosticsConfig, DiagnosticsOptions } from './diagnostics.options';
 export { diagnosticsError } from './diagnostics.errors';
@@ -26,3 +26,4 @@ export { memoryBudget, suggestedHeapMb } from './checks/memory.budget';
 export type { MemoryBudget } from './checks/memory.budget';
 export { NODE_EOL } from './checks/node-eol.table';
 export { parseNodeOptions } from './checks/node-options.check';
+export { THROTTLED_WARNING_RATIO } from './checks/cpu-quota.check';

@@ -12,8 +12,14 @@ export const MONITOR_METRICS = {
   operationP99: 'vitals_operation_duration_p99_seconds',
   /** Longest operation since the previous tick (0 when none ran), seconds {operation}. */
   operationMax: 'vitals_operation_duration_max_seconds',
-  /** Projected time until memory or a filesystem is full {resource, mountpoint?}. +Inf when not growing. */
+  /** Projected time until memory or a filesystem is full {resource, mountpoint}: the most urgent credible fit (window ≥ ¼ of the horizon, R² ≥ 0.8); +Inf when none. */
   timeToExhaustion: 'vitals_time_to_exhaustion_seconds',
+  /**
+   * The same projection, only when confirmed: the resource is under real pressure (free below
+   * `exhaustion.pressure` of its size) or the trend was seen for at least as long as the time
+   * left; +Inf otherwise {resource, mountpoint}. The critical rules page on this one.
+   */
+  timeToExhaustionConfirmed: 'vitals_time_to_exhaustion_confirmed_seconds',
   /** Duration of a whole scheduler tick, seconds. */
   tickDuration: 'vitals_monitor_tick_duration_seconds',
   /** Alert deliveries that failed {kind: listener|webhook|command}. */
@@ -431,7 +437,14 @@ export const TREND_DESCRIPTORS: readonly MetricDescriptor[] = [
     MONITOR_METRICS.timeToExhaustion,
     'gauge',
     'seconds',
-    'Projected time until the resource is full',
+    'Projected time until the resource is full (credible fits only; +Inf when none)',
+    ['resource', 'mountpoint'],
+  ),
+  d(
+    MONITOR_METRICS.timeToExhaustionConfirmed,
+    'gauge',
+    'seconds',
+    'Projected time until the resource is full, when under pressure or seen for as long as the time left (+Inf otherwise)',
     ['resource', 'mountpoint'],
   ),
 ];

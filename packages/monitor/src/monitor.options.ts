@@ -123,12 +123,46 @@ export const monitorConfigSchema = z.strictObject({
     .strictObject({
       /** Publish time-to-exhaustion for memory and disks, with alert rules. @default true */
       enabled: z.boolean().default(true),
-      /** History window the projection is fitted on. @default '30m' */
-      window: schemas.duration().default(30 * 60_000),
+      /**
+       * Shortest history a projection is fitted on; nothing is projected from less. Longer
+       * windows (doubling, up to `maxWindow`) are tried too, and a fit over W projects at most
+       * 4 W ahead, so the window grows with the horizon. @default '30m'
+       */
+      window: schemas
+        .duration()
+        .default(30 * 60_000)
+        .refine((ms) => ms >= 10 * 60_000 && ms <= 7 * 86_400_000, {
+          error: 'must be between "10m" and "7d"',
+        }),
+      /** Longest history kept (one point a minute) and fitted. @default '12h' */
+      maxWindow: schemas
+        .duration()
+        .default(12 * 3_600_000)
+        .refine((ms) => ms >= 10 * 60_000 && ms <= 7 * 86_400_000, {
+          error: 'must be between "10m" and "7d"',
+        }),
+      /** R² a fit must reach to project: the line must explain the data. @default 0.8 */
+      minFit: schemas.ratio().default(0.8),
+      /**
+       * The critical rule pages only under real pressure: free below this share of the memory
+       * (or container limit, or filesystem), or a trend seen for as long as the time it leaves.
+       * @default 0.15
+       */
+      pressure: schemas.ratio().default(0.15),
       /** Warning when projected full within this. @default '48h' */
-      warning: schemas.duration().default(48 * 3_600_000),
-      /** Critical when projected full within this. @default '24h' */
-      critical: schemas.duration().default(24 * 3_600_000),
+      warning: schemas
+        .duration()
+        .default(48 * 3_600_000)
+        .refine((ms) => ms > 0 && ms <= 365 * 86_400_000, {
+          error: 'must be a duration between "1s" and "365d"',
+        }),
+      /** Critical when projected full within this (and confirmed, see `pressure`). @default '24h' */
+      critical: schemas
+        .duration()
+        .default(24 * 3_600_000)
+        .refine((ms) => ms > 0 && ms <= 365 * 86_400_000, {
+          error: 'must be a duration between "1s" and "365d"',
+        }),
     })
     .prefault({}),
   app: z

@@ -59,7 +59,12 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
       const collectors: Collector[] = [...built.list, app];
       if (config.exhaustion.enabled) {
         collectors.push(
-          new ExhaustionCollector(history, ctx.clock, { windowMs: config.exhaustion.window }),
+          new ExhaustionCollector(history, ctx.clock, {
+            windowMs: config.exhaustion.window,
+            maxWindowMs: config.exhaustion.maxWindow,
+            minFit: config.exhaustion.minFit,
+            pressureRatio: config.exhaustion.pressure,
+          }),
         );
       }
       const rules = config.alerts.defaults ? defaultAlertRules(ctx.config.thresholds, config) : [];

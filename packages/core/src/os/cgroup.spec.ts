@@ -103,7 +103,50 @@ describe('readCgroupLimits', () => {
       memoryWorkingSetBytes: 3000,
       swapLimitBytes: GiB,
       cpuLimitCores: 1.5,
+      cpuPath: '/docker/abc',
     });
+  });
+
+  it('reads CPU throttling of the cgroup that sets the quota (v1 ns, v2 µs)', () => {
+    // v1: the quota is set on the parent `/job`; the leaf has none, so the parent's counters count.
+    tree.write('proc/self/cgroup', '2:cpu:/job/leaf\n1:memory:/job/leaf\n');
+    files('cpu/job', {
+      'cpu.cfs_quota_us': '50000',
+      'cpu.cfs_period_us': '100000',
+      'cpu.stat': 'nr_periods 400\nnr_throttled 120\nthrottled_time 6500000000',
+    });
+    files('cpu/job/leaf', {
+      'cpu.cfs_quota_us': '-1',
+      'cpu.stat': 'nr_periods 0\nnr_throttled 0\nthrottled_time 0',
+    });
+    expect(read()).toMatchObject({
+      cpuLimitCores: 0.5,
+      cpuPeriods: 400,
+      cpuThrottledPeriods: 120,
+      cpuThrottledSeconds: 6.5,
+    });
+    // v2: cpu.stat's throttled_usec.
+    tree.write('proc/self/cgroup', '0::/svc\n');
+    files('', { 'cgroup.controllers': 'cpu memory' });
+    files('svc', {
+      'cpu.max': '25000 100000',
+      'cpu.stat':
+        'usage_usec 900\nuser_usec 600\nsystem_usec 300\nnr_periods 80\nnr_throttled 60\nthrottled_usec 2500000',
+    });
+    expect(read()).toMatchObject({
+      version: 2,
+      cpuLimitCores: 0.25,
+      cpuPeriods: 80,
+      cpuThrottledPeriods: 60,
+      cpuThrottledSeconds: 2.5,
+    });
+  });
+
+  it('never leaves the mount for a path with `..` segments', () => {
+    tree.write('proc/self/cgroup', '0::/../../etc\n');
+    files('', { 'cgroup.controllers': 'memory', 'memory.max': String(GiB) });
+    tree.write('etc/memory.max', '1');
+    expect(read()).toMatchObject({ version: 2, memoryLimitBytes: GiB });
   });
 
   it('treats the v1 page-rounded LONG_MAX and quota -1 as unlimited, and walks up to a parent (v1)', () => {
@@ -122,6 +165,7 @@ describe('readCgroupLimits', () => {
       memoryLimitBytes: GiB,
       memoryUsageBytes: 7,
       memoryWorkingSetBytes: 7,
+      cpuPath: '/a/b',
     });
     files('memory/a', { 'memory.limit_in_bytes': '9223372036854775807' });
     expect(read().memoryLimitBytes).toBeUndefined();
@@ -138,6 +182,7 @@ describe('readCgroupLimits', () => {
       memoryLimitBytes: GiB,
       memoryUsageBytes: 1,
       memoryWorkingSetBytes: 1,
+      cpuPath: '/',
     });
 
     tree.write('proc/self/cgroup', '1:name=systemd:/user.slice\n0::/user.slice\n');

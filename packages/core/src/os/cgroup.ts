@@ -24,8 +24,21 @@ export interface CgroupLimits {
   swapLimitBytes?: number;
   /** Effective CPU quota in cores (quota / period, smallest across ancestors). */
   cpuLimitCores?: number;
+  /**
+   * CFS enforcement periods elapsed (`nr_periods` of `cpu.stat`) in the cgroup that sets the
+   * effective quota (the leaf when none does). A counter since the cgroup was created.
+   */
+  cpuPeriods?: number;
+  /** Periods in which the cgroup was throttled, having used its quota (`nr_throttled`). */
+  cpuThrottledPeriods?: number;
+  /**
+   * Total time throttled, seconds (v1 `throttled_time` in ns, v2 `throttled_usec` in µs). A counter.
+   */
+  cpuThrottledSeconds?: number;
   /** The cgroup path from `/proc/<pid>/cgroup` (v1: the memory controller's). */
   path?: string;
+  /** v1: the cpu controller's path (it may differ from the memory controller's). */
+  cpuPath?: string;
 }
 
 /** Where to look: fake trees in tests and diagnostics. */
@@ -50,9 +63,6 @@ function readLimit(path: string): number | undefined {
   return Number.isFinite(n) && n >= 0 && n < V1_UNLIMITED ? n : undefined;
 }
 
-const minDefined = (a: number | undefined, b: number | undefined): number | undefined =>
-  a === undefined ? b : b === undefined ? a : Math.min(a, b);
-
 /**
  * The cgroup's directory under a controller mount, and its ancestors up to the mount, leaf first.
  * Without a cgroup namespace the path names the host's hierarchy (`/docker/<id>`) while the
@@ -60,7 +70,8 @@ const minDefined = (a: number | undefined, b: number | undefined): number | unde
  * exists (at worst the mount root).
  */
 function chain(mount: string, cgroupPath: string): string[] {
-  const segs = cgroupPath.split('/').filter(Boolean);
+  // The kernel never writes `.` or `..` here, but a path must never lead out of the mount.
+  const segs = cgroupPath.split('/').filter((seg) => seg !== '' && seg !== '.' && seg !== '..');
   let start = 0;
   while (start < segs.length && !existsSync(join(mount, ...segs.slice(start)))) start++;
   const rel = segs.slice(start);
@@ -71,16 +82,61 @@ function chain(mount: string, cgroupPath: string): string[] {
 
 /** Minimum over the chain of a per-directory limit. */
 function effective(dirs: string[], read: (dir: string) => number | undefined): number | undefined {
-  let min: number | undefined;
-  for (const dir of dirs) min = minDefined(min, read(dir));
-  return min;
+  return effectiveAt(dirs, read).value;
+}
+
+/** Minimum over the chain of a per-directory limit, and the directory that sets it. */
+function effectiveAt(
+  dirs: string[],
+  read: (dir: string) => number | undefined,
+): { value: number | undefined; dir: string | undefined } {
+  let value: number | undefined;
+  let at: string | undefined;
+  for (const dir of dirs) {
+    const v = read(dir);
+    if (v !== undefined && (value === undefined || v < value)) {
+      value = v;
+      at = dir;
+    }
+  }
+  return { value, dir: at };
+}
+
+/** A positive finite number of a text, or undefined (garbage, 'max', 0, negatives). */
+function positive(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && text !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** A field of a cgroup `memory.stat` file, or undefined. */
 function memoryStat(dir: string, field: string): number | undefined {
   const text = readText(join(dir, 'memory.stat'));
   const match = text === undefined ? null : new RegExp(`^${field} (\\d+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : undefined;
+  const n = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Throttling counters of a `cpu.stat` file: `{}` when missing or malformed. */
+function cpuStat(
+  dir: string,
+  timeField: 'throttled_time' | 'throttled_usec',
+): Pick<CgroupLimits, 'cpuPeriods' | 'cpuThrottledPeriods' | 'cpuThrottledSeconds'> {
+  const text = readText(join(dir, 'cpu.stat'));
+  if (text === undefined) return {};
+  const field = (name: string): number | undefined => {
+    const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+    const n = m ? Number(m[1]) : NaN;
+    return Number.isSafeInteger(n) ? n : undefined;
+  };
+  const time = field(timeField);
+  const out: Pick<CgroupLimits, 'cpuPeriods' | 'cpuThrottledPeriods' | 'cpuThrottledSeconds'> = {};
+  const periods = field('nr_periods');
+  const throttled = field('nr_throttled');
+  if (periods !== undefined) out.cpuPeriods = periods;
+  if (throttled !== undefined) out.cpuThrottledPeriods = throttled;
+  if (time !== undefined)
+    out.cpuThrottledSeconds = time / (timeField === 'throttled_time' ? 1e9 : 1e6);
+  return out;
 }
 
 /** usage − inactive file cache, floored at 0 (cAdvisor's container_memory_working_set_bytes). */
@@ -95,12 +151,13 @@ function workingSet(
 function readV2(mount: string, path: string): CgroupLimits {
   const dirs = chain(mount, path);
   const cpu = (dir: string): number | undefined => {
-    const [quota, period] = (readText(join(dir, 'cpu.max')) ?? 'max').split(' ');
-    const q = Number(quota);
-    const p = Number(period ?? 100000);
-    return quota !== 'max' && q > 0 && p > 0 ? q / p : undefined;
+    const [quota, period = '100000'] = (readText(join(dir, 'cpu.max')) ?? 'max').split(' ');
+    const q = positive(quota);
+    const p = positive(period);
+    return q !== undefined && p !== undefined ? q / p : undefined;
   };
   const usage = readLimit(join(dirs[0], 'memory.current'));
+  const quota = effectiveAt(dirs, cpu);
   return {
     version: 2,
     path,
@@ -108,7 +165,8 @@ function readV2(mount: string, path: string): CgroupLimits {
     memoryUsageBytes: usage,
     memoryWorkingSetBytes: workingSet(usage, memoryStat(dirs[0], 'inactive_file')),
     swapLimitBytes: effective(dirs, (d) => readLimit(join(d, 'memory.swap.max'))),
-    cpuLimitCores: effective(dirs, cpu),
+    cpuLimitCores: quota.value,
+    ...cpuStat(quota.dir ?? dirs[0], 'throttled_usec'),
   };
 }
 
@@ -136,11 +194,15 @@ function readV1(
     .map((m) => join(root, m))
     .find((m) => existsSync(m));
   if (cpuPath !== undefined && cpuMount !== undefined) {
-    out.cpuLimitCores = effective(chain(cpuMount, cpuPath), (d) => {
-      const quota = Number(readText(join(d, 'cpu.cfs_quota_us')) ?? -1);
-      const period = Number(readText(join(d, 'cpu.cfs_period_us')) ?? 100000);
-      return quota > 0 && period > 0 ? quota / period : undefined;
+    out.cpuPath = cpuPath;
+    const dirs = chain(cpuMount, cpuPath);
+    const quota = effectiveAt(dirs, (d) => {
+      const q = positive(readText(join(d, 'cpu.cfs_quota_us')));
+      const p = positive(readText(join(d, 'cpu.cfs_period_us')) ?? '100000');
+      return q !== undefined && p !== undefined ? q / p : undefined;
     });
+    out.cpuLimitCores = quota.value;
+    Object.assign(out, cpuStat(quota.dir ?? dirs[0], 'throttled_time'));
   }
   return out;
 }

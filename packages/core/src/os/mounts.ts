@@ -105,7 +105,10 @@ export function realFilesystems(
   });
 }
 
-/** statfs of a mount point in `df`'s terms; undefined when it cannot be read (stale NFS, EACCES). */
+/**
+ * statfs of a mount point in `df`'s terms; undefined when it cannot be read (stale NFS, EACCES) or
+ * the answer is not a set of finite, non-negative counts.
+ */
 export function filesystemUsage(
   mountpoint: string,
   statfs: (path: string) => {
@@ -123,7 +126,8 @@ export function filesystemUsage(
   } catch {
     return undefined;
   }
-  if (!(st.blocks > 0)) return undefined;
+  const figures = [st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree];
+  if (!(st.blocks > 0) || !figures.every((n) => Number.isFinite(n) && n >= 0)) return undefined;
   const used = st.blocks - st.bfree;
   return {
     sizeBytes: st.blocks * st.bsize,

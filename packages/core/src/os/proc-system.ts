@@ -31,7 +31,8 @@ export function readMeminfo(root = DEFAULT_PROC_ROOT): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of readPseudoFile(join(root, 'meminfo'))?.split('\n') ?? []) {
     const m = /^([^:]+):\s+(\d+)(\s+kB)?/.exec(line);
-    if (m) out[m[1]] = m[3] ? Number(m[2]) * 1024 : Number(m[2]);
+    const n = m ? (m[3] ? Number(m[2]) * 1024 : Number(m[2])) : NaN;
+    if (m && Number.isFinite(n) && m[1] !== '__proto__') out[m[1]] = n;
   }
   return out;
 }
@@ -40,7 +41,10 @@ const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq'
 
 function toCpuTimes(parts: string[]): CpuTimes {
   const t = {} as CpuTimes;
-  CPU_FIELDS.forEach((name, i) => (t[name] = Number(parts[i + 1] ?? 0)));
+  CPU_FIELDS.forEach((name, i) => {
+    const n = Number(parts[i + 1] ?? 0);
+    t[name] = Number.isFinite(n) && n >= 0 ? n : 0;
+  });
   return t;
 }
 
@@ -70,8 +74,10 @@ export function readCpuTimes(root = DEFAULT_PROC_ROOT): { total: CpuTimes; perCp
  */
 export function readLoadavg(root = DEFAULT_PROC_ROOT): [number, number, number] {
   const parts = readPseudoFile(join(root, 'loadavg'))?.split(' ');
-  if (!parts || parts.length < 3) return loadavg() as [number, number, number];
-  return [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+  const values = (parts ?? []).slice(0, 3).map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (values.length < 3 || values.some((n) => !Number.isFinite(n) || n < 0))
+    return loadavg() as [number, number, number];
+  return values as [number, number, number];
 }
 
 const bootTimes = new Map<string, number>();
@@ -88,6 +94,7 @@ export function bootTimeMs(root = DEFAULT_PROC_ROOT): number {
   const m = /^btime (\d+)$/m.exec(readPseudoFile(join(root, 'stat')) ?? '');
   if (!m) return Date.now() - uptime() * 1000;
   const ms = Number(m[1]) * 1000;
+  if (!Number.isFinite(ms)) return Date.now() - uptime() * 1000;
   bootTimes.set(root, ms);
   return ms;
 }

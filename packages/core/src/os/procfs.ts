@@ -96,7 +96,7 @@ export function readProcStat(pid: Pid, root = DEFAULT_PROC_ROOT): ProcStat | und
   // f[0] is field 3 (state); field n of `man 5 proc` is f[n - 3].
   const f = text.slice(close + 2).split(' ');
   if (f.length < 22) return undefined;
-  return {
+  const stat: ProcStat = {
     pid: Number(text.slice(0, open)),
     comm: text.slice(open + 1, close),
     state: f[0],
@@ -109,7 +109,22 @@ export function readProcStat(pid: Pid, root = DEFAULT_PROC_ROOT): ProcStat | und
     vsizeBytes: Number(f[20]),
     rssPages: Number(f[21]),
   };
+  // A file that is not the kernel's (a truncated read, a fake tree): no NaN ever leaves here.
+  for (const key of STAT_NUMBERS) if (!Number.isFinite(stat[key])) return undefined;
+  return stat;
 }
+
+const STAT_NUMBERS = [
+  'pid',
+  'ppid',
+  'pgrp',
+  'utimeTicks',
+  'stimeTicks',
+  'numThreads',
+  'startTimeTicks',
+  'vsizeBytes',
+  'rssPages',
+] as const;
 
 /**
  * Raw key → value pairs of `/proc/<pid>/status`, whitespace runs collapsed to one space
@@ -123,7 +138,8 @@ export function readProcStatus(
 ): Record<string, string> | undefined {
   const text = readPseudoFile(join(procPidDir(pid, root), 'status'));
   if (text === undefined) return undefined;
-  const out: Record<string, string> = {};
+  // No prototype: a key such as `__proto__` or `constructor` is just a key.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     const value = line.slice(colon + 1).trim();
@@ -138,7 +154,9 @@ const LIMIT_KEYS: Record<string, keyof ProcLimits> = {
   'Max processes': 'processes',
 };
 
-const limitValue = (s: string): number => (s === 'unlimited' ? Infinity : Number(s));
+/** A limit column: `unlimited` → Infinity, a whole number, else NaN (the line is skipped). */
+const limitValue = (s: string): number =>
+  s === 'unlimited' ? Infinity : /^\d+$/.test(s) ? Number(s) : NaN;
 
 /**
  * Open-file, address-space and process limits of `/proc/<pid>/limits` (`Infinity` = unlimited).
@@ -153,7 +171,10 @@ export function readProcLimits(pid: Pid, root = DEFAULT_PROC_ROOT): ProcLimits |
     // Columns are `%-25s %-20s %-20s %-10s`; names hold single spaces only.
     const m = /^(\S+(?: \S+)*)\s{2,}(\S+)\s+(\S+)/.exec(line);
     const key = m && LIMIT_KEYS[m[1]];
-    if (m && key) out[key] = { soft: limitValue(m[2]), hard: limitValue(m[3]) };
+    if (!m || !key) continue;
+    const soft = limitValue(m[2]);
+    const hard = limitValue(m[3]);
+    if (!Number.isNaN(soft) && !Number.isNaN(hard)) out[key] = { soft, hard };
   }
   return out;
 }

@@ -1,6 +1,8 @@
-import type { HealthCheck } from '@vitals/core';
+import type { Finding, HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
+import { MACHINE } from '../process.subject';
 import type { CheckContext, CheckFactory } from '../check.context';
+import { cpuQuotaCheck } from './cpu-quota.check';
 import { diskCheck } from './disk.check';
 import { eventLoopCheck } from './event-loop.check';
 import { fdsCheck } from './fds.check';
@@ -23,6 +25,7 @@ const ANY_PROCESS: CheckFactory[] = [
   memoryCheck,
   swapCheck,
   loadCheck,
+  cpuQuotaCheck,
   diskCheck,
   processCheck,
   fdsCheck,
@@ -59,10 +62,51 @@ const environUnreadable: CheckFactory = (ctx) => {
   };
 };
 
+/** Checks whose every figure is the diagnosed process's own (the others say `machine:` themselves). */
+const PROCESS_SCOPED = new Set([
+  'process',
+  'fds',
+  'threads',
+  'heap',
+  'heap-limit',
+  'gc',
+  'event-loop',
+  'handles',
+  'node-version',
+  'node-env',
+  'node-options',
+  'required-env',
+  'environment',
+]);
+
+/**
+ * Says whose figure each finding of a process check is: its message starts with the subject
+ * (`pid 1234 (node bot.js): …`) and its data carries `scope: 'process'` and the pid.
+ */
+function owned(check: HealthCheck, ctx: CheckContext): HealthCheck {
+  if (!PROCESS_SCOPED.has(check.name)) return check;
+  const label = (f: Finding): Finding => {
+    const said = f.message.startsWith(ctx.subject) || f.message.startsWith(`${MACHINE}:`);
+    return {
+      ...f,
+      message: said ? f.message : `${ctx.subject}: ${f.message}`,
+      data: { scope: 'process', pid: ctx.pid, ...f.data },
+    };
+  };
+  return {
+    ...check,
+    run: async (snapshot) => {
+      const findings = await check.run(snapshot);
+      return Array.isArray(findings) ? findings.map(label) : findings;
+    },
+  };
+}
+
 /**
  * The built-in checks for a context: all of them for this process; for another pid the machine
  * and `/proc` ones, plus the environment ones when its environment could be read (else one info
- * finding saying so); its heap, GC and event loop cannot be read from outside.
+ * finding saying so); its heap, GC and event loop cannot be read from outside. Every finding says
+ * whose figure it is: `machine: …` or the diagnosed process's subject (`pid 1234 (node bot.js): …`).
  * @example builtinChecks(ctx).map((c) => c.name)
  */
 export function builtinChecks(ctx: CheckContext): HealthCheck[] {
@@ -71,5 +115,5 @@ export function builtinChecks(ctx: CheckContext): HealthCheck[] {
     : ctx.env
       ? [...ANY_PROCESS, ...ENVIRONMENT]
       : [...ANY_PROCESS, environUnreadable];
-  return list.map((make) => make(ctx));
+  return list.map((make) => owned(make(ctx), ctx));
 }

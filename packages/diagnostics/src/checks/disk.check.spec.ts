@@ -64,7 +64,7 @@ describe('diskCheck', () => {
   it('is critical when space runs out', async () => {
     const [f] = await runCheck(diskCheck, host, { proc, overrides: { statfs: () => fs(97) } });
     expect(f.severity).toBe('critical');
-    expect(f.message).toMatch(/^\/: 97% used/);
+    expect(f.message).toMatch(/^machine: \/: 97% used/);
   });
 
   it('skips a mount that cannot be measured', async () => {

@@ -1,7 +1,10 @@
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { METRICS, filesystemUsage, formatBytes, readMounts, realFilesystems } from '@vitals/core';
 import type { Finding, HealthCheck, Snapshot } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
+import { MACHINE } from '../process.subject';
 import { criticalRatio, gradeRatio, percent, worse } from '../severity.rules';
 
 /** One filesystem's figures. */
@@ -37,19 +40,36 @@ function fromSnapshot(snapshot: Snapshot): FsFigures[] {
   });
 }
 
-/** Real filesystems of the diagnosed process's mount table (core's policy), measured with statfs. */
-function direct(ctx: CheckContext): FsFigures[] {
+/** The mount namespace link of a process (`mnt:[4026531840]`), or undefined when unreadable. */
+function mountNamespace(procRoot: string, pid: number | 'self'): string | undefined {
+  try {
+    return readlinkSync(join(procRoot, String(pid), 'ns', 'mnt'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Real filesystems of the diagnosed process's mount table (core's policy), measured with statfs.
+ * A process in another mount namespace (a container) is measured through `/proc/<pid>/root`, so
+ * its `/data` is its own and not ours.
+ */
+function direct(ctx: CheckContext, foreign: boolean): FsFigures[] {
   const mounts = realFilesystems(readMounts({ procRoot: ctx.procRoot, pid: ctx.pid }));
   return mounts.flatMap((m) => {
-    const usage = filesystemUsage(m.mountpoint, ctx.statfs);
+    const path = foreign ? join(ctx.procRoot, String(ctx.pid), 'root', m.mountpoint) : m.mountpoint;
+    const usage = filesystemUsage(path, ctx.statfs);
     return usage ? [{ mountpoint: m.mountpoint, device: m.device, ...usage }] : [];
   });
 }
 
 /**
  * `disk`: space and inodes used per filesystem, each graded with `thresholds.diskUsedRatio`
- * (the worse of the two). Reads monitor's `node_filesystem_*` when present, else the mounts of the
- * diagnosed process and `fs.statfsSync`. One finding per filesystem.
+ * (the worse of the two). One finding per filesystem, saying whose: `machine: /data: …`, or, for
+ * a process in another mount namespace than the diagnosing one (a container), that process's
+ * subject, measured through `/proc/<pid>/root`. Reads monitor's `node_filesystem_*` (our mount
+ * namespace) when present and the mounts are ours, else the diagnosed process's
+ * `/proc/<pid>/mounts` and `fs.statfsSync`.
  * @example diskCheck(ctx).run(snapshot)
  */
 export function diskCheck(ctx: CheckContext): HealthCheck {
@@ -57,8 +77,16 @@ export function diskCheck(ctx: CheckContext): HealthCheck {
   return {
     ...check,
     run(snapshot) {
-      const list = snapshot.has(METRICS.fsSizeBytes) ? fromSnapshot(snapshot) : direct(ctx);
-      if (list.length === 0) return [finding(check, 'info', 'no filesystems found to measure')];
+      const ours = mountNamespace(ctx.procRoot, 'self');
+      const theirs = ctx.self ? ours : mountNamespace(ctx.procRoot, ctx.pid);
+      const foreign = ours !== undefined && theirs !== undefined && ours !== theirs;
+      const who = foreign ? ctx.subject : MACHINE;
+      const list =
+        snapshot.has(METRICS.fsSizeBytes) && !foreign
+          ? fromSnapshot(snapshot)
+          : direct(ctx, foreign);
+      if (list.length === 0)
+        return [finding(check, 'info', `${who}: no filesystems found to measure`)];
       const t = ctx.thresholds.diskUsedRatio;
       return list.map((fs): Finding => {
         const inodes = fs.files ? 1 - (fs.filesFree ?? 0) / fs.files : undefined;
@@ -70,13 +98,18 @@ export function diskCheck(ctx: CheckContext): HealthCheck {
         return finding(
           check,
           severity,
-          `${fs.mountpoint}: ${percent(fs.usedRatio)} used, ${formatBytes(fs.availBytes)} free of ${formatBytes(fs.sizeBytes)}${inodeText}`,
+          `${who}: ${fs.mountpoint}: ${percent(fs.usedRatio)} used, ${formatBytes(fs.availBytes)} free of ${formatBytes(fs.sizeBytes)}${inodeText}`,
           {
             figure: `${inodesWorse ? `inodes ${percent(inodes ?? 0)}` : `space ${percent(fs.usedRatio)}`} used; warning ≥ ${percent(t)}, critical ≥ ${percent(criticalRatio(t))} (space or inodes)`,
             recommendation: inodesWorse
               ? `${fs.mountpoint} runs out of inodes: remove many small files (caches, sessions, temp files)`
               : `free space on ${fs.mountpoint}: rotate and compress logs, clear caches and old heap snapshots, or grow the volume`,
-            data: { ...fs, inodesUsedRatio: inodes },
+            data: {
+              ...fs,
+              inodesUsedRatio: inodes,
+              scope: foreign ? 'process' : 'machine',
+              ...(foreign ? { pid: ctx.pid } : {}),
+            },
           },
         );
       });

@@ -49,7 +49,7 @@ describe('loadCheck', () => {
       snapshot,
       overrides: { cores: 4, collectorsRunning: false },
     });
-    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^load /)]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^machine: load /)]);
   });
 
   it.each([

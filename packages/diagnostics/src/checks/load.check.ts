@@ -1,7 +1,8 @@
-import { METRICS, readCgroupLimits, readLoadavg } from '@vitals/core';
+import { METRICS, readLoadavg } from '@vitals/core';
 import type { Finding, HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
+import { MACHINE } from '../process.subject';
 import { grade, percent } from '../severity.rules';
 
 /**
@@ -9,7 +10,8 @@ import { grade, percent } from '../severity.rules';
  * twice it: twice as many runnable tasks as cores can serve), and the machine's CPU used ratio
  * (ratio rule: warning at `cpuRatio`, critical half-way to 100 %) when it was measured: over the
  * runner's `--pid`/`--watch` window, else monitor's last tick on a started host.
- * Load is machine-wide, so it is divided by the machine's cores; a cgroup CPU quota is shown beside.
+ * Both are the machine's (`machine: …`): load is divided by the machine's cores. The diagnosed
+ * process's own CPU quota and throttling are the `cpu-quota` check's.
  * @example loadCheck(ctx).run(snapshot)
  */
 export function loadCheck(ctx: CheckContext): HealthCheck {
@@ -19,10 +21,6 @@ export function loadCheck(ctx: CheckContext): HealthCheck {
     run(snapshot) {
       const load1 = snapshot.value(METRICS.load1) ?? readLoadavg(ctx.procRoot)[0];
       const cores = snapshot.value(METRICS.cpuCount) ?? ctx.cores;
-      const quota =
-        snapshot.value(METRICS.cgroupCpuLimitCores) ??
-        readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
-          .cpuLimitCores;
       const t = ctx.thresholds.cpuRatio;
       const perCore = load1 / cores;
       // Runnable tasks per core is a count, not a share: the absolute rule (critical at twice t).
@@ -31,12 +29,12 @@ export function loadCheck(ctx: CheckContext): HealthCheck {
         finding(
           check,
           severity,
-          `load ${load1.toFixed(2)} on ${cores} cores (${perCore.toFixed(2)} per core)${quota !== undefined ? `, cgroup quota ${quota} cores` : ''}`,
+          `${MACHINE}: load ${load1.toFixed(2)} on ${cores} cores (${perCore.toFixed(2)} per core)`,
           {
             figure,
             recommendation:
               'more tasks want CPU than there are cores: find the busy processes (`top`, `vitals ps`) or add cores; with the CPU mostly idle, tasks are stuck on disk or network I/O instead (`vmstat 1`, column b)',
-            data: { load1, cores, perCore, cpuLimitCores: quota },
+            data: { scope: 'machine', load1, cores, perCore },
           },
         ),
       ];
@@ -46,10 +44,10 @@ export function loadCheck(ctx: CheckContext): HealthCheck {
       if (used !== undefined) {
         const cpu = grade(used, t, 'ratio');
         out.push(
-          finding(check, cpu.severity, `CPU ${percent(used)} used`, {
+          finding(check, cpu.severity, `${MACHINE}: CPU ${percent(used)} used`, {
             figure: cpu.figure,
             recommendation: 'the CPU is saturated: find the busy processes or add cores',
-            data: { cpuUsedRatio: used },
+            data: { scope: 'machine', cpuUsedRatio: used },
           }),
         );
       }

@@ -1,4 +1,4 @@
-import { METRICS, readCgroupLimits, readMeminfo } from '@vitals/core';
+import { METRICS, readMeminfo } from '@vitals/core';
 import type { Snapshot } from '@vitals/core';
 import type { CheckContext } from '../check.context';
 
@@ -16,14 +16,15 @@ export const SUGGESTED_HEAP_SHARE = 0.75;
 /**
  * The memory budget of the diagnosed process, or undefined when neither RAM nor a cgroup limit
  * can be read. Reads monitor's `vitals_cgroup_memory_limit_bytes` (this process only) and
- * `node_memory_MemTotal_bytes` when the snapshot has them, else the cgroup files and `/proc/meminfo`.
+ * `node_memory_MemTotal_bytes` when the snapshot has them, else the diagnosed process's own cgroup
+ * (`ctx.cgroup()`, from `/proc/<pid>/cgroup`) and `/proc/meminfo`.
  * @example memoryBudget(ctx, snapshot)?.bytes
  */
 export function memoryBudget(ctx: CheckContext, snapshot?: Snapshot): MemoryBudget | undefined {
+  // Monitor's unlabelled limit is this process's cgroup: only ever used for this process.
   const cgroup =
     (ctx.self ? snapshot?.value(METRICS.cgroupMemoryLimitBytes) : undefined) ??
-    readCgroupLimits({ procRoot: ctx.procRoot, cgroupRoot: ctx.cgroupRoot, pid: ctx.pid })
-      .memoryLimitBytes;
+    ctx.cgroup().memoryLimitBytes;
   const ram = snapshot?.value(METRICS.memTotalBytes) ?? readMeminfo(ctx.procRoot).MemTotal;
   if (cgroup !== undefined && (ram === undefined || cgroup < ram))
     return { bytes: cgroup, limitedBy: 'cgroup', what: 'container memory limit' };

@@ -31,24 +31,33 @@ describe('memoryCheck', () => {
       const [f] = await runCheck(memoryCheck, host, { proc });
       expect(f).toMatchObject({ check: 'memory', area: 'memory', severity });
       expect(f.data).toMatchObject({
-        scope: 'system',
+        scope: 'machine',
         source: 'direct',
         limitBytes: 8 * GiB * 1024,
       });
     },
   );
 
-  it('measures against the cgroup limit when it is below RAM', async () => {
+  it("grades the process's own cgroup limit, beside the machine, when it is below RAM", async () => {
     proc.update({ cgroupMemoryMax: 1024 ** 3, cgroupMemoryCurrent: 950 * 1024 ** 2 });
-    const [f] = await runCheck(memoryCheck, host, { proc });
-    expect(f.severity).toBe('critical');
-    expect(f.message).toMatch(/^container memory 92\.8% used \(950 MiB of 1\.0 GiB\)/);
+    const [machine, container] = await runCheck(memoryCheck, host, { proc });
+    expect(machine).toMatchObject({ severity: 'ok', data: { scope: 'machine' } });
+    expect(machine.message).toMatch(/^machine: memory 25% used/);
+    expect(container.severity).toBe('critical');
+    expect(container.message).toMatch(
+      /^pid 4242 \(node server\.js\): container memory 92\.8% used \(950 MiB of its 1\.0 GiB limit\)/,
+    );
+    expect(container.data).toMatchObject({ scope: 'container', pid: 4242, cgroup: '/app' });
   });
 
-  it("prefers monitor's ratio when the snapshot has it", async () => {
-    const snapshot = snapshotOf([{ name: METRICS.memoryUsedRatio, value: 0.85 }]);
+  it("uses monitor's machine figures, never its used ratio (that is the diagnosing process's cgroup)", async () => {
+    const snapshot = snapshotOf([
+      { name: METRICS.memoryUsedRatio, value: 0.115 },
+      { name: METRICS.memTotalBytes, value: 8 * GiB * 1024 },
+      { name: METRICS.memAvailableBytes, value: 1 * GiB * 1024 },
+    ]);
     const [f] = await runCheck(memoryCheck, host, { proc, snapshot });
-    expect(f).toMatchObject({ severity: 'warning', data: { source: 'snapshot', ratio: 0.85 } });
+    expect(f).toMatchObject({ severity: 'warning', data: { source: 'snapshot', ratio: 7 / 8 } });
     expect(f.recommendation).toBeDefined();
   });
 
@@ -91,7 +100,7 @@ describe('swapCheck', () => {
   it('is ok without swap', async () => {
     proc.update({ swapTotalKb: 0, swapFreeKb: 0 });
     const [f] = await runCheck(swapCheck, host, { proc });
-    expect(f).toMatchObject({ severity: 'ok', message: 'no swap configured' });
+    expect(f).toMatchObject({ severity: 'ok', message: 'machine: no swap configured' });
   });
 
   it('follows a configured threshold', async () => {

@@ -94,7 +94,7 @@ describe('processCheck', () => {
     });
     expect(report.target).toMatchObject({ pid: child.pid, self: false });
     expect(report.target.command).toContain('Buffer.alloc');
-    const rss = report.findings.find((f) => f.check === 'process' && f.message.startsWith('RSS'))!;
+    const rss = report.findings.find((f) => f.check === 'process' && f.message.includes(': RSS'))!;
     expect(rss.data?.growthBytesPerSecond).toBeGreaterThan(10 * MiB);
     expect(['warning', 'critical']).toContain(rss.severity);
     expect(report.findings.some((f) => f.check === 'heap')).toBe(false);

@@ -46,18 +46,19 @@ export function processCheck(ctx: CheckContext): HealthCheck {
     ...check,
     run() {
       const stat = readProcStat(ctx.pid, ctx.procRoot);
-      if (!stat) return [finding(check, 'critical', `process ${ctx.pid} is gone`)];
+      if (!stat) return [finding(check, 'critical', `${ctx.subject} is gone`)];
       const cmdline = (readCmdline(ctx.pid, ctx.procRoot) ?? []).join(' ') || `[${stat.comm}]`;
       const last = ctx.samples[ctx.samples.length - 1];
       const rss = last?.rssBytes ?? readSample(ctx.pid, ctx.procRoot, ctx.now())?.rssBytes ?? 0;
-      const memory = memoryBudget(ctx)?.bytes;
+      const budget = memoryBudget(ctx);
+      const memory = budget?.bytes;
       const [stateSeverity, stateText] = STATES[stat.state] ?? ['info', `in state ${stat.state}`];
       const uptimeMs = ctx.now() - processStartTimeMs(stat, ctx.procRoot);
       const out: Finding[] = [
         finding(
           check,
           stateSeverity,
-          `pid ${stat.pid} (${stat.comm}) is ${stateText}, up ${formatDuration(Math.max(0, uptimeMs))}`,
+          `${ctx.subject} is ${stateText}, up ${formatDuration(Math.max(0, uptimeMs))}`,
           {
             figure: cmdline,
             recommendation:
@@ -100,13 +101,14 @@ export function processCheck(ctx: CheckContext): HealthCheck {
         finding(
           check,
           rssSeverity,
-          `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of ${formatBytes(memory)})` : ''}${growthText}`,
+          `RSS ${formatBytes(rss)}${memory ? ` (${percent(rss / memory)} of the ${formatBytes(memory)} ${budget?.what})` : ''}${growthText}`,
           {
             figure: `${etaMs !== undefined ? `${percent(t)} of memory in ${formatDuration(etaMs)} at this rate; ` : ''}warning ≥ ${percent(t)} of memory or reaching it within ${formatDuration(RSS_GROWTH_WARNING_MS)}, critical ≥ ${percent(criticalRatio(t))} or within ${formatDuration(RSS_GROWTH_CRITICAL_MS)} (growth seen over ≥ ${formatDuration(RSS_GROWTH_CONFIRM_MS)})`,
             recommendation: `${etaMs !== undefined && !confirmed ? `confirm over a longer window (\`vitals diagnose --pid ${stat.pid} --watch 60\`): a heap before its next GC also grows; ` : ''}memory that keeps growing is a leak or an unbounded cache: take two heap snapshots a few minutes apart and diff them (@vitals/memory)`,
             data: {
               rssBytes: rss,
               memoryBytes: memory,
+              limitedBy: budget?.limitedBy,
               growthBytesPerSecond: growth,
               windowMs,
               etaMs,

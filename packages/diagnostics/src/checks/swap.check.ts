@@ -2,10 +2,11 @@ import { METRICS, formatBytes, readMeminfo } from '@vitals/core';
 import type { HealthCheck } from '@vitals/core';
 import { finding } from '../check.context';
 import type { CheckContext } from '../check.context';
+import { MACHINE } from '../process.subject';
 import { grade } from '../severity.rules';
 
 /**
- * `swap`: swap in use, graded with `thresholds.swapUsedBytes` (monitor's
+ * `swap`: swap in use on the machine (`machine: …`), graded with `thresholds.swapUsedBytes` (monitor's
  * `vitals_system_swap_used_bytes`, else `/proc/meminfo` SwapTotal − SwapFree).
  * @example swapCheck(ctx).run(snapshot)
  */
@@ -21,10 +22,10 @@ export function swapCheck(ctx: CheckContext): HealthCheck {
       if (used === undefined && total !== undefined && info.SwapFree !== undefined)
         used = total - info.SwapFree;
       if (used === undefined)
-        return [finding(check, 'info', 'swap figures unavailable (no /proc/meminfo)')];
+        return [finding(check, 'info', `${MACHINE}: swap figures unavailable (no /proc/meminfo)`)];
       if (!total)
         return [
-          finding(check, 'ok', 'no swap configured', {
+          finding(check, 'ok', `${MACHINE}: no swap configured`, {
             data: { usedBytes: 0, totalBytes: 0, source },
           }),
         ];
@@ -35,12 +36,17 @@ export function swapCheck(ctx: CheckContext): HealthCheck {
         formatBytes,
       );
       return [
-        finding(check, severity, `${formatBytes(used)} of ${formatBytes(total)} swap in use`, {
-          figure,
-          recommendation:
-            'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
-          data: { usedBytes: used, totalBytes: total, source },
-        }),
+        finding(
+          check,
+          severity,
+          `${MACHINE}: ${formatBytes(used)} of ${formatBytes(total)} swap in use`,
+          {
+            figure,
+            recommendation:
+              'the machine is short of memory and pages to disk (slow, erratic latency): reduce memory use or add RAM',
+            data: { usedBytes: used, totalBytes: total, source },
+          },
+        ),
       ];
     },
   };

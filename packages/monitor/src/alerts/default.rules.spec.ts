@@ -93,19 +93,59 @@ describe('defaultAlertRules', () => {
       state: 'firing',
       threshold: 0.9 * 1024,
     });
-    publish(20_000, [
-      {
-        name: MONITOR_METRICS.timeToExhaustion,
-        value: 20 * 3600,
-        labels: { resource: 'disk', mountpoint: '/data' },
-      },
-    ]);
-    expect(
-      events.filter((e) => e.ruleId.startsWith('disk-exhaustion')).map((e) => [e.ruleId, e.state]),
-    ).toEqual([
+    // A credible projection of 20 h warns (after 15 min); only a confirmed one pages (after 10 min).
+    const disk = { resource: 'disk', mountpoint: '/data' };
+    for (let at = 20_000; at <= 20_000 + 16 * 60_000; at += 60_000) {
+      publish(at, [
+        { name: MONITOR_METRICS.timeToExhaustion, value: 20 * 3600, labels: disk },
+        { name: MONITOR_METRICS.timeToExhaustionConfirmed, value: Infinity, labels: disk },
+      ]);
+    }
+    const exhaustion = () =>
+      events.filter((e) => e.ruleId.startsWith('disk-exhaustion')).map((e) => [e.ruleId, e.state]);
+    expect(exhaustion()).toEqual([
+      ['disk-exhaustion-warning', 'pending'],
       ['disk-exhaustion-warning', 'firing'],
+    ]);
+    for (let at = 20_000 + 17 * 60_000; at <= 20_000 + 28 * 60_000; at += 60_000) {
+      publish(at, [
+        { name: MONITOR_METRICS.timeToExhaustion, value: 19 * 3600, labels: disk },
+        { name: MONITOR_METRICS.timeToExhaustionConfirmed, value: 19 * 3600, labels: disk },
+      ]);
+    }
+    expect(exhaustion().slice(2)).toEqual([
+      ['disk-exhaustion-critical', 'pending'],
       ['disk-exhaustion-critical', 'firing'],
     ]);
+  });
+
+  it('event-loop delay alerts per series: the host and each supervised service, with its labels', () => {
+    const stream = new MetricStream();
+    const engine = new AlertEngine(stream);
+    for (const r of defaultAlertRules(DEFAULT_THRESHOLDS, config)) engine.addRule(r);
+    const events: AlertEvent[] = [];
+    engine.alerts$.subscribe((e) => events.push(e));
+    engine.attach(stream.batches$);
+    const api = { service: 'api', pid: '4242' };
+    const worker = { service: 'worker', pid: '4243' };
+    for (let at = 0; at <= 12_000; at += 1_000) {
+      stream.publish({
+        source: 't',
+        at,
+        samples: [
+          { name: METRICS.eventLoopLagP99, value: 0.35 }, // the host's own: slow too
+          { name: METRICS.eventLoopLagP99, value: 0.5, labels: api }, // a blocked child
+          { name: METRICS.eventLoopLagP99, value: 0.01, labels: worker }, // a healthy one
+        ],
+      });
+    }
+    const firing = events.filter((e) => e.ruleId === 'event-loop-delay' && e.state === 'firing');
+    expect(firing.map((e) => e.labels)).toEqual([{}, api]);
+    expect(firing[1].message).toBe(
+      'Event-loop delay p99 above 200 ms: nodejs_eventloop_lag_p99_seconds{service="api",pid="4242"} = 0.5 > 0.2',
+    );
+    expect(firing[1].value).toBe(0.5);
+    stream.close();
   });
 
   it('applies overrides, keeps the hysteresis for a new threshold, and drops removed rules', () => {
@@ -170,6 +210,31 @@ describe('defaultAlertRules', () => {
     });
     engine.removeRule('rss-container-limit');
     stream.close();
+  });
+
+  it("watching another pid, grades its CPU against its own cgroup's quota and its throttling", () => {
+    const { stream, events, labels } = watchingAnotherPid();
+    for (let at = 0; at <= 6 * 60_000; at += 10_000) {
+      stream.publish({
+        source: 't',
+        at,
+        samples: [
+          // Our own quota is 8 cores; the watched process's cgroup has 0.5 and throttles it.
+          { name: METRICS.cgroupCpuLimitCores, value: 8 },
+          { name: METRICS.cgroupCpuLimitCores, value: 0.5, labels },
+          { name: METRICS.processCpuRatio, value: 0.49, labels },
+          { name: 'vitals_cgroup_cpu_throttled_ratio', value: 0.6, labels },
+        ],
+      });
+    }
+    expect(
+      events.find((e) => e.ruleId === 'cpu-container-limit' && e.state === 'firing'),
+    ).toMatchObject({ labels, threshold: 0.9 * 0.5 });
+    expect(events.find((e) => e.ruleId === 'cpu-throttled' && e.state === 'firing')).toMatchObject({
+      labels,
+      value: 0.6,
+      threshold: 0.25,
+    });
   });
 
   it("watching another pid, fires relative to that process's own fd limit", () => {

@@ -1,6 +1,7 @@
 import { METRICS } from '@vitals/core';
 import type { AlertRuleInput, Thresholds } from '@vitals/core';
 import { unknownRule } from '../monitor.errors';
+import { CGROUP_CPU_METRICS } from '../cli/target-cgroup.collector';
 import { MONITOR_METRICS } from '../monitor.metrics';
 import type { MonitorConfig } from '../monitor.options';
 
@@ -14,8 +15,14 @@ const halfwayToOne = (ratio: number): number => ratio + (1 - ratio) / 2;
  * report agree), with the config's overrides applied and removed rules left out. Every rule has
  * a clear threshold `hysteresis` away from its trigger so a value at the line does not flap.
  * Rule ids: memory-used, swap-used, cpu-used, disk-used, open-fds, open-fds-limit, open-fds-limit-critical,
- * cpu-container-limit, threads, rss-container-limit, event-loop-delay, operation-slow, memory-exhaustion-warning,
- * memory-exhaustion-critical, disk-exhaustion-warning, disk-exhaustion-critical.
+ * cpu-container-limit, cpu-throttled, threads, rss-container-limit, event-loop-delay, operation-slow,
+ * memory-exhaustion-warning, memory-exhaustion-critical, disk-exhaustion-warning, disk-exhaustion-critical.
+ *
+ * With `pid` (another process watched, `vitals monitor --pid`), the process and container rules
+ * match that process's `{pid}` series and compare with its own limits (its fd limit, its cgroup's
+ * memory limit and CPU quota). The runtime rule (event-loop delay) matches every series of the
+ * metric: the host's own (no labels) and each supervised service's (`{service, pid}`), and the
+ * alert carries the series' labels, so a slow child alerts as `{service="api"}`.
  *
  * @throws VitalsError ERR_MONITOR_UNKNOWN_RULE when an override names no default rule.
  * @example defaultAlertRules(config.thresholds, monitorConfig).forEach((r) => engine.addRule(r));
@@ -119,11 +126,23 @@ export function defaultAlertRules(
       metric: METRICS.processCpuRatio,
       ...proc,
       ...above(t.cpuRatio),
-      relativeTo: { metric: METRICS.cgroupCpuLimitCores },
+      // Another pid's quota is its own cgroup's, published with its pid label.
+      relativeTo: { metric: METRICS.cgroupCpuLimitCores, ...proc },
       for: '2m',
       cooldown: '10m',
       severity: 'warning',
       summary: `Process CPU above ${pct(t.cpuRatio)} of the container's CPU quota`,
+    },
+    // kubernetes-mixin's CPUThrottlingHigh: a quarter of the CFS periods throttled, for a while.
+    {
+      id: 'cpu-throttled',
+      metric: CGROUP_CPU_METRICS.throttledRatio,
+      ...proc,
+      ...above(0.25),
+      for: '5m',
+      cooldown: '30m',
+      severity: 'warning',
+      summary: 'CPU throttled in more than 25 % of periods by the cgroup quota',
     },
     {
       id: 'threads',
@@ -147,6 +166,7 @@ export function defaultAlertRules(
       severity: 'critical',
       summary: 'Process memory above 90 % of the container limit',
     },
+    // No labels on purpose: one alert per series, the host's and each `{service}`'s.
     {
       id: 'event-loop-delay',
       metric: METRICS.eventLoopLagP99,
@@ -168,25 +188,31 @@ export function defaultAlertRules(
   ];
   if (config.exhaustion.enabled) {
     const { warning, critical } = config.exhaustion;
+    // Both on projections the collector found credible (window ≥ ¼ of the horizon, R² ≥ 0.8);
+    // the critical one pages only when the projection is confirmed: the resource is under real
+    // pressure, or the trend was seen for as long as the time it leaves (issue 11).
     for (const resource of ['memory', 'disk'] as const) {
+      const what = resource === 'memory' ? 'Memory' : 'Disk';
       rules.push(
         {
           id: `${resource}-exhaustion-warning`,
           metric: MONITOR_METRICS.timeToExhaustion,
           labels: { resource },
           ...below(warning / 1000),
+          for: '15m',
           cooldown: '1h',
           severity: 'warning',
-          summary: `${resource === 'memory' ? 'Memory' : 'Disk'} projected full within ${hours(warning)}`,
+          summary: `${what} projected full within ${hours(warning)}`,
         },
         {
           id: `${resource}-exhaustion-critical`,
-          metric: MONITOR_METRICS.timeToExhaustion,
+          metric: MONITOR_METRICS.timeToExhaustionConfirmed,
           labels: { resource },
           ...below(critical / 1000),
+          for: '10m',
           cooldown: '1h',
           severity: 'critical',
-          summary: `${resource === 'memory' ? 'Memory' : 'Disk'} projected full within ${hours(critical)}`,
+          summary: `${what} projected full within ${hours(critical)}, under pressure`,
         },
       );
     }

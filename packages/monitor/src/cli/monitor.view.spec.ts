@@ -54,6 +54,47 @@ describe('monitor view', () => {
     );
   });
 
+  it("sections the view by whose figures they are: the machine's, then the watched process's own cgroup", () => {
+    const GiB = 1024 ** 3;
+    const MiB = 1024 ** 2;
+    const pid = { pid: '4242' };
+    const v = new TickValues([
+      sv(METRICS.memTotalBytes, 32 * GiB),
+      sv(METRICS.memAvailableBytes, 28 * GiB),
+      // The CLI's own ratio and limit (unlabelled) must not be shown as the target's.
+      sv(METRICS.memoryUsedRatio, 0.115),
+      sv(METRICS.cgroupMemoryLimitBytes, 64 * GiB),
+      sv(METRICS.cgroupMemoryLimitBytes, 512 * MiB, pid),
+      sv(METRICS.cgroupMemoryWorkingSetBytes, 448 * MiB, pid),
+      sv(METRICS.cgroupCpuLimitCores, 0.5, pid),
+      sv('vitals_cgroup_cpu_throttled_ratio', 0.4, pid),
+      sv(METRICS.processRssBytes, 479 * MiB, pid),
+      sv(METRICS.fsUsedRatio, 0.5, { mountpoint: '/x\x1b[2J', device: '/dev/sda1\n' }),
+    ]);
+    const table = renderTable(v, [alert('x', 'warning', 'x: a\x1b[2Jb')], {
+      color: false,
+      at,
+      pid: 4242,
+      subject: 'pid 4242 (node bot.js)',
+    });
+    const lines = table.split('\n');
+    expect(lines[2]).toBe('machine');
+    expect(table).toMatch(/^Memory\s+12\.5 % used {2}28\.0 GiB available of 32\.0 GiB/m);
+    expect(table).not.toContain('11.5');
+    const process = lines.indexOf('pid 4242 (node bot.js)');
+    expect(process).toBeGreaterThan(2);
+    expect(lines[process + 1]).toMatch(/^Process\s+CPU - {2}RSS 479 MiB/);
+    expect(lines[process + 2]).toMatch(
+      /^Cgroup\s+memory 448 MiB of 512 MiB \(87\.5 %\) {2}CPU quota 0\.5 cores {2}throttled 40\.0 % of periods$/,
+    );
+    // Outside text (a mount point, a device, an alert's labels) cannot drive the terminal.
+    expect(table).toContain('Disk /x\\x1b[2J');
+    expect(table).toContain('(/dev/sda1\\n)');
+    expect(table).toContain('x: a\\x1b[2Jb');
+    // eslint-disable-next-line no-control-regex
+    expect(table.replace(/\n/g, '')).not.toMatch(/[\x00-\x1f]/);
+  });
+
   it('writes one JSON line with labelled keys and non-finite values as strings', () => {
     const line = renderJsonLine(
       new TickValues([sv('a', Infinity), sv('b', 1, { x: '1', a: '2' })]),

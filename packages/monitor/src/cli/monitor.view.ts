@@ -1,5 +1,6 @@
-import { METRICS, formatBytes, formatDuration, seriesKey } from '@vitals/core';
+import { METRICS, escapeControl, formatBytes, formatDuration, seriesKey } from '@vitals/core';
 import type { AlertEvent, Labels, SeriesValue } from '@vitals/core';
+import { CGROUP_CPU_METRICS } from './target-cgroup.collector';
 
 /** The latest values of one tick, indexed for the views. */
 export class TickValues {
@@ -31,9 +32,12 @@ const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
 
 /**
- * The compact terminal view of one tick: CPU, memory, disks, network, the process, the runtime,
- * and firing alerts highlighted (red critical, yellow warning). `color` off gives plain text.
- * Network rows show bytes per second since `previous` (totals since boot without it).
+ * The compact terminal view of one tick in two sections, each headed by whose figures they are:
+ * `machine` (CPU, memory, disks, network) and the watched process (`pid 1234 (node bot.js)`, or
+ * `this process (pid N)`: its CPU, RSS, fds, threads, its own cgroup's memory, CPU quota and
+ * throttling, and the runtime), then firing alerts highlighted (red critical, yellow warning).
+ * `color` off gives plain text. Network rows show bytes per second since `previous` (totals since
+ * boot without it). Labels and alert texts from outside have their control characters escaped.
  * @example stdout.write(renderTable(new TickValues(stream.latest()), engine.active(), { color: true }))
  */
 export function renderTable(
@@ -41,7 +45,10 @@ export function renderTable(
   alerts: readonly AlertEvent[],
   options: {
     color: boolean;
+    /** Another process watched (`--pid`): its series carry this `pid` label. */
     pid?: number;
+    /** Whose the process rows are, e.g. `pid 1234 (node bot.js)` (escaped). */
+    subject?: string;
     at: number;
     /** The previous view's values and time: network rows then show rates instead of totals. */
     previous?: { values: TickValues; at: number };
@@ -59,16 +66,22 @@ export function renderTable(
     'CPU',
     `${pct(v.get(METRICS.cpuUsedRatio))}  cores [${cores}] %  load ${[METRICS.load1, METRICS.load5, METRICS.load15].map((n) => v.get(n)?.toFixed(2) ?? '-').join(' ')}`,
   ]);
-  const limit = v.get(METRICS.cgroupMemoryLimitBytes);
+  // The machine's memory, not vitals_system_memory_used_ratio (the CLI's own container when it
+  // has a limit): the watched process's cgroup has its own row below.
+  const total = v.get(METRICS.memTotalBytes);
+  const available = v.get(METRICS.memAvailableBytes);
+  const machineUsed =
+    total !== undefined && total > 0 && available !== undefined
+      ? (total - available) / total
+      : v.get(METRICS.memoryUsedRatio);
   rows.push([
     'Memory',
-    `${pct(v.get(METRICS.memoryUsedRatio))} used  ${bytes(v.get(METRICS.memAvailableBytes))} available of ${bytes(v.get(METRICS.memTotalBytes))}` +
-      `${limit !== undefined ? `  container limit ${bytes(limit)}` : ''}  swap ${bytes(v.get(METRICS.swapUsedBytes))}`,
+    `${pct(machineUsed)} used  ${bytes(available)} available of ${bytes(total)}  swap ${bytes(v.get(METRICS.swapUsedBytes))}`,
   ]);
   for (const fs of v.all(METRICS.fsUsedRatio)) {
     rows.push([
-      `Disk ${fs.labels.mountpoint}`,
-      `${pct(fs.value)} used  ${bytes(v.get(METRICS.fsAvailBytes, fs.labels))} free  (${fs.labels.device})`,
+      escapeControl(`Disk ${fs.labels.mountpoint}`),
+      `${pct(fs.value)} used  ${bytes(v.get(METRICS.fsAvailBytes, fs.labels))} free  (${escapeControl(fs.labels.device ?? '')})`,
     ]);
   }
   const prev = options.previous;
@@ -87,10 +100,11 @@ export function renderTable(
       (v.get(METRICS.netReceiveErrors, rx.labels) ?? 0) +
       (v.get(METRICS.netTransmitErrors, rx.labels) ?? 0);
     rows.push([
-      `Net ${rx.labels.device}`,
+      escapeControl(`Net ${rx.labels.device}`),
       `rx ${flow(METRICS.netReceiveBytes, rx.labels)}  tx ${flow(METRICS.netTransmitBytes, rx.labels)}  errors ${errors}`,
     ]);
   }
+  const machineRows = rows.length;
   const p: Labels | undefined =
     options.pid !== undefined ? { pid: String(options.pid) } : undefined;
   const fds = v.get(METRICS.processOpenFds, p);
@@ -98,11 +112,13 @@ export function renderTable(
   const started = v.get(METRICS.processStartTimeSeconds, p);
   const uptime = started === undefined ? undefined : Math.max(0, options.at / 1000 - started);
   rows.push([
-    options.pid !== undefined ? `Process ${options.pid}` : 'Process',
+    'Process',
     `CPU ${pct(v.get(METRICS.processCpuRatio, p))}  RSS ${bytes(v.get(METRICS.processRssBytes, p))}  fds ${fds ?? '-'}/${v.get(METRICS.processMaxFds, p) ?? '-'}` +
       `  threads ${v.get(METRICS.processThreads, p) ?? '-'}  up ${uptime === undefined ? '-' : formatDuration(uptime * 1000)}`,
   ]);
-  if (v.get(METRICS.heapUsedBytes) !== undefined) {
+  const cgroup = cgroupRow(v, p);
+  if (cgroup) rows.push(['Cgroup', cgroup]);
+  if (options.pid === undefined && v.get(METRICS.heapUsedBytes) !== undefined) {
     rows.push([
       'Runtime',
       `loop p99 ${ms(v.get(METRICS.eventLoopLagP99))} max ${ms(v.get(METRICS.eventLoopLagMax))}  ELU ${pct(v.get(METRICS.eventLoopUtilization))}` +
@@ -111,17 +127,52 @@ export function renderTable(
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [c(BOLD, `vitals monitor  ${new Date(options.at).toISOString()}`), ''];
-  for (const [k, text] of rows) lines.push(`${k.padEnd(width)}  ${text}`);
+  const whose =
+    options.subject ??
+    (options.pid !== undefined ? `pid ${options.pid}` : `this process (pid ${process.pid})`);
+  rows.forEach(([k, text], i) => {
+    if (i === 0) lines.push(c(BOLD, 'machine'));
+    if (i === machineRows) lines.push('', c(BOLD, whose));
+    lines.push(`${k.padEnd(width)}  ${text}`);
+  });
   lines.push('');
   if (alerts.length === 0) lines.push('Alerts  none firing');
   for (const a of alerts) {
     // A rule without a summary already starts its message with its id.
     const text = a.message.startsWith(a.ruleId) ? a.message : `${a.ruleId}: ${a.message}`;
     lines.push(
-      c(a.severity === 'critical' ? RED : YELLOW, `● ${a.severity.toUpperCase()} ${text}`),
+      c(
+        a.severity === 'critical' ? RED : YELLOW,
+        `● ${a.severity.toUpperCase()} ${escapeControl(text)}`,
+      ),
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The watched process's own cgroup: working set against its memory limit, CPU quota, and the
+ * share of CFS periods throttled since the previous tick; undefined when it has none of these.
+ */
+function cgroupRow(v: TickValues, p: Labels | undefined): string | undefined {
+  const parts: string[] = [];
+  const limit = v.get(METRICS.cgroupMemoryLimitBytes, p);
+  const total = v.get(METRICS.memTotalBytes);
+  if (limit !== undefined && (total === undefined || limit < total)) {
+    const inUse =
+      v.get(METRICS.cgroupMemoryWorkingSetBytes, p) ?? v.get(METRICS.cgroupMemoryUsageBytes, p);
+    parts.push(
+      inUse !== undefined
+        ? `memory ${bytes(inUse)} of ${bytes(limit)} (${pct(inUse / limit)})`
+        : `memory limit ${bytes(limit)}`,
+    );
+  }
+  const quota = v.get(METRICS.cgroupCpuLimitCores, p);
+  if (quota !== undefined) parts.push(`CPU quota ${+quota.toFixed(3)} cores`);
+  const throttled = v.get(CGROUP_CPU_METRICS.throttledRatio, p);
+  if (throttled !== undefined && (quota !== undefined || throttled > 0))
+    parts.push(`throttled ${pct(throttled)} of periods`);
+  return parts.length > 0 ? parts.join('  ') : undefined;
 }
 
 /** One JSON line per tick: `{ at, metrics: { 'name{label="v"}': value }, alerts }`. */

@@ -17,6 +17,8 @@ export interface Trend {
   readonly slopePerSecond: number;
   /** The same slope, units per hour. */
   readonly slopePerHour: number;
+  /** How well the line explains the points (R², 0–1); NaN without a slope or for flat values. */
+  readonly r2: number;
   /**
    * Ms from now until the series reaches `threshold` at the fitted rate, projected from the newest
    * point: Infinity when it moves away from it (or is flat), 0 when it is there, NaN without a slope.
@@ -25,35 +27,54 @@ export interface Trend {
 }
 
 /**
- * Least-squares fit of `points`. Times are shifted to the first point before summing, so epoch
- * milliseconds keep their precision.
+ * Least-squares fit of `points`. Times and values are shifted to the first point before summing,
+ * so epoch milliseconds and byte counts keep their precision. `r2` is the coefficient of determination (the share of the
+ * variance the line explains: 1 for a straight line, near 0 for noise or a step; NaN when the
+ * values do not vary or there is no slope); `meanAt` the mean time (the line passes through
+ * `(meanAt, mean)`).
  * @example fitTrend([{ at: 0, value: 1 }, { at: 1000, value: 2 }]).slopePerSecond // 1
  */
 export function fitTrend(points: readonly HistoryPoint[]): {
   mean: number;
+  meanAt: number;
   slopePerSecond: number;
+  r2: number;
   latest: number;
   lastAt: number;
 } {
   const n = points.length;
-  if (n === 0) return { mean: NaN, slopePerSecond: NaN, latest: NaN, lastAt: NaN };
+  if (n === 0)
+    return { mean: NaN, meanAt: NaN, slopePerSecond: NaN, r2: NaN, latest: NaN, lastAt: NaN };
+  // Shifted to the first point (time and value) so sums of squares keep their precision.
   const t0 = points[0].at;
+  const v0 = points[0].value;
   let sx = 0;
   let sy = 0;
   let sxx = 0;
   let sxy = 0;
+  let syy = 0;
   for (const p of points) {
     const x = (p.at - t0) / 1000;
+    const y = p.value - v0;
     sx += x;
-    sy += p.value;
+    sy += y;
     sxx += x * x;
-    sxy += x * p.value;
+    sxy += x * y;
+    syy += y * y;
   }
   const denom = n * sxx - sx * sx;
   const last = points[n - 1];
+  const slope = n >= 2 && denom > 0 ? (n * sxy - sx * sy) / denom : NaN;
+  // Centred sums: r² = Sxy² / (Sxx · Syy).
+  const cxy = sxy - (sx * sy) / n;
+  const cxx = sxx - (sx * sx) / n;
+  const cyy = syy - (sy * sy) / n;
+  const r2 = Number.isNaN(slope) || !(cyy > 0) ? NaN : Math.min(1, (cxy * cxy) / (cxx * cyy));
   return {
-    mean: sy / n,
-    slopePerSecond: n >= 2 && denom > 0 ? (n * sxy - sx * sy) / denom : NaN,
+    mean: v0 + sy / n,
+    meanAt: t0 + (sx / n) * 1000,
+    slopePerSecond: slope,
+    r2,
     latest: last.value,
     lastAt: last.at,
   };
@@ -94,6 +115,7 @@ export class TrendAnalyzer {
       latest: fit.latest,
       slopePerSecond: slope,
       slopePerHour: slope * 3600,
+      r2: fit.r2,
       timeTo(threshold: number): number {
         if (Number.isNaN(slope)) return NaN;
         const gap = threshold - fit.latest;
