@@ -15,7 +15,10 @@ const serviceGroup = z.strictObject({
  * README.
  */
 export const processConfigSchema = z.strictObject({
-  /** Folder of instance-lock files. @default `<os.tmpdir()>/vitals-locks` */
+  /**
+   * Folder of instance-lock files; must be yours (or root's) and not writable by others unless
+   * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `<os.tmpdir()>/vitals-<uid>`
+   */
   lockDir: z.string().min(1).optional(),
   /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`). @default 5000 */
   graceMs: schemas.duration().default(5000),
@@ -67,10 +70,11 @@ export type ProcessOptions = z.input<typeof processConfigSchema>;
 
 /**
  * The default folder of lock files: `$XDG_RUNTIME_DIR/vitals` when the environment has it (a
- * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-locks`.
+ * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-<euid>`: one folder
+ * per user, created 0700, whose owner and mode are checked before any lock in it is trusted.
  * @example defaultLockDir(process.env)
  */
 export function defaultLockDir(env: Readonly<Record<string, string | undefined>> = {}): string {
   const runtime = env.XDG_RUNTIME_DIR;
-  return runtime ? join(runtime, 'vitals') : join(tmpdir(), 'vitals-locks');
+  return runtime ? join(runtime, 'vitals') : join(tmpdir(), `vitals-${process.geteuid?.() ?? 0}`);
 }
