@@ -80,6 +80,7 @@ export { systemClock, ManualClock } from './util/clock';
 export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
+export { escapeControl } from './util/escape-control';
 export type { DeadlineResult } from './util/deadline';
 export { parseDuration, parseBytes, formatBytes, formatDuration } from './util/units';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { VitalsError } from '@vitals/core';
+import { VitalsError, escapeControl } from '@vitals/core';
 import type { CliContext, Clock } from '@vitals/core';
 import { processErrors } from '../process.errors';
 import type { ProcessConfig } from '../process.options';
@@ -38,9 +38,14 @@ export function usage(message: string): VitalsError {
   return new VitalsError('ERR_USAGE', message);
 }
 
-/** Writes one line. */
+/**
+ * Writes one line (or a block of lines built here). Control characters other than the newline
+ * are escaped on the way out (`escapeControl`), so no outside text (a command line, a path, a
+ * systemctl message) can move the cursor or clear the terminal; text that could hold a newline
+ * of its own is escaped where it is put in a line, or goes through `renderTable`.
+ */
 export function say(ctx: CliContext, line = ''): void {
-  ctx.stdout.write(`${line}\n`);
+  ctx.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@vitals/core';
+import { escapeControl, formatDuration, parseDuration } from '@vitals/core';
 import type { CliContext } from '@vitals/core';
 import { findDuplicateGroups } from '../duplicates/duplicate.finder';
 import { planKills } from '../kill/kill.plan';
@@ -71,7 +71,7 @@ export async function runDuplicates(
     procRoot,
   });
   if (json) report(false, outcomes);
-  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)}  ${o.message}`);
+  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)}  ${escapeControl(o.message)}`);
   return outcomes.some((o) => o.status === 'failed' || o.status === 'survived') ? 1 : 0;
 }
 
@@ -89,7 +89,7 @@ function printPlans(ctx: CliContext, plans: readonly KillPlan[], kill: boolean, 
   const header = ['', ...PROCESS_HEADER.slice(0, 7), 'NOTE'];
   for (const plan of plans) {
     const { group } = plan;
-    const title = clip(group.name, (ctx.stdout.columns ?? 160) - 40);
+    const title = clip(escapeControl(group.name), (ctx.stdout.columns ?? 160) - 40);
     say(ctx, `${title}: ${group.members.length} copies (oldest pid ${group.oldest.pid})`);
     const rows = group.members.map((m) => {
       const stop = plan.stop.find((s) => s.process === m);

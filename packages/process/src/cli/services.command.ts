@@ -49,7 +49,12 @@ export function createServicesCommand(deps: CommandDeps): CliCommand {
       } catch (error) {
         if (!isVitalsError(error, 'ERR_SYSTEMD_UNAVAILABLE')) throw error;
         const json = flag(ctx, 'json');
-        say(ctx, json ? JSON.stringify({ systemd: false, message: error.message }) : error.message);
+        say(
+          ctx,
+          json
+            ? JSON.stringify({ systemd: false, message: error.message })
+            : escapeControl(error.message),
+        );
         return actions.length > 0 ? 1 : 0;
       }
     },
