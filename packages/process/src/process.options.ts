@@ -6,7 +6,11 @@ import { schemas, z } from '@vitals/core';
 const serviceGroup = z.strictObject({
   /** Name shown in reports and used as the `group`. */
   name: z.string().min(1),
-  /** Substring of the normalized command line that identifies the service. */
+  /**
+   * The program (a script or executable path, its last segments, or a folder it is in) and
+   * optionally its first arguments, as whole words: `bot.js`, `/srv/bot`, `node bot.js --live`.
+   * Never a substring: `bot.js` does not match `tail -f bot.js.log`.
+   */
   match: z.string().min(1),
 });
 
@@ -30,7 +34,7 @@ export const processConfigSchema = z.strictObject({
        * @default 'self'
        */
       scope: z.enum(['self', 'user', 'all']).default('self'),
-      /** Services identified by a command-line substring. @default [] */
+      /** Services identified by program path and arguments (see `match`). @default [] */
       services: z.array(serviceGroup).default([]),
       /** The collector rescans `/proc` at most this often (ms or `"10s"`). @default 10000 */
       refreshMs: schemas.duration().default(10_000),
