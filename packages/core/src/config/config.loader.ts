@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 import { VitalsError, describeError } from '../errors';
 import type { Thresholds, VitalsConfig } from './config.types';
 import { describeIssue } from './config.issues';
+import { DEFAULT_MAX_CONNECTIONS } from '../http/http.server';
 import { schemas, z } from './schemas';
 
 /** Default thresholds of the design's table, shared by alert rules and diagnostics. */
@@ -25,17 +26,15 @@ const coreSchema = z.looseObject({
     .strictObject({
       port: schemas.port().default(9477),
       host: z.string().min(1).default('127.0.0.1'),
-      token: z
-        .string()
-        .min(16, { error: 'must be at least 16 characters (use a long random string)' })
-        .optional(),
-      maxBodyBytes: schemas.bytes().default(1024 * 1024),
+      token: schemas.token().optional(),
+      maxBodyBytes: schemas.bytes(undefined, { max: '1G' }).default(1024 * 1024),
+      maxConnections: schemas.count({ min: 1, max: 10_000 }).default(DEFAULT_MAX_CONNECTIONS),
     })
     .prefault({}),
   history: z
     .strictObject({
-      capacity: schemas.positiveInt().default(900),
-      maxSeries: schemas.positiveInt().default(2000),
+      capacity: schemas.count({ min: 1, max: 1_000_000 }).default(900),
+      maxSeries: schemas.count({ min: 1, max: 1_000_000 }).default(2000),
     })
     .prefault({}),
   thresholds: z
@@ -44,15 +43,19 @@ const coreSchema = z.looseObject({
       swapUsedBytes: schemas.bytes().default(DEFAULT_THRESHOLDS.swapUsedBytes),
       cpuRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.cpuRatio),
       diskUsedRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.diskUsedRatio),
-      openFds: schemas.positiveInt().default(DEFAULT_THRESHOLDS.openFds),
+      openFds: schemas.count({ min: 1, max: 1 << 30 }).default(DEFAULT_THRESHOLDS.openFds),
       openFdsLimitRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.openFdsLimitRatio),
-      threads: schemas.positiveInt().default(DEFAULT_THRESHOLDS.threads),
-      operationMs: schemas.duration().default(DEFAULT_THRESHOLDS.operationMs),
-      eventLoopDelayP99Ms: schemas.duration().default(DEFAULT_THRESHOLDS.eventLoopDelayP99Ms),
+      threads: schemas.count({ min: 1, max: 1 << 22 }).default(DEFAULT_THRESHOLDS.threads),
+      operationMs: schemas
+        .duration(undefined, { min: '1ms', max: '1h' })
+        .default(DEFAULT_THRESHOLDS.operationMs),
+      eventLoopDelayP99Ms: schemas
+        .duration(undefined, { min: '1ms', max: '1h' })
+        .default(DEFAULT_THRESHOLDS.eventLoopDelayP99Ms),
     })
     .prefault({}),
-  startTimeoutMs: schemas.duration().default(10_000),
-  stopTimeoutMs: schemas.duration().default(5_000),
+  startTimeoutMs: schemas.duration(undefined, { min: '100ms', max: '1h' }).default(10_000),
+  stopTimeoutMs: schemas.duration(undefined, { min: '100ms', max: '1h' }).default(5_000),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
