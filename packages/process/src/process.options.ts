@@ -24,8 +24,8 @@ export const processConfigSchema = z.strictObject({
    * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `<os.tmpdir()>/vitals-<uid>`
    */
   lockDir: z.string().min(1).optional(),
-  /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`). @default 5000 */
-  graceMs: schemas.duration().default(5000),
+  /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`), 100ms–10m. @default 5000 */
+  graceMs: schemas.duration(undefined, { min: '100ms', max: '10m' }).default(5000),
   duplicates: z
     .strictObject({
       /**
@@ -36,8 +36,8 @@ export const processConfigSchema = z.strictObject({
       scope: z.enum(['self', 'user', 'all']).default('self'),
       /** Services identified by program path and arguments (see `match`). @default [] */
       services: z.array(serviceGroup).default([]),
-      /** The collector rescans `/proc` at most this often (ms or `"10s"`). @default 10000 */
-      refreshMs: schemas.duration().default(10_000),
+      /** The collector rescans `/proc` at most this often (ms or `"10s"`), 1s–1h. @default 10000 */
+      refreshMs: schemas.duration(undefined, { min: '1s', max: '1h' }).default(10_000),
     })
     .prefault({}),
   /** Paths the `perms` audit checks, relative to the working folder. */

@@ -5,6 +5,7 @@ import { VitalsError, describeError } from '../errors';
 import type { Thresholds, VitalsConfig } from './config.types';
 import { describeIssue } from './config.issues';
 import { DEFAULT_MAX_CONNECTIONS } from '../http/http.server';
+import { isLoopbackHost } from '../http/loopback-host';
 import { schemas, z } from './schemas';
 
 /** Default thresholds of the design's table, shared by alert rules and diagnostics. */
@@ -101,6 +102,8 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** Environment to read `VITALS_*` overrides from (the CLI passes process.env). @default {} */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The user a found `.js` config must belong to (or root). @default process.geteuid() */
+  readonly uid?: number;
 }
 
 const CANDIDATES = ['vitals.config.json', 'vitals.config.js', 'vitals.config.cjs'];
@@ -145,6 +148,31 @@ function readFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * A `.js`/`.cjs` config found in the current folder is code that runs as whoever runs `vitals`
+ * (often root). Like git's `safe.directory`, it is refused when another user owns it (root's own
+ * files are trusted), or when its group or others can write it, unless it was named explicitly
+ * with `-c`/`--config` or `VITALS_CONFIG`. The file is checked without following a link, and a
+ * link is refused too. JSON is data and is read as before.
+ * @throws VitalsError `ERR_CONFIG_FILE` saying whose it is and how to use it anyway.
+ */
+function refuseForeignCode(file: string, uid: number): void {
+  if (!/\.c?js$/.test(file)) return;
+  const shown = path.basename(file);
+  const st = fs.lstatSync(file);
+  let why: string | undefined;
+  if (st.isSymbolicLink()) why = 'is a symbolic link';
+  else if (st.uid !== uid && st.uid !== 0)
+    why = `is owned by uid ${st.uid}, not by you (uid ${uid})`;
+  else if (st.mode & 0o022) why = 'can be written by other users';
+  if (why) {
+    throw new VitalsError(
+      'ERR_CONFIG_FILE',
+      `${shown} in ${path.dirname(file)} ${why}; it is code and would run as you: name it with -c ${file} if you trust it`,
+    );
+  }
+}
+
 const camel = (segment: string) =>
   segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -170,7 +198,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const explicit = options.file ?? env['VITALS_CONFIG'];
   let file: string | undefined;
   if (explicit) file = path.resolve(cwd, explicit);
-  else file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
+  else {
+    file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
+    if (file) refuseForeignCode(file, options.uid ?? process.geteuid?.() ?? 0);
+  }
   const values: Record<string, unknown> = file ? structuredClone(readFile(file)) : {};
   const envPaths: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -252,6 +283,14 @@ export function validateConfig(
   };
 
   const core = check(coreSchema, loaded.values, []);
+  // What the HTTP server refuses at start, refused here too (so `config check` agrees).
+  if (core && !core.http.token && !isLoopbackHost(core.http.host)) {
+    report(
+      'error',
+      'http.host',
+      `http.host ${JSON.stringify(core.http.host)} is reachable from other machines: set http.token or bind to 127.0.0.1`,
+    );
+  }
   const validated = new Map<string, unknown>();
   for (const section of sections) {
     const raw = loaded.values[section.name];

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { VitalsError, escapeControl } from '@vitals/core';
+import { VitalsError, escapeControl, parseCountInRange, parseDurationInRange } from '@vitals/core';
+import type { UnitRange } from '@vitals/core';
 import type { CliContext, Clock } from '@vitals/core';
 import { processErrors } from '../process.errors';
 import type { ProcessConfig } from '../process.options';
@@ -31,6 +32,32 @@ export function text(ctx: CliContext, name: string): string | undefined {
   if (Array.isArray(value))
     return text({ ...ctx, options: { [name]: value[value.length - 1] } }, name);
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A duration flag (`--grace 5s`) within `range`; undefined when not given. A bad or out-of-range
+ * value is a usage error (exit 64) naming the flag and the range.
+ */
+export function durationFlag(ctx: CliContext, name: string, range: UnitRange): number | undefined {
+  const value = text(ctx, name);
+  if (value === undefined) return undefined;
+  try {
+    return parseDurationInRange(value, range, `--${name}`);
+  } catch (error) {
+    throw usage((error as Error).message.replace(/^invalid duration/, `invalid --${name}`));
+  }
+}
+
+/** Largest pid Linux hands out (`/proc/sys/kernel/pid_max` at most 2^22). */
+export const PID_MAX = 4_194_304;
+
+/** A pid given by the user: a whole number 1–2^22, else a usage error. */
+export function pidValue(value: string, what: string): number {
+  try {
+    return parseCountInRange(value, { min: 1, max: PID_MAX }, what);
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
 }
 
 /** A usage error: the CLI prints the one-line message. */

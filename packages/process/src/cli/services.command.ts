@@ -1,4 +1,4 @@
-import { isVitalsError } from '@vitals/core';
+import { escapeControl, isVitalsError } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { SystemctlClient } from '../systemd/systemctl.client';
 import { flag, say, text } from './command.deps';
