@@ -16,10 +16,12 @@ export function parseDuration(input: number | string): number {
   if (typeof input === 'number' && Number.isFinite(input) && input >= 0) return input;
   if (typeof input === 'string') {
     const text = input.trim();
-    if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+    // Finite only: 400 digits read as Infinity, which no timer or range check can use.
+    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return Number(text);
     const parts = [...text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g)];
     if (parts.length > 0 && parts.map((p) => p[0]).join('') === text.replace(/\s+/g, '')) {
-      return parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+      const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+      if (Number.isFinite(ms)) return ms;
     }
   }
   throw new VitalsError(
@@ -54,7 +56,8 @@ export function parseBytes(input: number | string): number {
   if (typeof input === 'string') {
     const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(input);
     const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
-    if (match && unit !== undefined) return Math.round(Number(match[1]) * unit);
+    const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
+    if (Number.isFinite(bytes)) return bytes;
   }
   throw new VitalsError(
     'ERR_INVALID_ARGUMENT',
