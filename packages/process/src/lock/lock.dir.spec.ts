@@ -110,3 +110,29 @@ describe('lock folder and foreign locks (issue 11)', () => {
     expect(acquireAsNobody(shared)).toMatch(/^won /);
   }, 60_000);
 });
+
+describe('a read-only lock folder', () => {
+  it('is a one-line ERR_LOCK_IO for the user who cannot write it, never a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitals-lock-ro-'));
+    try {
+      chmodSync(dir, 0o755); // root's, readable by nobody, not writable
+      const run = spawnSync(
+        'setpriv',
+        [
+          '--reuid=nobody',
+          '--regid=nogroup',
+          '--clear-groups',
+          process.execPath,
+          join(__dirname, '../__fixtures__/lock-once.js'),
+          'bot',
+          dir,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.stdout).toMatch(/^lost ERR_LOCK_IO cannot write the lock file .*\(EACCES\)/);
+      expect(run.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
