@@ -85,8 +85,11 @@ const rules = Array.from({ length: RULES }, (_, i) => ({
     { stream: host.stream },
   );
   await supervisor.start();
+  // Vitals' own timers are unref'd (monitoring never keeps a process alive): the soak does.
+  const keepAlive = setInterval(() => undefined, 60_000);
   process.stdout.write(`${JSON.stringify({ port: host.httpAddress().port, pid: process.pid })}\n`);
   const stop = async () => {
+    clearInterval(keepAlive);
     await supervisor.stop();
     await host.stop('soak end');
     process.exit(0);

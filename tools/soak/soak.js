@@ -91,11 +91,12 @@ async function main() {
     samples.push(s);
     await new Promise((r) => setTimeout(r, 1000));
   }
-  if (hostDied === undefined) child.kill('SIGTERM');
+  const diedEarly = hostDied;
+  if (diedEarly === undefined) child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (hostDied !== undefined) {
-    console.error(`soak: FAILED: the host died during the run (${hostDied})`);
+  if (diedEarly !== undefined) {
+    console.error(`soak: FAILED: the host died during the run (${diedEarly})`);
     process.exit(1);
   }
 
@@ -104,7 +105,8 @@ async function main() {
   const first = steady.slice(0, third);
   const last = steady.slice(-third);
   const heaps = (xs) => xs.filter((s) => s.heap !== undefined).map((s) => s.heap);
-  const heapFirst = median(heaps(first)) ?? NaN;
+  // The post-GC figure exists only after the first major GC: fall back to the first one seen.
+  const heapFirst = median(heaps(first)) ?? heaps(steady)[0] ?? NaN;
   const heapLast = median(heaps(last)) ?? NaN;
   const heapSlope = slope(steady.filter((s) => s.heap !== undefined).map((s) => [s.t, s.heap]));
   const fdFirst = Math.max(...first.map((s) => s.fds));
