@@ -90,7 +90,17 @@ export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
 export { escapeControl } from './util/escape-control';
 export type { DeadlineResult } from './util/deadline';
-export { parseDuration, parseBytes, formatBytes, formatDuration } from './util/units';
+export {
+  parseDuration,
+  parseBytes,
+  formatBytes,
+  formatDuration,
+  parseDurationInRange,
+  parseBytesInRange,
+  parseCountInRange,
+  TIMER_MAX_MS,
+} from './util/units';
+export type { UnitRange } from './util/units';
 
 export {
   readProcStat,

@@ -85,6 +85,16 @@ function configFlags(command: string | undefined, head: readonly string[]): Reco
   return out;
 }
 
+/** The command words: arguments that are not options, nor the value of `-c`/`--config`. */
+function commandWords(head: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] === '--config' || head[i] === '-c') i++;
+    else if (!head[i].startsWith('-')) words.push(head[i]);
+  }
+  return words;
+}
+
 /** Finds `--config FILE`/`-c FILE`/`--config=FILE` anywhere before `--`. */
 function findConfigFlag(head: readonly string[]): string | undefined {
   for (let i = 0; i < head.length; i++) {
@@ -93,6 +103,16 @@ function findConfigFlag(head: readonly string[]): string | undefined {
     if (arg.startsWith('--config=')) return arg.slice('--config='.length);
   }
   return undefined;
+}
+
+/** The arguments after the command's last word (skipping a `-c FILE` given before it). */
+function afterCommand(head: readonly string[], name: string): string[] {
+  const last = name.split(' ').pop() as string;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] === '--config' || head[i] === '-c') i++;
+    else if (head[i] === last) return head.slice(i + 1);
+  }
+  return [];
 }
 
 function findCommand(
@@ -144,7 +164,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return 0;
   }
   const configFile = findConfigFlag(head);
-  const words = head.filter((a) => !a.startsWith('-'));
+  const words = commandWords(head);
   if (words[0] === 'config' && (words[1] === 'check' || words[1] === undefined)) {
     if (head.includes('--help') || head.includes('-h')) {
       io.stdout.write(
@@ -153,7 +173,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       return 0;
     }
     const file = words[2] ?? configFile;
-    return checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
+    return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }
 
   let host: HostHandle;
@@ -198,7 +218,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return 0;
   }
 
-  const argsAfterName = head.slice(head.indexOf(command.name.split(' ').pop() as string) + 1);
+  const argsAfterName = afterCommand(head, command.name);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -235,7 +255,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   } catch (error) {
     if (isVitalsError(error)) {
       for (const line of error.message.split('\n')) err(line);
-      return 1;
+      // Usage errors exit 64 whichever plugin's command found them, as the README says.
+      return error.code === 'ERR_USAGE' ? EXIT_USAGE : 1;
     }
     err(`${command.name} failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;

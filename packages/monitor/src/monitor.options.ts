@@ -36,10 +36,10 @@ const extraRule = z.strictObject({
  * Durations take `"30s"`-style strings or milliseconds.
  */
 export const monitorConfigSchema = z.strictObject({
-  /** Time between ticks. @default 1000 */
-  intervalMs: schemas.duration().default(1000),
-  /** Deadline of each collector on a tick. @default 500 */
-  collectorTimeoutMs: schemas.duration().default(500),
+  /** Time between ticks, 50ms–1h (0 would spin a core). @default 1000 */
+  intervalMs: schemas.duration(undefined, { min: '50ms', max: '1h' }).default(1000),
+  /** Deadline of each collector on a tick, 1ms–1m. @default 500 */
+  collectorTimeoutMs: schemas.duration(undefined, { min: '1ms', max: '1m' }).default(500),
   /** Watch this pid instead of the host's own process. @default the host process */
   pid: schemas.positiveInt().optional(),
   /** System collectors (CPU, memory, disk, network). @default true */

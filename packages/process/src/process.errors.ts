@@ -34,10 +34,17 @@ export const processErrors = {
       { cause },
     );
   },
-  lockDirUnsafe(dir: string): VitalsError {
+  lockDirUnsafe(dir: string, why = 'is writable by every user'): VitalsError {
     return new VitalsError(
       'ERR_LOCK_IO',
-      `the lock folder ${dir} is writable by every user, so anyone could replace the lock: set process.lockDir to a folder of your own (mode 0700)`,
+      `the lock folder ${dir} ${why}, so someone else could replace the lock: set process.lockDir to a folder of your own (mode 0700)`,
+    );
+  },
+  lockForeign(path: string, uid: number, cause: unknown): VitalsError {
+    return new VitalsError(
+      'ERR_LOCK_IO',
+      `the lock file ${path} belongs to uid ${uid}, not to you, and cannot be removed from this shared folder: set process.lockDir to a folder of your own (mode 0700)`,
+      { cause },
     );
   },
   noProcfs(): VitalsError {

@@ -6,7 +6,11 @@ import { schemas, z } from '@vitals/core';
 const serviceGroup = z.strictObject({
   /** Name shown in reports and used as the `group`. */
   name: z.string().min(1),
-  /** Substring of the normalized command line that identifies the service. */
+  /**
+   * The program (a script or executable path, its last segments, or a folder it is in) and
+   * optionally its first arguments, as whole words: `bot.js`, `/srv/bot`, `node bot.js --live`.
+   * Never a substring: `bot.js` does not match `tail -f bot.js.log`.
+   */
   match: z.string().min(1),
 });
 
@@ -15,10 +19,13 @@ const serviceGroup = z.strictObject({
  * README.
  */
 export const processConfigSchema = z.strictObject({
-  /** Folder of instance-lock files. @default `<os.tmpdir()>/vitals-locks` */
+  /**
+   * Folder of instance-lock files; must be yours (or root's) and not writable by others unless
+   * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `<os.tmpdir()>/vitals-<uid>`
+   */
   lockDir: z.string().min(1).optional(),
-  /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`). @default 5000 */
-  graceMs: schemas.duration().default(5000),
+  /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`), 100ms–10m. @default 5000 */
+  graceMs: schemas.duration(undefined, { min: '100ms', max: '10m' }).default(5000),
   duplicates: z
     .strictObject({
       /**
@@ -27,10 +34,10 @@ export const processConfigSchema = z.strictObject({
        * @default 'self'
        */
       scope: z.enum(['self', 'user', 'all']).default('self'),
-      /** Services identified by a command-line substring. @default [] */
+      /** Services identified by program path and arguments (see `match`). @default [] */
       services: z.array(serviceGroup).default([]),
-      /** The collector rescans `/proc` at most this often (ms or `"10s"`). @default 10000 */
-      refreshMs: schemas.duration().default(10_000),
+      /** The collector rescans `/proc` at most this often (ms or `"10s"`), 1s–1h. @default 10000 */
+      refreshMs: schemas.duration(undefined, { min: '1s', max: '1h' }).default(10_000),
     })
     .prefault({}),
   /** Paths the `perms` audit checks, relative to the working folder. */
@@ -67,10 +74,11 @@ export type ProcessOptions = z.input<typeof processConfigSchema>;
 
 /**
  * The default folder of lock files: `$XDG_RUNTIME_DIR/vitals` when the environment has it (a
- * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-locks`.
+ * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-<euid>`: one folder
+ * per user, created 0700, whose owner and mode are checked before any lock in it is trusted.
  * @example defaultLockDir(process.env)
  */
 export function defaultLockDir(env: Readonly<Record<string, string | undefined>> = {}): string {
   const runtime = env.XDG_RUNTIME_DIR;
-  return runtime ? join(runtime, 'vitals') : join(tmpdir(), 'vitals-locks');
+  return runtime ? join(runtime, 'vitals') : join(tmpdir(), `vitals-${process.geteuid?.() ?? 0}`);
 }

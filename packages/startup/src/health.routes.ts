@@ -15,7 +15,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /**
  * `/health/live` and `/health/ready`, public (no token) so a kubelet or load balancer can probe
  * them. Live answers 200 while the process can answer at all; ready answers 200 only when
- * {@link Readiness} says so, and 503 with the reason, pending tasks and failing checks otherwise.
+ * {@link Readiness} says so, and 503 otherwise; the pending tasks and failing checks are shown
+ * only to requests that carry the token when `http.token` is set (the status stays public).
  * @example for (const r of createHealthRoutes(readiness)) container.register(HTTP_ROUTE, { useValue: r });
  */
 export function createHealthRoutes(
@@ -40,9 +41,13 @@ export function createHealthRoutes(
       method: 'GET',
       path: '/health/ready',
       public: true,
-      handle(_req, res) {
+      handle(_req, res, ctx) {
         const report = readiness.report();
-        sendJson(res, report.ready ? 200 : 503, { ...report, at: now() });
+        // The status is public; the findings (names of required variables…) need the token.
+        const body = ctx.authorized
+          ? { ...report, at: now() }
+          : { ready: report.ready, status: report.status, at: now() };
+        sendJson(res, report.ready ? 200 : 503, body);
       },
     },
   ];

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
 
+/** Keys whose values are secrets: shown by length, never by value. */
+const SECRET = /(token|secret|password|passwd|apikey|api_key)$/i;
+
 const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
 
 function show(value: unknown): string {
@@ -59,5 +62,11 @@ export function describeIssue(issue: Issue, prefix: string[]): { path: string; t
   // a message a schema set on purpose (`schemas.*`, `{ error }`) is kept as it is.
   const generic = /^(Invalid|Too small|Too big|Unrecognized)/.test(issue.message);
   const custom = generic ? expectation(issue) : issue.message;
-  return { path: dotted, text: `${dotted} ${custom} (got ${show(issue.input)})` };
+  // A secret is never echoed, not even a wrong one (it may be the real token, mistyped).
+  const got = SECRET.test(segments[segments.length - 1] ?? '')
+    ? typeof issue.input === 'string'
+      ? `${issue.input.length} characters`
+      : typeof issue.input
+    : show(issue.input);
+  return { path: dotted, text: `${dotted} ${custom} (got ${got})` };
 }

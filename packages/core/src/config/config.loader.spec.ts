@@ -130,7 +130,7 @@ describe('validateConfig error lines', () => {
     ],
     [
       { http: { token: 'short' } },
-      'vitals.config.json: http.token must be at least 16 characters (use a long random string) (got "short")',
+      'vitals.config.json: http.token must be at least 16 visible characters without spaces (use a long random string, e.g. `openssl rand -hex 24`) (got 5 characters)',
     ],
     [
       { thresholds: { cpuRatio: 90 } },

@@ -4,6 +4,8 @@ import type { ZodType } from 'zod';
 import { VitalsError, describeError } from '../errors';
 import type { Thresholds, VitalsConfig } from './config.types';
 import { describeIssue } from './config.issues';
+import { DEFAULT_MAX_CONNECTIONS } from '../http/http.server';
+import { isLoopbackHost } from '../http/loopback-host';
 import { schemas, z } from './schemas';
 
 /** Default thresholds of the design's table, shared by alert rules and diagnostics. */
@@ -25,17 +27,15 @@ const coreSchema = z.looseObject({
     .strictObject({
       port: schemas.port().default(9477),
       host: z.string().min(1).default('127.0.0.1'),
-      token: z
-        .string()
-        .min(16, { error: 'must be at least 16 characters (use a long random string)' })
-        .optional(),
-      maxBodyBytes: schemas.bytes().default(1024 * 1024),
+      token: schemas.token().optional(),
+      maxBodyBytes: schemas.bytes(undefined, { max: '1G' }).default(1024 * 1024),
+      maxConnections: schemas.count({ min: 1, max: 10_000 }).default(DEFAULT_MAX_CONNECTIONS),
     })
     .prefault({}),
   history: z
     .strictObject({
-      capacity: schemas.positiveInt().default(900),
-      maxSeries: schemas.positiveInt().default(2000),
+      capacity: schemas.count({ min: 1, max: 1_000_000 }).default(900),
+      maxSeries: schemas.count({ min: 1, max: 1_000_000 }).default(2000),
     })
     .prefault({}),
   thresholds: z
@@ -44,15 +44,19 @@ const coreSchema = z.looseObject({
       swapUsedBytes: schemas.bytes().default(DEFAULT_THRESHOLDS.swapUsedBytes),
       cpuRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.cpuRatio),
       diskUsedRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.diskUsedRatio),
-      openFds: schemas.positiveInt().default(DEFAULT_THRESHOLDS.openFds),
+      openFds: schemas.count({ min: 1, max: 1 << 30 }).default(DEFAULT_THRESHOLDS.openFds),
       openFdsLimitRatio: schemas.ratio().default(DEFAULT_THRESHOLDS.openFdsLimitRatio),
-      threads: schemas.positiveInt().default(DEFAULT_THRESHOLDS.threads),
-      operationMs: schemas.duration().default(DEFAULT_THRESHOLDS.operationMs),
-      eventLoopDelayP99Ms: schemas.duration().default(DEFAULT_THRESHOLDS.eventLoopDelayP99Ms),
+      threads: schemas.count({ min: 1, max: 1 << 22 }).default(DEFAULT_THRESHOLDS.threads),
+      operationMs: schemas
+        .duration(undefined, { min: '1ms', max: '1h' })
+        .default(DEFAULT_THRESHOLDS.operationMs),
+      eventLoopDelayP99Ms: schemas
+        .duration(undefined, { min: '1ms', max: '1h' })
+        .default(DEFAULT_THRESHOLDS.eventLoopDelayP99Ms),
     })
     .prefault({}),
-  startTimeoutMs: schemas.duration().default(10_000),
-  stopTimeoutMs: schemas.duration().default(5_000),
+  startTimeoutMs: schemas.duration(undefined, { min: '100ms', max: '1h' }).default(10_000),
+  stopTimeoutMs: schemas.duration(undefined, { min: '100ms', max: '1h' }).default(5_000),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
@@ -105,6 +109,8 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** Environment to read `VITALS_*` overrides from (the CLI passes process.env). @default {} */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The user a found `.js` config must belong to (or root). @default process.geteuid() */
+  readonly uid?: number;
 }
 
 const CANDIDATES = ['vitals.config.json', 'vitals.config.js', 'vitals.config.cjs'];
@@ -149,6 +155,31 @@ function readFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * A `.js`/`.cjs` config found in the current folder is code that runs as whoever runs `vitals`
+ * (often root). Like git's `safe.directory`, it is refused when another user owns it (root's own
+ * files are trusted), or when its group or others can write it, unless it was named explicitly
+ * with `-c`/`--config` or `VITALS_CONFIG`. The file is checked without following a link, and a
+ * link is refused too. JSON is data and is read as before.
+ * @throws VitalsError `ERR_CONFIG_FILE` saying whose it is and how to use it anyway.
+ */
+function refuseForeignCode(file: string, uid: number): void {
+  if (!/\.c?js$/.test(file)) return;
+  const shown = path.basename(file);
+  const st = fs.lstatSync(file);
+  let why: string | undefined;
+  if (st.isSymbolicLink()) why = 'is a symbolic link';
+  else if (st.uid !== uid && st.uid !== 0)
+    why = `is owned by uid ${st.uid}, not by you (uid ${uid})`;
+  else if (st.mode & 0o022) why = 'can be written by other users';
+  if (why) {
+    throw new VitalsError(
+      'ERR_CONFIG_FILE',
+      `${shown} in ${path.dirname(file)} ${why}; it is code and would run as you: name it with -c ${file} if you trust it`,
+    );
+  }
+}
+
 const camel = (segment: string) =>
   segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -174,7 +205,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const explicit = options.file ?? env['VITALS_CONFIG'];
   let file: string | undefined;
   if (explicit) file = path.resolve(cwd, explicit);
-  else file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
+  else {
+    file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
+    if (file) refuseForeignCode(file, options.uid ?? process.geteuid?.() ?? 0);
+  }
   const values: Record<string, unknown> = file ? structuredClone(readFile(file)) : {};
   const envPaths: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -256,6 +290,14 @@ export function validateConfig(
   };
 
   const core = check(coreSchema, loaded.values, []);
+  // What the HTTP server refuses at start, refused here too (so `config check` agrees).
+  if (core && !core.http.token && !isLoopbackHost(core.http.host)) {
+    report(
+      'error',
+      'http.host',
+      `http.host ${JSON.stringify(core.http.host)} is reachable from other machines: set http.token or bind to 127.0.0.1`,
+    );
+  }
   const validated = new Map<string, unknown>();
   for (const section of sections) {
     const raw = loaded.values[section.name];

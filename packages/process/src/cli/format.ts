@@ -1,10 +1,11 @@
-import { formatBytes, formatDuration } from '@vitals/core';
+import { escapeControl, formatBytes, formatDuration } from '@vitals/core';
 import type { ProcessInfo } from '../table/process.table';
 
 /**
  * Renders rows as columns two spaces apart, left-aligned except the columns in `right` (figures
  * such as RSS and CPU%); the last column is not padded. Each line is cut to `width` characters
- * when given.
+ * when given. Every cell is passed through `escapeControl` first: cells hold outside text
+ * (command lines, user names, unit descriptions, paths), and a newline in one must not forge a row.
  * @example renderTable([['PID', 'RSS'], ['1', '12 MiB']], 80, new Set([1]))
  */
 export function renderTable(
@@ -12,6 +13,7 @@ export function renderTable(
   width?: number,
   right: ReadonlySet<number> = new Set(),
 ): string {
+  rows = rows.map((row) => row.map((cell) => escapeControl(cell)));
   const widths: number[] = [];
   for (const row of rows)
     row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));

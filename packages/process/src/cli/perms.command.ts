@@ -1,4 +1,4 @@
-import { VitalsError } from '@vitals/core';
+import { VitalsError, escapeControl } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { auditPermissions, formatMode } from '../perms/permission.auditor';
 import type { PermissionProblem } from '../perms/permission.auditor';
@@ -39,10 +39,12 @@ export function createPermsCommand(deps: CommandDeps): CliCommand {
       if (flag(ctx, 'fix') && fixable.length > 0) {
         if (!json)
           for (const p of fixable)
-            say(ctx, `would run: chmod ${formatMode(p.expectedMode)} ${p.path}`);
+            say(ctx, `would run: chmod ${formatMode(p.expectedMode)} ${escapeControl(p.path)}`);
         if (await confirmAction(ctx, deps, `Change the mode of ${fixable.length} path(s)?`)) {
           fixes = fixPermissions(problems);
-          if (!json) for (const f of fixes) say(ctx, `${f.ok ? 'done' : 'FAILED'}: ${f.message}`);
+          if (!json)
+            for (const f of fixes)
+              say(ctx, `${f.ok ? 'done' : 'FAILED'}: ${escapeControl(f.message)}`);
           problems = auditPermissions(paths, audit);
           if (!json && problems.length > 0)
             say(
@@ -80,7 +82,8 @@ function print(ctx: CliContext, problems: readonly PermissionProblem[], count: n
     ctx,
     renderTable([['KIND', 'PROBLEM', 'HAS', 'SHOULD', 'PATH'], ...rows], ctx.stdout.columns),
   );
-  for (const p of problems.filter((x) => x.expectedMode === undefined)) say(ctx, `  ${p.message}`);
+  for (const p of problems.filter((x) => x.expectedMode === undefined))
+    say(ctx, `  ${escapeControl(p.message)}`);
 }
 
 function toJson(p: PermissionProblem): Record<string, unknown> {

@@ -72,7 +72,7 @@ describe('ps command', () => {
   it('rejects a sampling interval of zero with a usage error', async () => {
     await expect(ps().run(fakeCli({ sample: '0' }).ctx)).rejects.toMatchObject({
       code: 'ERR_USAGE',
-      message: 'invalid --sample "0": give a duration above 0, e.g. "1s"',
+      message: '--sample "0" is out of range: must be at least 50ms',
     });
   });
 
@@ -80,5 +80,29 @@ describe('ps command', () => {
     await expect(ps().run(fakeCli({ sort: 'name' }).ctx)).rejects.toThrow(
       'invalid --sort "name": use rss, cpu, pid or start',
     );
+  });
+});
+
+describe('ps and kill-duplicates flag ranges (issue 11)', () => {
+  const ps = () => createPsCommand({ config: processConfig(), clock: systemClock });
+  it.each([
+    [{ sample: '25d' }, '--sample "25d" is out of range: must be at most 1m'],
+    [{ sample: 'soon' }, 'invalid --sample "soon"'],
+    [
+      { duplicates: true, kill: true, grace: '25d' },
+      '--grace "25d" is out of range: must be at most 10m',
+    ],
+    [
+      { duplicates: true, kill: true, grace: '0' },
+      '--grace "0" is out of range: must be at least 100ms',
+    ],
+    [
+      { duplicates: true, kill: true, keep: '99999999' },
+      '--keep "99999999" is out of range: must be at most 4194304',
+    ],
+    [{ duplicates: true, kill: true, keep: '0' }, '--keep "0" is out of range: must be at least 1'],
+  ])('%j is a usage error', async (options, message) => {
+    await expect(ps().run(fakeCli(options).ctx)).rejects.toMatchObject({ code: 'ERR_USAGE' });
+    await expect(ps().run(fakeCli(options).ctx)).rejects.toThrow(message);
   });
 });

@@ -1,8 +1,7 @@
-import { parseDuration } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { sampleCpuPercent } from '../table/cpu.sampler';
 import type { ProcessInfo } from '../table/process.table';
-import { commandTable, flag, say, text, usage } from './command.deps';
+import { commandTable, durationFlag, flag, say, text, usage } from './command.deps';
 import type { CommandDeps } from './command.deps';
 import { runDuplicates } from './duplicates.action';
 import { PROCESS_FIGURES, PROCESS_HEADER, processRow, renderTable } from './format';
@@ -44,7 +43,7 @@ export function createPsCommand(deps: CommandDeps): CliCommand {
         (p) =>
           !filter || p.command.includes(filter) || p.user === filter || String(p.pid) === filter,
       );
-      const sampleMs = parseSample(text(ctx, 'sample'));
+      const sampleMs = parseSample(ctx);
       const rates =
         sampleMs === undefined
           ? undefined
@@ -76,11 +75,7 @@ export function createPsCommand(deps: CommandDeps): CliCommand {
   };
 }
 
-/** `--sample MS`: a positive duration, or undefined when not given. */
-function parseSample(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms <= 0)
-    throw usage(`invalid --sample ${JSON.stringify(value)}: give a duration above 0, e.g. "1s"`);
-  return ms;
+/** `--sample MS`: 50ms–1m, or undefined when not given. */
+function parseSample(ctx: CliContext): number | undefined {
+  return durationFlag(ctx, 'sample', { min: '50ms', max: '1m' });
 }

@@ -1,4 +1,4 @@
-import { isVitalsError } from '@vitals/core';
+import { escapeControl, isVitalsError } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { SystemctlClient } from '../systemd/systemctl.client';
 import { flag, say, text } from './command.deps';
@@ -49,7 +49,12 @@ export function createServicesCommand(deps: CommandDeps): CliCommand {
       } catch (error) {
         if (!isVitalsError(error, 'ERR_SYSTEMD_UNAVAILABLE')) throw error;
         const json = flag(ctx, 'json');
-        say(ctx, json ? JSON.stringify({ systemd: false, message: error.message }) : error.message);
+        say(
+          ctx,
+          json
+            ? JSON.stringify({ systemd: false, message: error.message })
+            : escapeControl(error.message),
+        );
         return actions.length > 0 ? 1 : 0;
       }
     },

@@ -35,6 +35,10 @@ export interface NormalizedCommand {
   readonly key: string;
   /** The same, readable: `node /srv/bot/bot.js --live`. */
   readonly display: string;
+  /** The parts joined in `key` and `display`: interpreter, program, the program's arguments. */
+  readonly parts: readonly string[];
+  /** Index in `parts` of the program: the resolved script (1 under an interpreter) or the executable (0). */
+  readonly programIndex: number;
 }
 
 /**
@@ -76,8 +80,9 @@ export function normalizeCommand(
   } else {
     parts.push(argv[0].includes('/') ? absolute(argv[0], cwd) : argv[0]);
   }
+  const programIndex = parts.length - 1;
   parts.push(...argv.slice(i));
-  return { key: parts.join('\0'), display: parts.join(' ') };
+  return { key: parts.join('\0'), display: parts.join(' '), parts, programIndex };
 }
 
 function absolute(path: string, cwd: string | undefined): string {

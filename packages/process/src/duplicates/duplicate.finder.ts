@@ -1,6 +1,7 @@
 import type { ProcessInfo } from '../table/process.table';
 import { processCwd } from '../table/process.table';
 import { normalizeCommand } from './command.normalizer';
+import { matchesService } from './service.matcher';
 
 /** Processes running the same program, oldest first. */
 export interface DuplicateGroup {
@@ -16,7 +17,7 @@ export interface DuplicateGroup {
 
 /** Options of {@link findDuplicateGroups}. */
 export interface FindDuplicatesOptions {
-  /** Services identified by a command-line substring; their copies group by name. @default [] */
+  /** Services identified by their program and arguments (see `matchesService`); their copies group by name. @default [] */
   readonly services?: readonly { readonly name: string; readonly match: string }[];
   /** Working folder of a pid, to resolve relative script paths. @default `/proc/<pid>/cwd` */
   readonly cwdOf?: (pid: number) => string | undefined;
@@ -41,9 +42,7 @@ export function findDuplicateGroups(
     if (proc.state === 'Z' || proc.argv.length === 0) continue;
     const normalized = normalizeCommand(proc.argv, cwdOf(proc.pid));
     if (!normalized) continue;
-    const service = services.find(
-      (s) => normalized.display.includes(s.match) || proc.command.includes(s.match),
-    );
+    const service = services.find((s) => matchesService(s.match, normalized));
     const key = service ? `service:${service.name}` : `cmd:${normalized.key}`;
     const entry = byKey.get(key) ?? {
       name: service ? service.name : normalized.display,

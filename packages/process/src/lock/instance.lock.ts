@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { VitalsError, processStartTimeMs, readProcStat } from '@vitals/core';
 import type { InstanceLock } from '@vitals/core';
 import { processErrors } from '../process.errors';
 import { defaultLockDir } from '../process.options';
+import { prepareLockDir, removeForeignLock } from './lock.dir';
 import { isHolderAlive, readLockFile } from './lock.record';
 import type { LockRecord } from './lock.record';
 
 /** Options of {@link acquireInstanceLock}. */
 export interface AcquireLockOptions {
-  /** Folder of the lock file (created 0700 when missing). @default defaultLockDir() */
+  /**
+   * Folder of the lock file (created 0700 when missing; refused when it is a link, owned by
+   * another user, or writable by others without the sticky bit). @default defaultLockDir()
+   */
   readonly dir?: string;
   /** The process that holds the lock (a supervisor may lock for its child). @default process.pid */
   readonly pid?: number;
@@ -66,18 +70,10 @@ export function acquireInstanceLock(name: string, options: AcquireLockOptions = 
     createdAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
-  let dirMode: number;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    dirMode = statSync(dir).mode;
-  } catch (error) {
-    throw processErrors.lockIo(dir, error);
-  }
-  // In a world-writable folder without the sticky bit (not /tmp itself, but a `vitals-locks`
-  // someone else created 0777) any user could delete or replace the lock: refuse it.
-  if (dirMode & 0o002 && !(dirMode & 0o1000)) throw processErrors.lockDirUnsafe(dir);
+  prepareLockDir(dir);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (tryCreate(path, record)) return handle(path, record);
+    if (removeForeignLock(path)) continue;
     const current = readOrThrow(path);
     if (!current) continue; // released between our link() and read: try again
     if (current.record && isHolderAlive(current.record, host, procRoot)) {

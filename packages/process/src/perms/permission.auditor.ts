@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
-import type { Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** What a path is for. */
 export type PathKind = 'secret' | 'data' | 'log';
@@ -15,11 +15,17 @@ export interface PermissionProblem {
     | 'readable-by-others'
     | 'world-writable'
     | 'not-writable'
-    | 'wrong-owner';
+    | 'wrong-owner'
+    | 'link-in-shared-folder';
   /** Current permission bits (`0o644`), when the path exists. */
   readonly mode?: number;
   /** The bits it should have, when a chmod fixes it. */
   readonly expectedMode?: number;
+  /**
+   * `<st_dev>:<st_ino>` of what was audited (from `lstat`, links not followed): the fix changes
+   * a path only while it is still this very file (see `fixPermissions`).
+   */
+  readonly identity?: string;
   /** One line: what is wrong and what should be. */
   readonly message: string;
 }
@@ -75,8 +81,53 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
-function auditSecret(path: string, uid: number, out: PermissionProblem[]): void {
+/** `<dev>:<ino>` of a path, links not followed (bigint: inode numbers may pass 2^53). */
+export function identityOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+function lidentity(path: string): string | undefined {
+  try {
+    return identityOf(lstatSync(path, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A folder in which some other user may create, rename or delete entries. */
+function sharedFolder(path: string): boolean {
   const st = statOf(path);
+  return !st || (st.mode & 0o022) !== 0;
+}
+
+/**
+ * The path to audit for a configured path: itself, or where its link points when the link sits
+ * in a folder only its owner can write. A link is never followed inside a folder others can
+ * write (issue 11: a link swapped in there pointed the fix at a root-owned `id`): that is a
+ * problem of its own, with no fix.
+ */
+function followSafely(given: string, kind: PathKind, out: PermissionProblem[]): string | undefined {
+  if (!lstatOf(given)?.isSymbolicLink()) return given;
+  if (sharedFolder(dirname(given))) {
+    out.push({
+      path: given,
+      kind,
+      problem: 'link-in-shared-folder',
+      message: `${given}: a symbolic link in a folder other users can write; not followed: list the real path instead`,
+    });
+    return undefined;
+  }
+  try {
+    return realpathSync(given);
+  } catch {
+    return given; // dangling: reported as missing below
+  }
+}
+
+function auditSecret(given: string, uid: number, out: PermissionProblem[]): void {
+  const path = followSafely(given, 'secret', out);
+  if (path === undefined) return;
+  const st = lstatOf(path);
   if (!st) {
     out.push({
       path,
@@ -87,6 +138,7 @@ function auditSecret(path: string, uid: number, out: PermissionProblem[]): void 
     return;
   }
   const mode = st.mode & 0o7777;
+  const identity = lidentity(path);
   if (mode & 0o077) {
     const expectedMode = mode & 0o7700;
     const what = st.isDirectory() ? 'secrets folder' : 'secret';
@@ -96,6 +148,7 @@ function auditSecret(path: string, uid: number, out: PermissionProblem[]): void 
       problem: 'readable-by-others',
       mode,
       expectedMode,
+      identity,
       message: `${path}: ${what} is ${formatMode(mode)}, should be ${formatMode(expectedMode)} (owner only)`,
     });
   }
@@ -110,19 +163,21 @@ function auditSecret(path: string, uid: number, out: PermissionProblem[]): void 
   }
   if (st.isDirectory()) {
     for (const name of safeReaddir(path)) {
-      if (lstatSync(join(path, name)).isFile()) auditSecret(join(path, name), uid, out);
+      if (lstatOf(join(path, name))?.isFile()) auditSecret(join(path, name), uid, out);
     }
   }
 }
 
 function auditDir(
-  path: string,
+  given: string,
   kind: PathKind,
   uid: number,
   maxEntries: number,
   out: PermissionProblem[],
 ): void {
-  const st = statOf(path);
+  const path = followSafely(given, kind, out);
+  if (path === undefined) return;
+  const st = lstatOf(path);
   if (!st) {
     out.push({
       path,
@@ -143,7 +198,7 @@ function auditDir(
   }
   const mode = st.mode & 0o7777;
   if (!writable(st, uid)) {
-    const fix = st.uid === uid ? { expectedMode: mode | 0o700 } : {};
+    const fix = st.uid === uid ? { expectedMode: mode | 0o700, identity: lidentity(path) } : {};
     const hint =
       st.uid === uid
         ? `should be ${formatMode(mode | 0o700)}`
@@ -196,10 +251,19 @@ function scanWorldWritable(
         problem: 'world-writable',
         mode,
         expectedMode,
+        identity: identityOf(lstatSync(path, { bigint: true })),
         message: `${path}: world-writable ${formatMode(mode)}, should be ${formatMode(expectedMode)}`,
       });
     }
     if (st.isDirectory()) for (const name of safeReaddir(path)) queue.push(join(path, name));
+  }
+}
+
+function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 

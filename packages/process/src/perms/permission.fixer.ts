@@ -1,6 +1,6 @@
-import { chmodSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, openSync } from 'node:fs';
 import { describeError } from '@vitals/core';
-import { formatMode } from './permission.auditor';
+import { formatMode, identityOf } from './permission.auditor';
 import type { PermissionProblem } from './permission.auditor';
 
 /** What one chmod did. */
@@ -43,14 +43,19 @@ export function fixableProblems(problems: readonly PermissionProblem[]): Fixable
 }
 
 /**
- * Applies the fixable problems with `chmod`; one failure does not stop the rest.
+ * Applies the fixable problems; one failure does not stop the rest. Each change acts on exactly
+ * what was audited: the path is opened with `O_NOFOLLOW` (a link put there since is refused,
+ * `ELOOP`) and `O_NONBLOCK` (a FIFO put there does not hang us), the descriptor's `fstat`
+ * `st_dev:st_ino` must equal the audit's `identity` (a file swapped in since is refused), and the
+ * mode is changed with `fchmod` through that descriptor, so no path is looked up twice. Node has
+ * no `O_PATH`, so a file the caller cannot open read-only fails with `EACCES` (root always can).
  * @example fixPermissions(auditPermissions(paths, { cwd })).filter((f) => !f.ok)
  */
 export function fixPermissions(problems: readonly PermissionProblem[]): PermissionFix[] {
   return fixableProblems(problems).map((p) => {
     const line = `chmod ${formatMode(p.expectedMode)} ${p.path}`;
     try {
-      chmodSync(p.path, p.expectedMode);
+      chmodChecked(p);
       return { path: p.path, from: p.mode, to: p.expectedMode, ok: true, message: line };
     } catch (error) {
       return {
@@ -58,8 +63,33 @@ export function fixPermissions(problems: readonly PermissionProblem[]): Permissi
         from: p.mode,
         to: p.expectedMode,
         ok: false,
-        message: `${line} failed: ${describeError(error)}`,
+        message: `${line} failed: ${whyFailed(error)}`,
       };
     }
   });
+}
+
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+class ChangedSinceAudit extends Error {}
+
+function chmodChecked(p: FixableProblem): void {
+  const fd = openSync(p.path, OPEN_FLAGS);
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile() && !st.isDirectory())
+      throw new ChangedSinceAudit('no longer a file or folder');
+    if (p.identity === undefined || identityOf(st) !== p.identity)
+      throw new ChangedSinceAudit('replaced by another file since the audit');
+    fchmodSync(fd, p.expectedMode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function whyFailed(error: unknown): string {
+  if (error instanceof ChangedSinceAudit) return `${error.message}; not changed: audit again`;
+  if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+    return 'it is a symbolic link now (swapped since the audit?); not followed, not changed';
+  return describeError(error);
 }

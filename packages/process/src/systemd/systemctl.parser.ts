@@ -60,7 +60,8 @@ export function parsePlainUnits(text: string): UnitRow[] {
  * @example parseShow('ActiveState=failed\nNRestarts=3\n').ActiveState // 'failed'
  */
 export function parseShow(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key such as `__proto__` is kept as a key, never as the object's prototype.
+  const out: Record<string, string> = Object.create(null);
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
