@@ -14,6 +14,11 @@
  * median) come last. PM2 is installed into a temp prefix (`npm install --prefix`), runs with its
  * own PM2_HOME, and is killed at the end; when npm refuses, PM2 is skipped with the reason.
  * Linux only. The CLI runs from each package's dist: `npm ci` (or `npm run build`) first.
+ *
+ * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` from another
+ * built checkout in the same run, for before/after ratios measured under the same load (on a
+ * shared machine absolute figures move with the load; ratios within one run much less).
+ * `--no-pm2` skips PM2.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,20 +36,38 @@ import {
 import type { Target } from './overhead/targets';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
+const MP = 'vitals start (monitor + prometheus)';
+const RUN_ALL = 'vitals run (every plugin)';
+const BASE = '[baseline]';
 const WARMUP_MS = 5000;
 
 function usage(message: string): never {
   console.error(`bench:overhead: ${message}`);
-  console.error('usage: npm run bench:overhead -- [--seconds 5..3600] [--runs 1..20] [--no-pm2]');
+  console.error(
+    'usage: npm run bench:overhead -- [--seconds 5..3600] [--runs 1..20] [--no-pm2] [--baseline DIR]',
+  );
   process.exit(64);
 }
 
-function parseArgs(argv: readonly string[]): { seconds: number; runs: number; pm2: boolean } {
-  const out = { seconds: 60, runs: 3, pm2: true };
+interface Options {
+  seconds: number;
+  runs: number;
+  pm2: boolean;
+  /** Another checkout (built) whose Vitals hosts run beside ours in the same run. */
+  baseline?: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const out: Options = { seconds: 60, runs: 3, pm2: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--no-pm2') out.pm2 = false;
-    else if (arg === '--seconds' || arg === '--runs') {
+    else if (arg === '--baseline') {
+      const dir = argv[++i];
+      if (!dir || !existsSync(join(dir, 'packages/host/bin/vitals.js')))
+        usage(`--baseline needs a built Vitals checkout (got ${dir ?? 'nothing'})`);
+      out.baseline = dir;
+    } else if (arg === '--seconds' || arg === '--runs') {
       const n = Number(argv[++i]);
       const [lo, hi] = arg === '--seconds' ? [5, 3600] : [1, 20];
       if (!Number.isInteger(n) || n < lo || n > hi)
@@ -69,7 +92,7 @@ function newest(dir: string, ext: string): number {
 }
 
 /** The built CLI; exits with a clear line when a package's dist is missing or older than its src. */
-function builtCli(root: string): string {
+function builtCli(root: string, what = 'the CLI'): string {
   const bin = join(root, 'packages/host/bin/vitals.js');
   const stale: string[] = [];
   for (const pkg of readdirSync(join(root, 'packages'))) {
@@ -78,7 +101,7 @@ function builtCli(root: string): string {
     if (src > 0 && dist < src) stale.push(pkg);
   }
   if (!existsSync(join(root, 'packages/host/dist/cli.js')) || stale.includes('host')) {
-    console.error('bench:overhead: the CLI is not built; run `npm run build` first');
+    console.error(`bench:overhead: ${what} is not built; run \`npm run build\` in ${root}`);
     process.exit(1);
   }
   if (stale.length > 0)
@@ -93,6 +116,7 @@ async function runOnce(
   seconds: number,
   root: string,
   vitalsBin: string,
+  baselineBin: string | undefined,
   pm2: { bin: string; version: string } | undefined,
   rows: Map<string, Row>,
   ratios: Map<string, number[]>,
@@ -107,7 +131,7 @@ async function runOnce(
     const http = { port: 0 };
     const started = await Promise.allSettled([
       startVitalsHost(
-        'vitals start (monitor + prometheus)',
+        MP,
         vitalsBin,
         { plugins: ['monitor', 'prometheus'], http },
         dir,
@@ -116,7 +140,7 @@ async function runOnce(
       startVitalsHost('vitals start (every plugin)', vitalsBin, { http }, dir, 'start-all.json'),
       startPromClient(root, dir),
       startNodeExporter(NODE_EXPORTER),
-      startVitalsRun('vitals run (every plugin)', vitalsBin, { http }, dir, 'run-all.json', idle),
+      startVitalsRun(RUN_ALL, vitalsBin, { http }, dir, 'run-all.json', idle),
       startVitalsRun(
         'vitals run (process + startup)',
         vitalsBin,
@@ -126,6 +150,18 @@ async function runOnce(
         idle,
       ),
       pm2 ? startPm2(pm2.bin, join(dir, 'pm2-home'), idle) : Promise.resolve(undefined),
+      ...(baselineBin
+        ? [
+            startVitalsHost(
+              `${MP} ${BASE}`,
+              baselineBin,
+              { plugins: ['monitor', 'prometheus'], http },
+              dir,
+              'base-mp.json',
+            ),
+            startVitalsRun(`${RUN_ALL} ${BASE}`, baselineBin, { http }, dir, 'base-run.json', idle),
+          ]
+        : []),
     ]);
     for (const s of started) if (s.status === 'fulfilled' && s.value) targets.push(s.value);
     const failed = started.filter((s) => s.status === 'rejected');
@@ -209,6 +245,14 @@ async function runOnce(
         run.rss / pm.rss,
       );
     }
+    // Same run, same load: this tree against the baseline checkout.
+    for (const label of [MP, RUN_ALL]) {
+      const now = byLabel.get(label);
+      const base = byLabel.get(`${label} ${BASE}`);
+      if (!now || !base) continue;
+      ratio(`${label} CPU / same from --baseline`, now.cpu / base.cpu);
+      ratio(`${label} RSS − same from --baseline, MiB`, now.rss - base.rss);
+    }
   } finally {
     if (ticker) clearInterval(ticker);
     for (const s of scrapers.values()) s.close();
@@ -224,9 +268,11 @@ async function main(): Promise<void> {
     console.error('bench:overhead: reads /proc; run it on Linux');
     process.exit(1);
   }
-  const { seconds, runs, pm2: wantPm2 } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const { seconds, runs, pm2: wantPm2 } = args;
   const root = join(__dirname, '..', '..');
   const vitalsBin = builtCli(root);
+  const baselineBin = args.baseline ? builtCli(args.baseline, 'the baseline') : undefined;
   const pm2Prefix = mkdtempSync(join(tmpdir(), 'vitals-bench-pm2-'));
   let pm2: { bin: string; version: string } | undefined;
   try {
@@ -243,7 +289,7 @@ async function main(): Promise<void> {
       console.log(
         `run ${r}/${runs}: ${seconds} s after a ${WARMUP_MS / 1000} s warm-up, load average ${loadavg()[0].toFixed(2)}…`,
       );
-      await runOnce(seconds, root, vitalsBin, pm2, rows, ratios);
+      await runOnce(seconds, root, vitalsBin, baselineBin, pm2, rows, ratios);
     }
 
     const promVersion = (
@@ -255,7 +301,8 @@ async function main(): Promise<void> {
         `${cpus().length} CPUs, load average now ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}\n` +
-        `command: npm run bench:overhead -- --seconds ${seconds} --runs ${runs}\n`,
+        `command: npm run bench:overhead -- --seconds ${seconds} --runs ${runs}` +
+        `${wantPm2 ? '' : ' --no-pm2'}${args.baseline ? ` --baseline ${args.baseline}` : ''}\n`,
     );
     console.log(
       '| process | CPU, % of one core: median (each run) | RSS median, MiB | series exposed |',

@@ -111,7 +111,7 @@ export async function startVitalsHost(
   writeFileSync(configFile, JSON.stringify(config));
   const proc = spawn(process.execPath, [vitalsBin, 'start', '-c', configFile], {
     cwd: dir,
-    env: cleanEnv({ VITALS_LOG_FORMAT: 'json' }),
+    env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await waitForLine(proc, label, (e) =>
@@ -216,7 +216,7 @@ export async function startVitalsRun(
       '--',
       idle,
     ]),
-    { cwd: dir, env: cleanEnv({ VITALS_LOG_FORMAT: 'json' }), stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
