@@ -334,7 +334,7 @@ describe('AlertEngine', () => {
         threshold: 1,
         relativeTo: { metric: 'limit' },
       });
-      const lookups = jest.spyOn(stream, 'latestValue');
+      const lookups = jest.spyOn(stream, 'latestNumber');
       hold(0, 100, 5);
       expect(lookups).not.toHaveBeenCalled();
     });

@@ -206,7 +206,7 @@ export class AlertEngine {
     let threshold = rule.threshold;
     let clear = r.clear;
     if (rule.relativeTo !== undefined) {
-      const base = this.stream.latestValue(rule.relativeTo.metric, rule.relativeTo.labels)?.value;
+      const base = this.stream.latestNumber(rule.relativeTo.metric, rule.relativeTo.labels);
       if (base === undefined || !(base > 0)) return;
       threshold *= base;
       clear *= base;

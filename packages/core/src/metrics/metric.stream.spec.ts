@@ -59,6 +59,28 @@ describe('MetricStream', () => {
     expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
   });
 
+  it('hands out copies that later publishes do not change, and the bare number without a copy', () => {
+    const stream = new MetricStream();
+    const labels = { mount: '/' };
+    stream.publish({ source: 'a', at: 1, samples: [{ name: 'disk', value: 10, labels }] });
+    const before = stream.latest('disk')[0];
+    const one = stream.latestValue('disk', { mount: '/' });
+    stream.publish({ source: 'b', at: 2, samples: [{ name: 'disk', value: 11, labels }] });
+    expect(before).toEqual({ name: 'disk', labels: { mount: '/' }, value: 10, at: 1, source: 'a' });
+    expect(one?.value).toBe(10);
+    expect(stream.latest('disk')).toEqual([
+      { name: 'disk', labels: { mount: '/' }, value: 11, at: 2, source: 'b' },
+    ]);
+    expect(stream.latestNumber('disk', { mount: '/' })).toBe(11);
+    expect(stream.latestNumber('disk', { mount: '/x' })).toBeUndefined();
+    expect(stream.latest('absent')).toEqual([]);
+    // The series keeps the labels it was first published with, frozen, whatever the collector
+    // does with its object afterwards.
+    (labels as { mount: string }).mount = '/changed';
+    expect(stream.latest('disk')[0].labels).toEqual({ mount: '/' });
+    expect(Object.isFrozen(stream.latest('disk')[0].labels)).toBe(true);
+  });
+
   it('ignores publishes after close and completes subscribers', () => {
     const stream = new MetricStream();
     let completed = false;

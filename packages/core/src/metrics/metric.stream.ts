@@ -15,6 +15,27 @@ export interface SeriesPoint {
 }
 
 /**
+ * The last value of one series, updated in place: a tick writes three fields per sample and
+ * allocates nothing, so the objects stay in the old generation and a steady host makes no garbage
+ * here. Only `latest()`/`latestValue()` copy them out, when asked.
+ */
+interface Slot {
+  readonly name: string;
+  readonly labels: Labels;
+  value: number;
+  at: number;
+  source: string;
+}
+
+const copy = (s: Slot): SeriesValue => ({
+  name: s.name,
+  labels: s.labels,
+  value: s.value,
+  at: s.at,
+  source: s.source,
+});
+
+/**
  * The host's one metric stream. Collectors `publish` batches; subscribers read `batches$` or
  * `series$`; `latest()` keeps the last value of every series for exporters that must not
  * recollect. It never hands out its Subject.
@@ -25,7 +46,7 @@ export interface SeriesPoint {
 export class MetricStream {
   private readonly subject = new Subject<MetricBatch>();
   /** Last value per series, looked up without building key strings (the per-sample hot path). */
-  private readonly last = new SeriesIndex<{ current: SeriesValue }>();
+  private readonly last = new SeriesIndex<Slot>();
   private closed = false;
 
   /** Every published batch, hot (no replay). */
@@ -73,13 +94,9 @@ export class MetricStream {
       const s = samples[i];
       const slot = this.last.get(s.name, s.labels);
       if (slot !== undefined) {
-        slot.current = {
-          name: s.name,
-          labels: slot.current.labels,
-          value: s.value,
-          at: batch.at,
-          source: batch.source,
-        };
+        slot.value = s.value;
+        slot.at = batch.at;
+        slot.source = batch.source;
         continue;
       }
       if (this.last.size >= this.maxSeries) {
@@ -92,9 +109,15 @@ export class MetricStream {
         }
         continue;
       }
-      const labels = s.labels ?? NO_LABELS;
+      // Frozen copy: a collector may reuse or change its labels object after publishing.
+      const labels =
+        s.labels && Object.keys(s.labels).length > 0 ? Object.freeze({ ...s.labels }) : NO_LABELS;
       this.last.set(s.name, s.labels, {
-        current: { name: s.name, labels, value: s.value, at: batch.at, source: batch.source },
+        name: s.name,
+        labels,
+        value: s.value,
+        at: batch.at,
+        source: batch.source,
       });
     }
   }
@@ -114,15 +137,29 @@ export class MetricStream {
     );
   }
 
-  /** The last value of every series (or of every series of `name`). */
+  /**
+   * The last value of every series (or of every series of `name`), as fresh objects the caller
+   * may keep: later publishes do not change them.
+   */
   latest(name?: string): SeriesValue[] {
-    const all = [...this.last.values()].map((slot) => slot.current);
-    return name === undefined ? all : all.filter((v) => v.name === name);
+    const out: SeriesValue[] = [];
+    const slots = name === undefined ? this.last.values() : this.last.valuesOf(name);
+    for (const slot of slots) out.push(copy(slot));
+    return out;
   }
 
-  /** The last value of exactly one series, or undefined. O(1). */
+  /** The last value of exactly one series (a fresh object), or undefined. O(1). */
   latestValue(name: string, labels?: Labels): SeriesValue | undefined {
-    return this.last.get(name, labels)?.current;
+    const slot = this.last.get(name, labels);
+    return slot === undefined ? undefined : copy(slot);
+  }
+
+  /**
+   * Just the number of {@link latestValue}, without allocating: for per-sample hot paths (an
+   * alert threshold relative to another series). O(1).
+   */
+  latestNumber(name: string, labels?: Labels): number | undefined {
+    return this.last.get(name, labels)?.value;
   }
 
   /** Completes `batches$`; later publishes are ignored. */

@@ -123,8 +123,17 @@ export class SeriesIndex<T> {
   }
 
   /** Every value, grouped by metric name (in the order names, label names and values first came). */
-  *values(): IterableIterator<T> {
-    const stack: Node<T>[] = [...this.roots.values()].reverse();
+  values(): IterableIterator<T> {
+    return this.walk([...this.roots.values()].reverse());
+  }
+
+  /** The values of the series of one metric name (same order as {@link values}). */
+  valuesOf(name: string): IterableIterator<T> {
+    const root = this.roots.get(name);
+    return this.walk(root === undefined ? [] : [root]);
+  }
+
+  private *walk(stack: Node<T>[]): IterableIterator<T> {
     for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
       if (at.has) yield at.value as T;
       if (at.next === undefined) continue;
