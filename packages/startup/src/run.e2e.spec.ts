@@ -231,7 +231,7 @@ describe('vitals run (the real binary)', () => {
 
   it('rejects a bad flag value in one line, without a stack or a child', async () => {
     const run = vitalsRun(['--max-memory', 'lots', '--', 'node', fixture('trap-signals')]);
-    expect(await run.exited).toBe(1);
+    expect(await run.exited).toBe(64);
     expect(run.err.text).toBe(
       'vitals: --max-memory "lots": must be a size such as "512M", "2G" or a number of bytes\n',
     );

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ZodType } from 'zod';
 import { VitalsError, describeError } from '../errors';
+import { escapeControl } from '../util/escape-control';
 import type { Thresholds, VitalsConfig } from './config.types';
 import { describeIssue } from './config.issues';
 import { DEFAULT_MAX_CONNECTIONS } from '../http/http.server';
@@ -128,7 +129,7 @@ function readFile(file: string): Record<string, unknown> {
     } catch (error) {
       throw new VitalsError(
         'ERR_CONFIG_FILE',
-        `${shown}: invalid JSON (${describeError(error)}); fix the syntax and try again`,
+        `${shown}: invalid JSON (${escapeControl(describeError(error))}); fix the syntax and try again`,
         { cause: error },
       );
     }
@@ -139,7 +140,7 @@ function readFile(file: string): Record<string, unknown> {
     } catch (error) {
       throw new VitalsError(
         'ERR_CONFIG_FILE',
-        `${shown}: failed to load (${describeError(error)})`,
+        `${shown}: failed to load (${escapeControl(describeError(error))})`,
         { cause: error },
       );
     }
