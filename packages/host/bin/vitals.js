@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // The `vitals` binary: a thin launcher for the built CLI, with a clear line when it is not built yet.
+
+// Keep V8's young generation at its initial size (1 MiB semi-spaces). Loading the CLI's modules
+// promotes most of what it allocates, and V8 answers a high survival rate by doubling the new
+// space up to 16 MiB, which it never gives back: measured, 12 MiB more RSS for a host that then
+// allocates a few hundred KiB a second. A long-running monitor wants the small heap; the flag is
+// read when V8 decides to grow, so it takes effect here, before anything is loaded. It touches
+// this process only (not `vitals run`'s child, nor a library user's process).
+require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
 let cli;
 try {
   cli = require('../dist/cli.js');
