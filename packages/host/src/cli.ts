@@ -16,6 +16,7 @@ import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
 import { createLogger, type LogFormat } from './host.logger';
 import { loadPlugins } from './plugin.loader';
+import { supervisorDefaults } from './run.defaults';
 
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
 export const EXIT_USAGE = 64;
@@ -190,7 +191,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     });
     host = createHost({
       plugins: plugins.map((p) => p.plugin),
-      config: loaded,
+      config: supervisorDefaults(
+        words[0],
+        loaded,
+        plugins.map((p) => p.plugin.name),
+      ),
       logger,
       env: io.env,
     });
