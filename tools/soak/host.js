@@ -10,6 +10,9 @@
 // --history N      points kept per series (history.capacity). The soak sizes it so the ring
 //                  buffers are full before its measuring window starts: filling them is growth
 //                  by design, not a leak. @default 900 (the host's default)
+// --window-ms MS   the memory plugin's time windows (leak detector window, GC-pressure window),
+//                  which fill for that long: the soak sizes them, like --history, to be full
+//                  before it measures. @default the plugin's defaults (10 min and 60 s)
 // --leak BYTES     retain BYTES more on every tick (the soak's self-check: it must fail). @default 0
 // --leak-fds N     open N more file descriptors every second and keep them (self-check). @default 0
 'use strict';
@@ -25,6 +28,7 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const HISTORY = arg('history', 900);
+const WINDOW_MS = arg('window-ms', 0);
 const LEAK_BYTES = arg('leak', 0);
 const LEAK_FDS = arg('leak-fds', 0);
 const plugin = (name) => require(`@vitals/${name}`)[`${name}Plugin`]();
@@ -94,7 +98,20 @@ const rules = Array.from({ length: RULES }, (_, i) => ({
       // A full GC every 5 s (the memory plugin's own periodic GC): one post-GC baseline
       // (vitals_heap_after_gc_bytes) every 5 s, whatever V8 would have done on its own, so the
       // slope rests on enough points. A leak survives any GC, so this hides none.
-      memory: { periodicGcMs: 5000, leak: { assessEveryMs: 100 } },
+      memory: {
+        periodicGcMs: 5000,
+        ...(WINDOW_MS > 0
+          ? {
+              gcPressureWindowMs: Math.min(60_000, WINDOW_MS),
+              leak: {
+                assessEveryMs: 100,
+                windowMs: WINDOW_MS,
+                minSpanMs: Math.min(150_000, Math.max(5000, WINDOW_MS / 2)),
+                recentMinMs: Math.min(45_000, Math.max(1000, WINDOW_MS / 3)),
+              },
+            }
+          : { leak: { assessEveryMs: 100 } }),
+      },
       process: {
         lockDir: mkdtempSync(path.join(tmpdir(), 'vitals-soak-locks-')),
         duplicates: { refreshMs: 1000 },

@@ -53,8 +53,10 @@ function parseArgs(argv) {
 const options = parseArgs(process.argv.slice(2));
 const { seconds } = options;
 const warmup = Math.max(10, Math.round(seconds / 4));
-// Ring buffers full after 60 % of the warm-up at 10 points a second; never above the default.
+// Ring buffers full after 60 % of the warm-up at 10 points a second, and the memory plugin's
+// time windows as long; never above the defaults (900 points, 10 minutes), never below 10 s.
 const history = Math.min(900, Math.floor(warmup * 0.6 * 10));
+const windowMs = Math.max(10_000, Math.min(600_000, Math.floor(warmup * 0.6) * 1000));
 const MiB = 1024 * 1024;
 const root = path.resolve(__dirname, '../..');
 
@@ -118,6 +120,8 @@ async function main() {
   const host = launch('host.js', [
     '--history',
     String(history),
+    '--window-ms',
+    String(windowMs),
     '--leak',
     String(options.leak),
     '--leak-fds',
@@ -200,6 +204,7 @@ async function main() {
     seconds,
     warmupSeconds: warmup,
     historyCapacity: history,
+    memoryWindowSeconds: windowMs / 1000,
     samples: rows.length,
     scrapeFailures,
     node: process.version,
@@ -234,7 +239,7 @@ async function main() {
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
     const r = result;
     console.log(
-      `soak: ${seconds} s (warm-up ${warmup} s, history ${history} points), ${rows.length} samples, ${scrapeFailures} failed scrapes, Node ${process.version}`,
+      `soak: ${seconds} s (warm-up ${warmup} s, history ${history} points, memory windows ${windowMs / 1000} s), ${rows.length} samples, ${scrapeFailures} failed scrapes, Node ${process.version}`,
     );
     console.log('| figure | value |\n| --- | --- |');
     console.log(
