@@ -1,4 +1,5 @@
 // The soak's verdict on made-up runs: what passes, what fails, and why (issue 11).
+export {};
 type Point = [number, number];
 const { judge, fit, HEAP_SLOPE_FLOOR } = require('./soak.analysis.js') as {
   judge(w: { heap: Point[]; fds: Point[]; loopP99Ms: number }): {

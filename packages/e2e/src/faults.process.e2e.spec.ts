@@ -230,6 +230,46 @@ describe('the vitals binary under faults (issue 11)', () => {
     expect(locks()).toEqual([]);
   }, 60_000);
 
+  it("after kill -9 of the supervisor: a new run refuses with the live child's pid; --replace stops it and takes over", async () => {
+    config({ plugins: ['process', 'startup'], http: { port: 0 } });
+    const first = run('orphaned');
+    await first.waitFor(/ready \d+/);
+    const [child] = pids(join(dir, 'pids'));
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    expect(alive(child)).toBe(true); // the child outlives its supervisor (its own group)
+
+    const second = run('orphaned');
+    expect((await second.exited).code).toBe(1);
+    const lines = second.err().trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(
+      new RegExp(
+        `^vitals: the previous child of "orphaned" is still running as pid ${child} .*--replace`,
+      ),
+    );
+    expect(pids(join(dir, 'pids'))).toEqual([child]); // no second copy started
+    expect(alive(child)).toBe(true);
+
+    const third = run('orphaned', ['--replace']);
+    await eventually(() => pids(join(dir, 'pids')).length === 2, 30_000);
+    const [, fresh] = pids(join(dir, 'pids'));
+    expect(await eventually(() => !alive(child), 10_000)).toBe(true);
+    expect(alive(fresh)).toBe(true);
+    third.proc.kill('SIGTERM');
+    expect((await third.exited).code).toBe(0);
+    expect(locks()).toEqual([]);
+  }, 60_000);
+
+  it('with --exit-with-supervisor a Node child ends itself when its supervisor is killed', async () => {
+    config({ plugins: ['process', 'startup'], http: { port: 0 } });
+    const p = run('tethered', ['--exit-with-supervisor']);
+    await p.waitFor(/ready \d+/);
+    const [child] = pids(join(dir, 'pids'));
+    p.proc.kill('SIGKILL');
+    await p.exited;
+    expect(await eventually(() => !alive(child), 15_000)).toBe(true);
+  }, 60_000);
+
   const takePort = async (): Promise<number> => {
     blocker = createServer();
     await new Promise<void>((r) => blocker!.listen(0, '127.0.0.1', r));

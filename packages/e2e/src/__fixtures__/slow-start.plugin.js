@@ -6,7 +6,9 @@ const { appendFileSync } = require('node:fs');
 const note = (line) => appendFileSync(process.env.SLOW_PLUGIN_LOG, `${line}\n`);
 exports.plugin = () => ({
   name: 'slow-start',
-  register() {},
+  register() {
+    // Nothing to register: the plugin only takes its time to start.
+  },
   async start() {
     note(`starting ${process.pid}`);
     await new Promise((r) => setTimeout(r, Number(process.env.SLOW_PLUGIN_START_MS || 3000)));
