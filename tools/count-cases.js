@@ -78,6 +78,11 @@ const BAD_INPUT = [
     undefined,
     'every command: flags, values, pids; configs per section',
   ],
+  [
+    'packages/e2e/src/bad-input.other-user.e2e.spec.ts',
+    undefined,
+    'a pid of another user, both ways',
+  ],
   ['packages/host/src/cli.inputs.spec.ts', undefined, 'usage errors, config check'],
   [
     'packages/core/src/config/config.ranges.spec.ts',
