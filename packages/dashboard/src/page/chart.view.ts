@@ -21,6 +21,26 @@ const PALETTE = [
   '#8b949e',
 ];
 const HEIGHT = 200;
+/** The y axis's tick labels, in CSS px (uPlot scales it for the device's pixel ratio). */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+/** uPlot's defaults: tick length and the gap between tick and label, CSS px. */
+const TICK_SIZE = 10;
+const TICK_GAP = 5;
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * Width the y axis needs for `values` (its tick labels), CSS px: a fixed width cuts wide labels
+ * off at the canvas's left edge, so "23.8 MiB/s" would read "3.8 MiB/s".
+ */
+function axisSize(values: readonly string[] | null): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  let widest = 40;
+  if (measurer && values) {
+    measurer.font = AXIS_FONT;
+    for (const v of values) widest = Math.max(widest, measurer.measureText(v).width);
+  }
+  return Math.ceil(widest) + TICK_SIZE + TICK_GAP + 4;
+}
 
 function formatter(unit: ChartUnit): (v: number | null) => string {
   return (v) => {
@@ -130,7 +150,8 @@ export class ChartView {
         axis,
         {
           ...axis,
-          size: 70,
+          font: AXIS_FONT,
+          size: (_u: UPlot, values: string[] | null) => axisSize(values),
           values: (_u: UPlot, splits: number[]) => splits.map((v) => this.format(v)),
         },
       ],
