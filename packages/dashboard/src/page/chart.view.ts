@@ -1,6 +1,6 @@
 import type { ChartDef, ChartUnit } from './charts.def.js';
 import { el } from './dom.render.js';
-import { formatBytes } from './format.js';
+import { formatBytes, visible } from './format.js';
 import type { SeriesStore, SourceFilter } from './series.store.js';
 
 type UPlotCtor = typeof import('uplot');
@@ -118,7 +118,11 @@ export class ChartView {
     if (!this.plot || labels !== this.labels || force) {
       this.destroy();
       this.labels = labels;
-      this.plot = new uPlot(this.options(lines.map((l) => l.label)), data as never, this.plotBox);
+      this.plot = new uPlot(
+        this.options(lines.map((l) => visible(l.label))),
+        data as never,
+        this.plotBox,
+      );
     } else {
       this.plot.setData(data as never);
     }

@@ -14,7 +14,7 @@ interface Drawn {
   readonly left: number;
 }
 
-describe('dashboard charts in a real browser', () => {
+describe('dashboard rendering in a real browser', () => {
   let browser: Browser;
   let host: HostHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -81,6 +81,36 @@ describe('dashboard charts in a real browser', () => {
     expect(wide.length).toBeGreaterThan(0);
     // Drawn from x ≥ 0: nothing is cut off at the canvas's left edge.
     expect(labels.filter((l) => l.left < 0)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows control and bidi characters of outside text as visible escapes, never raw', async () => {
+    // A terminal escape, a bell and a right-to-left override (which would show the rest of the
+    // message reversed, "Trojan Source" style) in an alert's summary and in a label value.
+    const hostile = 'disk \u001b[2J\u0007 full \u202eLIAF\u202c';
+    host!.alerts.addRule({
+      id: 'spoof',
+      metric: 'test_spoof',
+      op: '>',
+      threshold: 0,
+      severity: 'warning',
+      summary: hostile,
+    });
+    host!.stream.publish({
+      source: 'test',
+      at: Date.now(),
+      samples: [{ name: 'test_spoof', value: 1, labels: { queue: `q\u202e1` } }],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`http://127.0.0.1:${host!.httpAddress()!.port}/dashboard/`);
+    const alert = await page.waitForSelector('#alerts-now li[data-rule="spoof"]', WAIT);
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toContain('disk \\x1b[2J\\x07 full \\u202eLIAF\\u202c');
+    expect(text).toContain('q\\u202e1');
+    const row = await page.waitForSelector('#alert-history tr[data-rule="spoof"]', WAIT);
+    const all = text + ((await row.textContent()) ?? '');
+    // eslint-disable-next-line no-control-regex -- no raw control character reached the page
+    expect(all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     await page.close();
   }, 60_000);
 });
