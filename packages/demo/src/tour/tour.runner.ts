@@ -52,8 +52,12 @@ function withTimeout(
   const controller = new AbortController();
   return new Promise<StepResult>((resolve) => {
     // Cut short: end the step's processes before the tour moves on (or the CLI exits), whatever
-    // the step's own clean-up is still waiting for.
+    // the step's own clean-up is still waiting for. The first reason stands: the step's own error while its processes are being ended (its
+    // wait rejects once they are gone) is a consequence, not the cause.
+    let cut: string | undefined;
     const fail = (why: string) => {
+      if (cut !== undefined) return;
+      cut = why;
       controller.abort();
       void stopAll().then(() => resolve({ ok: false, found: [why] }));
     };
@@ -65,8 +69,9 @@ function withTimeout(
     outer.addEventListener('abort', onAbort, { once: true });
     step
       .run(ctx, controller.signal)
-      .then(resolve, (error: unknown) =>
-        fail(`failed: ${(error as Error)?.message ?? String(error)}`),
+      .then(
+        (result) => cut === undefined && resolve(result),
+        (error: unknown) => fail(`failed: ${(error as Error)?.message ?? String(error)}`),
       )
       .finally(() => {
         clearTimeout(timer);
