@@ -19,11 +19,17 @@ try {
   }
   throw error;
 }
-// `vitals ps | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (error) => {
-  if (error && error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+// `vitals ps | head` closes the pipe early: that is the reader's choice, not an error. A
+// supervisor (`run`) or a host (`start`) never dies of its own output: it keeps its child and its
+// service running and writes on into the void.
+const outlives = cli.outlivesItsReader(process.argv.slice(2));
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (outlives) return;
+    if (error && error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 cli.main(process.argv.slice(2)).then(
   (code) => process.exit(code ?? 0),
   (error) => {

@@ -96,6 +96,17 @@ function commandWords(head: readonly string[]): string[] {
   return words;
 }
 
+/**
+ * Whether `argv` runs a command that must outlive whoever reads its output: `vitals run`
+ * supervises a child and `vitals start` is the host; a closed terminal or a log shipper that went
+ * away (EPIPE, EIO on stdout/stderr) must not end them. Other commands exit quietly instead
+ * (`vitals ps | head`).
+ */
+export function outlivesItsReader(argv: readonly string[]): boolean {
+  const word = commandWords(splitRest(argv).head)[0];
+  return word === 'run' || word === 'start';
+}
+
 /** Finds `--config FILE`/`-c FILE`/`--config=FILE` anywhere before `--`. */
 function findConfigFlag(head: readonly string[]): string | undefined {
   for (let i = 0; i < head.length; i++) {
