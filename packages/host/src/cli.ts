@@ -204,7 +204,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
 
   let host: HostHandle;
   try {
-    const env = { ...io.env, ...configFlags(words[0], head) };
+    const env: Record<string, string | undefined> = { ...io.env, ...configFlags(words[0], head) };
+    // `rules export` starts the host only to gather its rules: never on the port of the host
+    // that is already running with the same config.
+    if (words[0] === 'rules') env['VITALS_HTTP__PORT'] = '0';
     const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
     const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
     const isStart = words[0] === 'start';
