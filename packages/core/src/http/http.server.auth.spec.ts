@@ -73,6 +73,10 @@ describe('HttpServer token', () => {
       const res = await send(port, path, { headers });
       expect(res.status).toBe(401);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers['x-frame-options']).toBe('DENY');
     });
 
     it('answers 200 with the Bearer header or with ?token=, which handlers never see', async () => {

@@ -50,6 +50,10 @@ describe('HttpServer', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.json()).toEqual({ error: 'not found', path: '/nope/x' });
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(res.headers['x-frame-options']).toBe('DENY');
   });
 
   it('answers 400 to a path with malformed percent-encoding', async () => {

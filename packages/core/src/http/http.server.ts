@@ -59,11 +59,24 @@ const ACCEPT_ERROR_LOG_MS = 60_000;
 type Address = { host: string; port: number };
 
 /**
+ * Headers on every answer, set before any route runs (a route may replace them, as the
+ * dashboard's page sets its own CSP): nothing here is meant to be rendered, sniffed or framed.
+ */
+const BASELINE_HEADERS: readonly (readonly [string, string])[] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+];
+
+/**
  * The host's one HTTP server (`node:http`) for every plugin's {@link HttpRoute}s. Listens on
  * `config.host:config.port` (127.0.0.1:9477 by default; port 0 picks a free one). Off loopback it
  * refuses to start without `config.token`; with a token, every non-`public` route needs
  * `Authorization: Bearer <token>` or `?token=<token>` (401 otherwise). Answers 404 / 405 (with
- * `Allow`) / 413 / 500 as JSON, HEAD through GET routes, and adds `X-Content-Type-Options: nosniff`.
+ * `Allow`) / 413 / 500 as JSON, HEAD through GET routes, and adds `X-Content-Type-Options: nosniff`,
+ * `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'`, `X-Frame-Options: DENY` and
+ * `Referrer-Policy: no-referrer` to every answer (a route may replace them).
  * A throwing handler gets a 500 and is logged; the server keeps serving.
  *
  * @example
@@ -270,7 +283,7 @@ export class HttpServer {
     res: ServerResponse,
     expectContinue: boolean,
   ): Promise<void> {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    for (const [name, value] of BASELINE_HEADERS) res.setHeader(name, value);
     if (this.stopping) res.setHeader('Connection', 'close');
     // An early answer leaves the body unread: close instead of draining it for keep-alive.
     const early = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
