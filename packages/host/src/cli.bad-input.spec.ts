@@ -138,6 +138,7 @@ describe('vitals CLI: bad flags and values (issue 11)', () => {
     [RUN('--bogus'), EXIT_USAGE, /Unknown option '--bogus'/],
     // start, config check, the command itself
     [['start', '--bogus'], EXIT_USAGE, /Unknown option '--bogus'/],
+    [['--bogus'], EXIT_USAGE, /^vitals: unknown option "--bogus"; run vitals --help/],
     [['start', 'extra'], EXIT_USAGE, /Unexpected argument 'extra'/],
     [['config', 'check', '--bogus'], EXIT_USAGE, /config check: unknown option "--bogus"/],
     [['config', 'check', 'a.json', 'b.json'], EXIT_USAGE, /config check: takes at most one file/],

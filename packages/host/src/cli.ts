@@ -239,6 +239,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   const wantsHelp = head.includes('--help') || head.includes('-h');
   const command = findCommand(words, commands);
   if (!command) {
+    const unknownOption = head.find(
+      (a) => a.startsWith('-') && a !== '-c' && a !== '--config' && !a.startsWith('--config='),
+    );
+    if (words.length === 0 && !wantsHelp && unknownOption !== undefined) {
+      err(`unknown option ${JSON.stringify(unknownOption)}; run vitals --help to see the commands`);
+      return EXIT_USAGE;
+    }
     if (words.length === 0 || wantsHelp) {
       io.stdout.write(renderHelp(version(), commands, GLOBAL_OPTIONS, host.plugins));
       return words.length === 0 && !wantsHelp ? EXIT_USAGE : 0;

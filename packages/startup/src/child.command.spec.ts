@@ -34,4 +34,9 @@ describe('child command', () => {
     expect(readRssFromProc(process.pid)).toBeGreaterThan(10 * 1024 * 1024);
     expect(readRssFromProc(2 ** 22 + 1)).toBeUndefined();
   });
+  it('names a service whose script name a lock cannot hold by what it can', () => {
+    expect(defaultServiceName('node', ['my app.js'])).toBe('my-app');
+    expect(defaultServiceName('node', ['/srv/ünï côde.js'])).toBe('n-c-de');
+    expect(defaultServiceName('node', ['...js'])).toBe('service');
+  });
 });

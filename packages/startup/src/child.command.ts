@@ -29,13 +29,19 @@ export function resolveChildCommand(
 
 /**
  * The default service name: the script's file name without extension (`app` for `node app.js`,
- * `server` for `node --inspect dist/server.mjs`), else the program's name.
+ * `server` for `node --inspect dist/server.mjs`), else the program's name; characters a lock
+ * name cannot hold become `-` (`my app.js` → `my-app`).
  * @example defaultServiceName('node', ['dist/api.js']) // 'api'
  */
 export function defaultServiceName(command: string, args: readonly string[]): string {
   const script = args.find((a) => !a.startsWith('-') && /\.(c|m)?[jt]s$/.test(a));
   const file = script ?? (SCRIPT.test(command) ? command : basename(command));
-  return basename(file, extname(file)) || 'service';
+  // A lock and a label take letters, digits and . _ @ - only: `my app.js` runs as `my-app`.
+  const name = basename(file, extname(file))
+    .replace(/[^\w.@-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, 100);
+  return name || 'service';
 }
 
 /** RSS of a process from `/proc/<pid>/status` (`VmRSS`), bytes; `undefined` when unreadable. */
