@@ -1,5 +1,5 @@
 import type { AlertRule } from '@vitals/core';
-import { promDuration, toPrometheusRule } from './rules.export';
+import { promDuration, toPrometheusRule, toPrometheusRules } from './rules.export';
 
 const rule = (over: Partial<AlertRule>): AlertRule => ({
   id: 'r',
@@ -55,5 +55,27 @@ describe('toPrometheusRule', () => {
     expect(promDuration(500)).toBe('500ms');
     expect(promDuration(86_400_000 + 1000)).toBe('1d1s');
     expect(promDuration(0)).toBe('0s');
+  });
+});
+
+describe('toPrometheusRules', () => {
+  it('exports a rule on the host\'s own series (service="") for every service, without the per-service copies', () => {
+    const leak = (id: string, service: string): AlertRule =>
+      rule({
+        id,
+        metric: 'vitals_memory_leak_rate_bytes_per_second',
+        labels: { kind: 'heap', service },
+        op: '>',
+        threshold: 0,
+      });
+    const file = toPrometheusRules([
+      leak('memory.leak.heap', ''),
+      leak('memory.leak.heap@api', 'api'),
+      rule({ id: 'queue', metric: 'app_queue', labels: { service: 'api' }, op: '>', threshold: 1 }),
+    ]);
+    const rules = file.groups[0].rules;
+    expect(rules.map((r) => r.alert)).toEqual(['memory.leak.heap', 'queue']);
+    expect(rules[0].expr).toBe('vitals_memory_leak_rate_bytes_per_second{kind="heap"} > 0');
+    expect(rules[1].expr).toBe('app_queue{service="api"} > 1');
   });
 });

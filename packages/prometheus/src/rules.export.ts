@@ -112,6 +112,25 @@ export function toPrometheusRule(
 }
 
 /**
+ * The rules as a fleet needs them. In the engine an empty `service` matcher means "this host's
+ * own series" (PromQL's `service=""` matches a series without the label) and each supervised
+ * service gets its own copy, `<id>@<service>`, once it reports. A rule file is loaded by a
+ * Prometheus that scrapes every host and every service they supervise, so such a rule is exported
+ * without the matcher (Prometheus alerts per series, the `service` label carried into the alert)
+ * and the per-service copies, which it covers, are left out.
+ */
+function fleetWide(rules: readonly AlertRule[]): AlertRule[] {
+  const perHost = new Set(rules.filter((r) => r.labels?.['service'] === '').map((r) => r.id));
+  return rules
+    .filter((r) => !(r.id.includes('@') && perHost.has(r.id.slice(0, r.id.lastIndexOf('@')))))
+    .map((r) => {
+      if (!perHost.has(r.id)) return r;
+      const { service: _service, ...labels } = r.labels ?? {};
+      return { ...r, labels };
+    });
+}
+
+/**
  * The host's rules as a Prometheus rule file object (one group), for `promtool check rules` and
  * Prometheus' `rule_files`.
  * @example stringify(toPrometheusRules(host.alerts.rules()))
@@ -125,7 +144,7 @@ export function toPrometheusRules(
       {
         name: options.group ?? 'vitals',
         ...(options.interval ? { interval: options.interval } : {}),
-        rules: rules.map((r) =>
+        rules: fleetWide(rules).map((r) =>
           toPrometheusRule(r, [...(options.hostLabels ?? ['instance', 'job'])]),
         ),
       },
