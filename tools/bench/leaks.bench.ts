@@ -19,11 +19,20 @@
  * "ok" workload, and both paths agree.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHost, createNoopLogger } from '@vitals/core';
 import { MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
 import { Supervisor } from '@vitals/startup';
+import { WORKSPACE_MODULES, buildPackages } from './transpile.util';
 
 interface Entry {
   file: string;
@@ -58,11 +67,27 @@ const flag = (name: string): string | undefined => {
 const duration = Number(flag('--duration') ?? 240);
 const parallel = Math.min(2, Math.max(1, Number(flag('--parallel') ?? 2)));
 const paths = (flag('--paths') ?? 'in-process,real').split(',');
+const only = flag('--only')?.split(',');
+const tracePath = flag('--trace');
 const json = args.includes('--json');
 const folder = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, 'leak-corpus'));
 const BUDGET_S = 180;
 
 const preload = join(__dirname, 'leak-corpus', '_inprocess.js');
+/** core and memory transpiled from the tree for the in-process path (set in main). */
+let libModules = '';
+
+/** One post-GC point of one path, appended to `--trace FILE` (JSON lines) for offline replay. */
+function trace(
+  file: string,
+  path: 'in-process' | 'real',
+  t: number,
+  heap: number,
+  external: number,
+): void {
+  if (tracePath)
+    appendFileSync(tracePath, JSON.stringify({ file, path, t, heap, external }) + '\n');
+}
 
 /** In-process path: the memory plugin inside the workload. */
 function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'label'>> {
@@ -70,7 +95,12 @@ function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'lab
     const child = spawn(process.execPath, ['--require', preload, join(folder, entry.file)], {
       cwd: folder,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, DURATION_S: String(duration) },
+      env: {
+        ...process.env,
+        DURATION_S: String(duration),
+        VITALS_BENCH_LIB: libModules,
+        NODE_PATH: WORKSPACE_MODULES,
+      },
     });
     let start = Date.now();
     const found: PathResult = {
@@ -100,6 +130,7 @@ function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'lab
         return;
       }
       found.majorGcs++;
+      trace(entry.file, 'in-process', t, m.heap, m.external);
       rising = m.heap > previous ? rising + 1 : 0;
       previous = m.heap;
       if (rising >= 5 && classic.detectedAfterS === null)
@@ -128,12 +159,18 @@ async function runReal(entry: Entry): Promise<PathResult> {
   };
   let start = Date.now();
   host.stream.batches$.subscribe((b) => {
-    if (
-      b.samples.some(
-        (s) => s.name === 'vitals_heap_after_gc_bytes' && s.labels?.service === service,
-      )
-    )
-      found.majorGcs++;
+    const mine = (name: string) =>
+      b.samples.find((s) => s.name === name && s.labels?.service === service);
+    const heap = mine('vitals_heap_after_gc_bytes');
+    if (!heap) return;
+    found.majorGcs++;
+    trace(
+      entry.file,
+      'real',
+      b.at - start,
+      heap.value,
+      mine('vitals_external_after_gc_bytes')?.value ?? 0,
+    );
   });
   host.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => {
     if (e.service !== service || e.state !== 'detected' || found.detectedAfterS !== null) return;
@@ -201,7 +238,21 @@ function readManifest(dir: string): Entry[] {
 }
 
 async function main(): Promise<void> {
-  const manifest = readManifest(folder);
+  const manifest = readManifest(folder).filter(
+    (e) => !only || only.includes(e.file) || only.includes(e.file.replace(/\.js$/, '')),
+  );
+  if (manifest.length === 0) throw new Error(`--only ${only?.join(',')} matches no workload`);
+  if (tracePath) writeFileSync(tracePath, '');
+  const lib = mkdtempSync(join(tmpdir(), 'vitals-bench-leaks-'));
+  libModules = buildPackages(lib, ['core', 'memory']);
+  try {
+    await runAll(manifest);
+  } finally {
+    rmSync(lib, { recursive: true, force: true });
+  }
+}
+
+async function runAll(manifest: Entry[]): Promise<void> {
   const results: Result[] = new Array(manifest.length);
   let next = 0;
   const worker = async (): Promise<void> => {

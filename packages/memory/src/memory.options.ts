@@ -34,22 +34,29 @@ export const memoryConfigSchema = z.strictObject({
     message: 'must be 0 (never) or a duration between 1s and 24h',
   }),
   /**
-   * Measurement GC (issue 10): one forced full GC when no major GC ran for `afterMs` while heap
-   * used grew ≥ `minGrowthRatio` and ≥ `minGrowthBytes` since the last post-GC baseline, and heap
-   * used ≤ `maxHeapBytes`. Off under tests (like periodicGcMs).
+   * Measurement GC (issue 10): one forced full GC when no major GC ran for `afterMs` (and for
+   * the last forced pause / `maxPauseRatio`) while heap used grew ≥ `minGrowthRatio` and ≥
+   * `minGrowthBytes` since the last post-GC baseline, and heap used ≤ `maxHeapBytes`. Checked
+   * every second. Off under tests (like periodicGcMs).
    */
   measurementGc: z
     .strictObject({
       /** @default true */
       enabled: z.boolean().default(true),
-      /** @default '60s' */
-      afterMs: ms('60s', 10_000, 24 * H, '10s and 24h'),
+      /** @default '10s' */
+      afterMs: ms('10s', 5_000, 24 * H, '5s and 24h'),
+      /** Share of wall time forced pauses may take (the pause budget). @default 0.01 */
+      maxPauseRatio: z
+        .number({ error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .min(0.0001, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .max(0.1, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .default(0.01),
       /** @default 0.05 */
       minGrowthRatio: ratio().default(0.05),
       /** @default '1M' */
       minGrowthBytes: size('1M', 0, 1024 ** 4, '0 and 1T'),
-      /** @default '512M' */
-      maxHeapBytes: size('512M', MiB, 1024 ** 4, '1M and 1T'),
+      /** @default '256M' */
+      maxHeapBytes: size('256M', MiB, 1024 ** 4, '1M and 1T'),
     })
     .prefault({} as never),
   /** Post-GC heap / heap limit that raises `memory.heap-near-limit` (critical). @default 0.9 */
@@ -136,13 +143,15 @@ export interface MemoryOptions {
   readonly measurementGc?: {
     /** @default true */
     readonly enabled?: boolean;
-    /** @default '60s' */
+    /** Only after this long without a major GC (5s–24h). @default '10s' */
     readonly afterMs?: number | string;
+    /** Share of wall time forced pauses may take (0.0001–0.1). @default 0.01 */
+    readonly maxPauseRatio?: number;
     /** @default 0.05 */
     readonly minGrowthRatio?: number;
     /** @default '1M' */
     readonly minGrowthBytes?: number | string;
-    /** @default '512M' */
+    /** @default '256M' */
     readonly maxHeapBytes?: number | string;
   };
   /** @default 0.9 */

@@ -307,8 +307,9 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
         cancelGc = ctx.clock.setTimeout(tick, config.periodicGcMs);
       }
       if (measurement) {
-        // Checked a few times per `afterMs`, so a quiet heap is measured soon after it qualifies.
-        const every = Math.max(1000, Math.min(15_000, config.measurementGc.afterMs / 4));
+        // Checked every second, as the agent does for a supervised child: the same policy on the
+        // same cadence, so both paths give the detector the same points.
+        const every = 1000;
         const tick = (): void => {
           try {
             const r = measurement.check(ctx.clock.now());
