@@ -15,6 +15,10 @@
  * Two workloads at a time at most (each with both paths); each child is killed 30 s after its
  * duration if it has not stopped by itself.
  *
+ * `--only a,b` runs some workloads; `--trace FILE` writes every post-GC point of both paths (JSON
+ * lines: file, path, t ms since start, heap, external); `--replay FILE` re-scores such a file with
+ * the detector in the tree instead of running anything.
+ *
  * Budget: every leak of ≥ 1 MB/min found within 180 s on either path, no verdict "leak" on an
  * "ok" workload, and both paths agree.
  */
@@ -29,8 +33,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createHost, createNoopLogger } from '@vitals/core';
-import { MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
+import { METRICS, createHost, createNoopLogger } from '@vitals/core';
+import { BaselineReader, MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
 import { Supervisor } from '@vitals/startup';
 import { WORKSPACE_MODULES, buildPackages } from './transpile.util';
 
@@ -69,6 +73,7 @@ const parallel = Math.min(2, Math.max(1, Number(flag('--parallel') ?? 2)));
 const paths = (flag('--paths') ?? 'in-process,real').split(',');
 const only = flag('--only')?.split(',');
 const tracePath = flag('--trace');
+const replayPath = flag('--replay');
 const json = args.includes('--json');
 const folder = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, 'leak-corpus'));
 const BUDGET_S = 180;
@@ -242,6 +247,7 @@ async function main(): Promise<void> {
     (e) => !only || only.includes(e.file) || only.includes(e.file.replace(/\.js$/, '')),
   );
   if (manifest.length === 0) throw new Error(`--only ${only?.join(',')} matches no workload`);
+  if (replayPath) return report(replay(manifest, replayPath));
   if (tracePath) writeFileSync(tracePath, '');
   const lib = mkdtempSync(join(tmpdir(), 'vitals-bench-leaks-'));
   libModules = buildPackages(lib, ['core', 'memory']);
@@ -250,6 +256,79 @@ async function main(): Promise<void> {
   } finally {
     rmSync(lib, { recursive: true, force: true });
   }
+}
+
+interface TracePoint {
+  file: string;
+  path: 'in-process' | 'real';
+  t: number;
+  heap: number;
+  external: number;
+}
+
+/**
+ * `--replay FILE`: re-scores the post-GC points of a `--trace` file with the detector in the tree
+ * (the memory plugin's BaselineReader with its defaults, fed the same points at the same times),
+ * without running the workloads: a detector change is then compared on the very same baselines.
+ */
+function replay(manifest: Entry[], file: string): Result[] {
+  const points = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TracePoint);
+  const score = (entry: Entry, path: TracePoint['path']): PathResult & { heaps: number[] } => {
+    const mine = points.filter((p) => p.file === entry.file && p.path === path);
+    mine.sort((a, b) => a.t - b.t);
+    const found = {
+      verdict: 'ok' as 'ok' | 'leak',
+      detectedAfterS: null as number | null,
+      rateMBPerHour: null as number | null,
+      kind: null as 'heap' | 'external' | null,
+      majorGcs: mine.length,
+      heaps: mine.map((p) => p.heap),
+    };
+    const reader = new BaselineReader();
+    reader.events$.subscribe((e) => {
+      if (e.state !== 'detected' || found.detectedAfterS !== null) return;
+      Object.assign(found, {
+        verdict: 'leak',
+        detectedAfterS: Math.round(e.at / 1000),
+        kind: e.kind,
+        rateMBPerHour: Math.round(e.assessment.rateMBPerHour * 10) / 10,
+      });
+    });
+    const labels = { service: entry.file };
+    for (const p of mine)
+      reader.ingest({
+        source: 'replay',
+        at: p.t,
+        samples: [
+          { name: METRICS.heapAfterGcBytes, value: p.heap, labels },
+          { name: METRICS.externalAfterGcBytes, value: p.external, labels },
+        ],
+      });
+    reader.close();
+    return found;
+  };
+  return manifest.map((entry) => {
+    const { heaps, ...inProcess } = score(entry, 'in-process');
+    const { heaps: _ignored, ...real } = score(entry, 'real');
+    const times = points.filter((p) => p.file === entry.file && p.path === 'in-process');
+    let rising = 0;
+    let at: number | null = null;
+    heaps.forEach((h, i) => {
+      rising = i > 0 && h > heaps[i - 1] ? rising + 1 : 0;
+      if (rising >= 5 && at === null) at = Math.round(times[i].t / 1000);
+    });
+    return {
+      file: entry.file,
+      label: entry.label,
+      ...inProcess,
+      classic: { verdict: at === null ? 'ok' : 'leak', detectedAfterS: at },
+      real: real.majorGcs > 0 ? real : undefined,
+      truthMBPerMin: entry.rateMBPerMin,
+    };
+  });
 }
 
 async function runAll(manifest: Entry[]): Promise<void> {
@@ -267,6 +346,10 @@ async function runAll(manifest: Entry[]): Promise<void> {
       `bench:leaks ${folder}: ${manifest.length} workloads × ${duration} s, ${parallel} at a time\n`,
     );
   await Promise.all(Array.from({ length: parallel }, worker));
+  report(results);
+}
+
+function report(results: Result[]): void {
   if (json) {
     console.log(JSON.stringify(results));
     return;

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './real-binaries.test-util';
 
 // The real `vitals run` (built CLI) supervising plain Node children with no Vitals code in them:
 // the agent reports their post-GC baselines, the memory plugin runs one detector per service.
@@ -113,4 +114,98 @@ describe('vitals run finds a leak in a plain Node service (issue 10)', () => {
     expect(healthy.text()).toMatch(/healthy started \(pid \d+\)/);
     expect(healthy.text()).not.toMatch(/leak suspected|alert firing/);
   }, 90_000);
+});
+
+/**
+ * Runs normally for 2 s (the agent says hello, /health/ready turns 200), then blocks its loop. Its
+ * SIGTERM handler can never run while blocked, so only the SIGKILL at the kill timeout ends it.
+ */
+const HANGS = `
+process.on('SIGTERM', () => process.exit(0));
+process.stdout.write('serving\\n');
+setTimeout(() => { for (;;) {} }, 2000);
+`;
+
+describe('vitals run restarts a hung service (issue 10)', () => {
+  let dir: string;
+  let proc: ChildProcess | undefined;
+  afterAll(async () => {
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const gone = new Promise((done) => proc?.once('exit', done));
+      proc.kill('SIGTERM');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs the hang, answers 503 on /health/ready until the new child is up, and restarts it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vitals-hang-e2e-'));
+    const port = await freePort();
+    writeFileSync(join(dir, 'hangs.js'), HANGS);
+    writeFileSync(
+      join(dir, 'vitals.config.json'),
+      JSON.stringify({ plugins: ['startup'], http: { port } }),
+    );
+    // A blocked loop never runs its SIGTERM handler: the 5 s kill timeout keeps /health/ready at
+    // 503 long enough to be seen by a poll on a loaded machine.
+    proc = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--name',
+        'stuck',
+        '--hang-timeout',
+        '3s',
+        '--kill-timeout',
+        '5s',
+        '--lock-dir',
+        join(dir, 'locks'),
+        '--',
+        'node',
+        'hangs.js',
+      ],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let text = '';
+    proc.stdout?.on('data', (c: Buffer) => (text += c.toString()));
+    proc.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+    const ready = async (): Promise<number | undefined> => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).status;
+      } catch {
+        return undefined; // not listening yet
+      }
+    };
+    const statuses: number[] = [];
+    const until = async (done: () => boolean, ms: number): Promise<void> => {
+      const end = Date.now() + ms;
+      while (!done() && Date.now() < end) {
+        const status = await ready();
+        if (status !== undefined) statuses.push(status);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await until(() => statuses.includes(200), 30_000);
+    expect(statuses).toContain(200);
+    const first = Number(/stuck started \(pid (\d+)\)/.exec(text)?.[1]);
+    expect(first).toBeGreaterThan(0);
+    await until(() => /stuck \(pid \d+\) hung: no agent report for/.test(text), 40_000);
+    expect(text).toMatch(new RegExp(`stuck \\(pid ${first}\\) hung: no agent report for \\d`));
+    const afterHang = statuses.length;
+    await until(() => statuses.slice(afterHang).includes(503), 10_000);
+    expect(statuses.slice(afterHang)).toContain(503);
+    // Restarted: the new child says hello (ready again), then hangs too, under another pid.
+    const hungPids = () =>
+      new Set([...text.matchAll(/stuck \(pid (\d+)\) hung: /g)].map((m) => Number(m[1])));
+    await until(() => hungPids().size >= 2, 60_000);
+    expect([...hungPids()]).toEqual([first, expect.any(Number)]);
+    const fromFirst503 = statuses.indexOf(503, afterHang);
+    expect(statuses.slice(fromFirst503)).toContain(200);
+    expect(proc.exitCode).toBeNull();
+  }, 120_000);
 });

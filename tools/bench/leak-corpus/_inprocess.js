@@ -9,8 +9,8 @@ const { join } = require('node:path');
 const lib = process.env.VITALS_BENCH_LIB;
 delete process.env.VITALS_BENCH_LIB;
 if (lib && typeof process.send === 'function') {
-  const { createHost } = require(join(lib, '@vitals/core'));
-  const { memoryPlugin, MEMORY_SERVICE } = require(join(lib, '@vitals/memory'));
+  const { createHost } = require(join(lib, '@vitals', 'core'));
+  const { memoryPlugin, MEMORY_SERVICE } = require(join(lib, '@vitals', 'memory'));
   process.channel?.unref();
   const send = (m) => process.send(m, () => undefined);
   const host = createHost({ env: { NODE_ENV: 'production' }, plugins: [memoryPlugin()] });

@@ -1,4 +1,5 @@
 import { theilSen } from './theil-sen';
+import { resistantSlope } from './resistant-line';
 import { memoryError } from '../memory.errors';
 
 const MB = 1024 * 1024;
@@ -178,10 +179,13 @@ export class LeakDetector {
     const explained = rSquared(xs, ys, fit.slope, fit.intercept);
     const growth = fit.slope * (span / 1000);
     // Plateau: the recent part on a lightly eroded series, so a plateau shows soon after it starts.
+    // Its slope is Tukey's resistant line (net rise between the part's outer thirds), not
+    // Theil–Sen: a step leak (4 MB every 30 s) has one or two steps in the part and most pairwise
+    // slopes at zero, which Theil–Sen's median reads as a plateau (bench:leaks, leak-step.js).
     const light = this.erode(inWindow, this.o.erosionMs / 3);
     const recentFrom = last - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
     const first = xs.findIndex((x) => x >= recentFrom);
-    const recent = theilSen(xs.slice(first), light.slice(first));
+    const recent = { slope: resistantSlope(xs.slice(first), light.slice(first)) };
     // Deceleration: the second half's slope against the first half's.
     const mid = xs.findIndex((x) => x >= last / 2);
     const early = theilSen(xs.slice(0, mid + 1), ys.slice(0, mid + 1));
