@@ -97,6 +97,8 @@ export const memoryConfigSchema = z.strictObject({
       minFit: ratio().default(0.6),
       /** At most one assessment per process per this period, ms. @default '5s' */
       assessEveryMs: ms('5s', 100, 10 * MIN, '100ms and 10m'),
+      /** A leak is reported once every assessment for this long said so. @default '10s' */
+      confirmMs: ms('10s', 0, 10 * MIN, '0 and 10m'),
       /** Supervised services watched at once. @default 64 */
       maxServices: positiveInt().max(10_000).default(64),
       /** A service without a baseline for this long is forgotten. @default '30m' */
@@ -200,6 +202,8 @@ export interface MemoryOptions {
     readonly minFit?: number;
     /** @default '5s' */
     readonly assessEveryMs?: number | string;
+    /** A leak is reported once every assessment for this long said so (0–10m). @default '10s' */
+    readonly confirmMs?: number | string;
     /** @default 64 */
     readonly maxServices?: number;
     /** @default '30m' */
