@@ -149,7 +149,8 @@
   // ---- measurement GC: a baseline when major GCs are rare (issue 10 item 2) ----
   // The policy of @vitals/memory's MeasurementGc, same defaults, same 1 s check: after
   // measureAfterMs without a major GC, and after the last forced pause / pauseRatio (the pause
-  // budget), when heap used grew ≥ 1 MiB and ≥ 5 % since the last baseline and is ≤ the cap.
+  // budget), when the old generation grew ≥ 1 MiB and ≥ 5 % since the last baseline and is ≤ the
+  // cap.
   let gcFn;
   function fullGc() {
     if (!gcFn) {
@@ -161,9 +162,17 @@
     }
     gcFn();
   }
-  function maybeMeasure(heapUsed) {
+  // Heap used outside the young generation: young garbage never makes a quiet service look grown.
+  function oldGenerationUsed() {
+    let used = 0;
+    for (const space of v8.getHeapSpaceStatistics())
+      if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+    return used;
+  }
+  function maybeMeasure() {
     const quiet = Date.now() - lastMajorAt;
     if (measureAfterMs <= 0 || quiet < measureAfterMs || quiet < lastPauseMs / pauseRatio) return;
+    const heapUsed = oldGenerationUsed();
     if (heapUsed > measureMaxHeap) return;
     if (baselineHeap !== undefined) {
       const grown = heapUsed - baselineHeap;
@@ -327,7 +336,7 @@
       return;
     }
     const mem = process.memoryUsage();
-    maybeMeasure(mem.heapUsed);
+    maybeMeasure();
     send({ vitals: token, type: 'metrics', pid: process.pid, samples: sample(mem) });
   }, intervalMs);
   timer.unref();

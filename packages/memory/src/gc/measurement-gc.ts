@@ -1,4 +1,4 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { findGc } from '../cleanup/optimize-memory';
 import { memoryError } from '../memory.errors';
@@ -46,8 +46,9 @@ export interface MeasurementGcResult {
  * The "measurement GC" policy (issue 10, item 2): a service whose garbage all dies young runs
  * few major GCs, so its post-GC baseline — the leak detector's input — has few points. When no
  * major GC ran for `afterMs` (and for the pause budget: the last forced pause / `maxPauseRatio`)
- * and heap used grew by ≥ `minGrowthRatio` and ≥ `minGrowthBytes` since the last baseline, and
- * heap used is at most `maxHeapBytes`, one full GC is forced
+ * and the old generation (heap used outside the young generation: young garbage does not count)
+ * grew by ≥ `minGrowthRatio` and ≥ `minGrowthBytes` since the last baseline, and is at most
+ * `maxHeapBytes`, one full GC is forced
  * (`global.gc`, or `v8.setFlagsFromString('--expose-gc')` + `vm.runInNewContext('gc')`) and its
  * pause timed; the GC observer then reports its baseline like any other major GC. The same policy,
  * with the same defaults and the same 1 s check, runs in the `vitals run` agent for a supervised
@@ -74,7 +75,7 @@ export class MeasurementGc {
   constructor(
     options: MeasurementGcOptions = {},
     startedAt = 0,
-    private readonly heapUsed: () => number = () => getHeapStatistics().used_heap_size,
+    private readonly heapUsed: () => number = oldGenerationUsed,
     private readonly gc: () => (() => void) | undefined = () => findGc(this.o.allowFallback).gc,
     /** Times the forced GC's pause, ms (a fake in tests). */
     private readonly perfNow: () => number = () => performance.now(),
@@ -152,6 +153,19 @@ export class MeasurementGc {
       heapUsedBytes: used,
     };
   }
+}
+
+/**
+ * Heap used outside the young generation (V8 heap space statistics, every space but `new_space`
+ * and `new_large_object_space`), bytes. The measurement GC's growth test reads this: garbage that
+ * dies young never makes a healthy quiet service look grown, while retained objects are promoted
+ * within two scavenges and count.
+ */
+export function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics())
+    if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  return used;
 }
 
 function mib(bytes: number): string {
