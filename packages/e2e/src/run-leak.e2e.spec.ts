@@ -62,6 +62,7 @@ describe('vitals run finds a leak in a plain Node service (issue 10)', () => {
             erosionMs: '3s',
             recentMinMs: '8s',
             assessEveryMs: '1s',
+            confirmMs: '2s',
           },
         },
       }),
