@@ -1,19 +1,21 @@
 /**
  * Leak-detector benchmark: `npm run bench:leaks -- [folder] [--json] [--duration S] [--parallel N]
- * [--paths in-process,real]`.
+ * [--paths in-process,real] [--only a,b] [--trace FILE] [--replay FILE]`.
  *
  * Runs every workload of `<folder>/manifest.json` (`[{ "file", "label": "leak" | "ok", "rateMBPerMin"? }]`,
  * default: tools/bench/leak-corpus) with `DURATION_S` in its environment, through two paths at the
  * same time:
  * - in-process: the workload with leak-corpus/_inprocess.js preloaded, a host with the memory
- *   plugin inside it (built dist: `npx nx build memory` first); it reports its verdicts and
+ *   plugin inside it (@vitals/core and @vitals/memory transpiled from the tree with swc into a
+ *   temp folder, so both paths run the same code, never a stale dist); it reports its verdicts and
  *   post-GC baselines over IPC. The classic heuristic ("the post-GC heap grew across 5
  *   consecutive major GCs") runs on the same baselines.
  * - real: the workload as a plain Node child under @vitals/startup's Supervisor (the `vitals run`
  *   agent in the child, post-GC batches `{service}` on a host stream) and the memory plugin in this
  *   process reading them — the path `vitals run` takes.
- * Two workloads at a time at most (each with both paths); each child is killed 30 s after its
- * duration if it has not stopped by itself.
+ * Both paths run the same detector, the same measurement-GC policy (the plugin's in process, the
+ * agent's in the child) and the defaults. Two workloads at a time at most (each with both paths);
+ * each child is killed 30 s after its duration if it has not stopped by itself.
  *
  * `--only a,b` runs some workloads; `--trace FILE` writes every post-GC point of both paths (JSON
  * lines: file, path, t ms since start, heap, external); `--replay FILE` re-scores such a file with
