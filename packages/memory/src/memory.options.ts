@@ -75,7 +75,7 @@ export const memoryConfigSchema = z.strictObject({
   leak: z
     .strictObject({
       windowMs: ms('10m', 10_000, 24 * H, '10s and 24h'),
-      minSpanMs: ms('150s', 5_000, 24 * H, '5s and 24h'),
+      minSpanMs: ms('145s', 5_000, 24 * H, '5s and 24h'),
       /** No verdict with fewer points in the window. @default 4 */
       minPoints: positiveInt().min(3).max(10_000).default(4),
       minRateBytesPerSecond: z
@@ -180,7 +180,7 @@ export interface MemoryOptions {
   readonly leak?: {
     /** @default '10m' */
     readonly windowMs?: number | string;
-    /** @default '150s' */
+    /** @default '145s' */
     readonly minSpanMs?: number | string;
     /** @default 30 MB/h */
     readonly minRateBytesPerSecond?: number;

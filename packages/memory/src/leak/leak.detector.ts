@@ -9,9 +9,9 @@ export interface LeakDetectorOptions {
   /** Points older than this are forgotten, ms. @default 600000 (10 min) */
   readonly windowMs?: number;
   /**
-   * No verdict before the baseline spans this long, ms. 150 s: a cache that fills linearly for
-   * 120 s must show ~30 s of plateau before a verdict, and a 1 MB/min leak is still found by 180 s.
-   * @default 150000 (2.5 min)
+   * No verdict before the baseline spans this long, ms. 145 s: a cache that fills linearly for
+   * 120 s shows ~25 s of plateau before a verdict (and the monitor's 10 s confirmation adds 10 s
+   * more), and a 1 MB/min leak is still reported by 180 s. @default 145000
    */
   readonly minSpanMs?: number;
   /**
@@ -100,7 +100,7 @@ export class LeakDetector {
   constructor(options: LeakDetectorOptions = {}) {
     this.o = {
       windowMs: 600_000,
-      minSpanMs: 150_000,
+      minSpanMs: 145_000,
       minPoints: 4,
       bucketMs: 5_000,
       erosionMs: 30_000,
