@@ -22,7 +22,8 @@
  *                                                                               default 10000
  *   VITALS_AGENT_MEASURE_PAUSE_RATIO  pause budget: share of wall time forced GCs may pause
  *                                                                               default 0.01
- *   VITALS_AGENT_MEASURE_MAX_HEAP no measurement GC above this heap used, bytes  default 256 MiB
+ *   VITALS_AGENT_MEASURE_MAX_HEAP no measurement GC above this old-generation size, bytes
+ *                                                                               default 256 MiB
  *   VITALS_AGENT_EXIT_ON_DISCONNECT  '1': SIGTERM itself when the supervisor vanishes (opt-in)
  */
 (function vitalsAgent() {
