@@ -51,10 +51,10 @@ export const memoryConfigSchema = z.strictObject({
         .min(0.0001, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
         .max(0.1, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
         .default(0.01),
-      /** @default 0.05 */
-      minGrowthRatio: ratio().default(0.05),
-      /** @default '1M' */
-      minGrowthBytes: size('1M', 0, 1024 ** 4, '0 and 1T'),
+      /** @default 0.02 */
+      minGrowthRatio: ratio().default(0.02),
+      /** @default '256K' */
+      minGrowthBytes: size('256K', 0, 1024 ** 4, '0 and 1T'),
       /** @default '256M' */
       maxHeapBytes: size('256M', MiB, 1024 ** 4, '1M and 1T'),
     })
@@ -149,9 +149,9 @@ export interface MemoryOptions {
     readonly afterMs?: number | string;
     /** Share of wall time forced pauses may take (0.0001–0.1). @default 0.01 */
     readonly maxPauseRatio?: number;
-    /** @default 0.05 */
+    /** Old-generation growth since the last baseline, fraction. @default 0.02 */
     readonly minGrowthRatio?: number;
-    /** @default '1M' */
+    /** …and bytes. @default '256K' */
     readonly minGrowthBytes?: number | string;
     /** @default '256M' */
     readonly maxHeapBytes?: number | string;

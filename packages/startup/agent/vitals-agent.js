@@ -150,8 +150,8 @@
   // ---- measurement GC: a baseline when major GCs are rare (issue 10 item 2) ----
   // The policy of @vitals/memory's MeasurementGc, same defaults, same 1 s check: after
   // measureAfterMs without a major GC, and after the last forced pause / pauseRatio (the pause
-  // budget), when the old generation grew ≥ 1 MiB and ≥ 5 % since the last baseline and is ≤ the
-  // cap.
+  // budget), when the old generation grew ≥ 256 KiB and ≥ 2 % since the last baseline and is ≤
+  // the cap.
   let gcFn;
   function fullGc() {
     if (!gcFn) {
@@ -177,7 +177,7 @@
     if (heapUsed > measureMaxHeap) return;
     if (baselineHeap !== undefined) {
       const grown = heapUsed - baselineHeap;
-      if (grown < 1024 * 1024 || grown < baselineHeap * 0.05) return;
+      if (grown < 256 * 1024 || grown < baselineHeap * 0.02) return;
     }
     const from = performance.now();
     try {

@@ -3,7 +3,7 @@ import { MeasurementGc } from './measurement-gc';
 const MB = 1024 * 1024;
 
 describe('MeasurementGc', () => {
-  it('forces one full GC only after 10 quiet seconds with ≥ 5 % and ≥ 1 MiB of growth, below the 256 MiB cap', () => {
+  it('forces one full GC only after 10 quiet seconds with ≥ 2 % and ≥ 256 KiB of growth, below the 256 MiB cap', () => {
     let used = 100 * MB;
     let forced = 0;
     const m = new MeasurementGc(
@@ -15,8 +15,8 @@ describe('MeasurementGc', () => {
     m.noteMajor(0, 100 * MB);
     used = 120 * MB;
     expect(m.check(9_000)).toMatchObject({ forced: false, reason: 'a major GC ran 9 s ago' });
-    used = 104 * MB; // +4 %: not enough
-    expect(m.check(11_000).reason).toMatch(/grew only 4\.0 MiB/);
+    used = 101.5 * MB; // +1.5 %: not enough
+    expect(m.check(11_000).reason).toMatch(/grew only 1\.5 MiB/);
     used = 300 * MB; // above the 256 MiB cap
     expect(m.check(11_000).reason).toMatch(/above the cap 256\.0 MiB/);
     used = 106 * MB;
@@ -52,6 +52,21 @@ describe('MeasurementGc', () => {
     expect(m.check(49_000).forced).toBe(false);
     expect(m.check(50_000).forced).toBe(true);
     expect(m.totalPauseMs).toBe(340);
+  });
+
+  it('needs 256 KiB of growth on a small heap, where 2 % is less', () => {
+    let used = 10 * MB;
+    const m = new MeasurementGc(
+      {},
+      0,
+      () => used,
+      () => () => undefined,
+    );
+    m.noteMajor(0, 10 * MB);
+    used = 10.2 * MB; // +2 %, but only 204.8 KiB
+    expect(m.check(20_000).forced).toBe(false);
+    used = 10.3 * MB;
+    expect(m.check(20_000).forced).toBe(true);
   });
 
   it('refuses a pause ratio outside 0–1', () => {
