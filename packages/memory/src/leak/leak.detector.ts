@@ -184,7 +184,12 @@ export class LeakDetector {
     // slopes at zero, which Theil–Sen's median reads as a plateau (bench:leaks, leak-step.js).
     const light = this.erode(inWindow, this.o.erosionMs / 3);
     const recentFrom = last - Math.max(this.o.recentMinMs, this.o.recentFraction * span) / 1000;
-    const first = xs.findIndex((x) => x >= recentFrom);
+    // At least the last 3 points: with sparse points (a shortened recentMinMs in CI) one or two
+    // points would say nothing about a plateau.
+    const first = Math.min(
+      xs.findIndex((x) => x >= recentFrom),
+      Math.max(0, xs.length - 3),
+    );
     const recent = { slope: resistantSlope(xs.slice(first), light.slice(first)) };
     // Deceleration: the second half's slope against the first half's.
     const mid = xs.findIndex((x) => x >= last / 2);

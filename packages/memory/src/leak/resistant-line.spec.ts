@@ -16,9 +16,10 @@ describe('resistantSlope', () => {
     expect(resistantSlope(xs, ys)).toBe(0);
   });
 
-  it('gives the slope of a straight line, and 0 for fewer than 3 points or no spread in x', () => {
+  it('gives the slope of a straight line, the slope of two points, and 0 for one point or no spread in x', () => {
     expect(resistantSlope([0, 1, 2, 3, 4, 5], [1, 3, 5, 7, 9, 11])).toBeCloseTo(2, 9);
-    expect(resistantSlope([0, 1], [0, 5])).toBe(0);
+    expect(resistantSlope([0, 2], [0, 5])).toBe(2.5);
+    expect(resistantSlope([1], [5])).toBe(0);
     expect(resistantSlope([2, 2, 2], [0, 1, 2])).toBe(0);
   });
 });

@@ -5,14 +5,15 @@
  * net rise across the range: a staircase whose steps are few and far apart (4 MB kept every 30 s)
  * has most pairwise slopes at zero, so Theil–Sen's median calls it flat, while this line sees the
  * rise. The leak detector's plateau test uses it on the window's recent part. Points must be sorted
- * by x; fewer than 3 points give slope 0.
+ * by x; two points give the slope between them, fewer give 0.
  *
  * @example
  * resistantSlope([0, 1, 2, 3, 4, 5], [0, 0, 0, 4, 4, 4]); // 4 / 4 = 1 (Theil–Sen: 0)
  */
 export function resistantSlope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   const n = Math.min(xs.length, ys.length);
-  if (n < 3) return 0;
+  if (n < 2) return 0;
+  if (n === 2) return xs[1] > xs[0] ? (ys[1] - ys[0]) / (xs[1] - xs[0]) : 0;
   const third = Math.max(1, Math.floor(n / 3));
   const left = Array.from({ length: third }, (_, i) => i);
   const right = Array.from({ length: third }, (_, i) => n - third + i);
