@@ -1,5 +1,9 @@
 module.exports = {
   displayName: 'tools',
   preset: '../jest.preset.js',
-  testMatch: ['<rootDir>/generators/**/*.spec.ts', '<rootDir>/docs/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/generators/**/*.spec.ts',
+    '<rootDir>/docs/**/*.spec.ts',
+    '<rootDir>/soak/**/*.spec.ts',
+  ],
 };

@@ -21,17 +21,22 @@ function parsePid(value: unknown): number | undefined {
   return pid;
 }
 
-/** `--watch` as ms: a bare number is seconds, else a duration (`2m`). */
+/** Longest `--watch`: one sample a second is kept in memory for the whole window. */
+const MAX_WATCH_MS = 3_600_000;
+
+/** `--watch` as ms: a bare number is seconds, else a duration (`2m`); at most 1 h. */
 function parseWatch(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw diagnosticsError.badWatch(value);
+  let ms = NaN;
   try {
-    const ms = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) * 1000 : parseDuration(value);
-    if (ms > 0) return ms;
+    ms = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) * 1000 : parseDuration(value);
   } catch {
     // reported below with the option's name
   }
-  throw diagnosticsError.badWatch(value);
+  if (!(ms > 0)) throw diagnosticsError.badWatch(value);
+  if (ms > MAX_WATCH_MS) throw diagnosticsError.watchTooLong(value);
+  return ms;
 }
 
 /**

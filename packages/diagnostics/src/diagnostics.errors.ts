@@ -28,4 +28,9 @@ export const diagnosticsError = {
       'ERR_USAGE',
       `--watch ${JSON.stringify(value)} is not a duration: pass seconds (e.g. 30) or a duration such as 2m`,
     ),
+  watchTooLong: (value: unknown): VitalsError =>
+    new VitalsError(
+      'ERR_USAGE',
+      `--watch ${JSON.stringify(value)} is out of range: must be at most 1h (one sample a second)`,
+    ),
 };

@@ -172,6 +172,20 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       );
       return 0;
     }
+    // Same rules as every other command: an unknown flag or a third argument is a usage error.
+    const unknown = head.find(
+      (a, i) =>
+        a.startsWith('-') &&
+        !['-c', '--config'].includes(a) &&
+        !a.startsWith('--config=') &&
+        !['-c', '--config'].includes(head[i - 1] ?? ''),
+    );
+    if (unknown !== undefined || words.length > 3 || rest.length > 0) {
+      err(
+        `config check: ${unknown !== undefined ? `unknown option ${JSON.stringify(unknown)}` : 'takes at most one file'} (see vitals config check --help)`,
+      );
+      return EXIT_USAGE;
+    }
     const file = words[2] ?? configFile;
     return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }

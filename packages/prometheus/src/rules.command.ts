@@ -51,12 +51,12 @@ export const rulesExportCommand: CliCommand = {
     const output = ctx.options.output as string | undefined;
     const group = (ctx.options.group as string | undefined) ?? 'vitals';
     if (output === '') {
-      ctx.stderr.write('rules export: --output needs a file name\n');
+      ctx.stderr.write('vitals: rules export: --output needs a file name\n');
       return EXIT_USAGE;
     }
     if (!/^[\w.:-]{1,100}$/.test(group)) {
       ctx.stderr.write(
-        'rules export: --group takes 1-100 letters, digits, _ . : or - (e.g. --group vitals)\n',
+        'vitals: rules export: --group takes 1-100 letters, digits, _ . : or - (e.g. --group vitals)\n',
       );
       return EXIT_USAGE;
     }

@@ -54,8 +54,16 @@ const DAY = 24 * HOUR;
  * milliseconds or strings such as `"30s"`; sizes take bytes or strings such as `"512M"`.
  */
 export const startupConfigSchema = z.strictObject({
-  /** Service name for the lock and metric labels. @default the script's file name */
-  name: z.string().min(1).optional(),
+  /**
+   * Service name for the lock and metric labels: 1–100 letters, digits, `.`, `_`, `@` or `-` (it
+   * names the lock file, so no `/`). @default the script's file name
+   */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,100}$/, {
+      message: 'must be 1-100 letters, digits, . _ @ or - (it names the lock file)',
+    })
+    .optional(),
   /** When to restart the child: on a non-zero exit, on any exit, or never. @default 'on-failure' */
   restart: z.enum(['on-failure', 'always', 'never']).default('on-failure'),
   /** Restarts allowed within `restartWindowMs` before giving up. @default 10 */

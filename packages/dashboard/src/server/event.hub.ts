@@ -76,6 +76,7 @@ export class EventHub {
   private cancelHeartbeat: Cancel | undefined;
   private closed = false;
   private sent = 0;
+  private slowDropped = 0;
   private readonly maxBuffered: number;
   private readonly maxSamples: number;
 
@@ -95,6 +96,11 @@ export class EventHub {
   /** Subscriptions held on the stream and the alert engine (2 while any client is connected, else 0). */
   get subscriptionCount(): number {
     return this.subscriptions.length;
+  }
+
+  /** Clients dropped because they did not read (more than `maxBufferedBytes` unsent). */
+  get slowClientsDropped(): number {
+    return this.slowDropped;
   }
 
   /** Tick messages sent since construction. */
@@ -217,9 +223,10 @@ export class EventHub {
   private broadcast(text: string): void {
     for (const res of [...this.clients]) {
       if (res.writableLength > this.maxBuffered) {
+        this.slowDropped++;
         this.source.logger.warn(
-          { unsentBytes: res.writableLength },
-          'dashboard: dropping an /events client that does not read',
+          { unsentBytes: res.writableLength, dropped: this.slowDropped },
+          `dashboard: dropping an /events client that does not read (${this.slowDropped} dropped so far)`,
         );
         res.destroy();
         this.remove(res);

@@ -8,7 +8,7 @@ import {
   statSync,
 } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { formatBytes, parseDuration, processExists, readCmdline } from '@vitals/core';
+import { formatBytes, parseDurationInRange, processExists, readCmdline } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
@@ -93,9 +93,17 @@ export const heapSnapshotCommand: CliCommand = {
         'ERR_USAGE',
         'heap snapshot needs --pid N (a process id), e.g. vitals heap snapshot --pid 4242',
       );
-    const timeoutMs = parseDuration(
-      typeof ctx.options.timeout === 'string' ? ctx.options.timeout : '60s',
-    );
+    // Checked before any signal is sent: a bad value is a usage error (exit 64), not a failed wait.
+    let timeoutMs: number;
+    try {
+      timeoutMs = parseDurationInRange(
+        typeof ctx.options.timeout === 'string' ? ctx.options.timeout : '60s',
+        { min: '1s', max: '1h' },
+        '--timeout',
+      );
+    } catch (error) {
+      throw memoryError('ERR_USAGE', (error as Error).message, error);
+    }
     if (!processExists(pid))
       throw memoryError(
         'ERR_SNAPSHOT_NO_PROCESS',

@@ -42,6 +42,8 @@ function parseInterval(raw: unknown, fallback: number): number {
     throw usage(`--interval takes a duration such as 2s or 500ms (got ${JSON.stringify(raw)})`);
   }
   if (ms < 100) throw usage(`--interval must be at least 100ms (got ${JSON.stringify(raw)})`);
+  // As monitor.intervalMs; a longer one would overflow the refresh timer at 2^31 ms (issue 11).
+  if (ms > 3_600_000) throw usage(`--interval must be at most 1h (got ${JSON.stringify(raw)})`);
   return ms;
 }
 
