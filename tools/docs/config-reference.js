@@ -43,25 +43,86 @@ const SECTIONS = [
   ],
 ];
 
-/** key name → the TSDoc comment right above `key:` (first file, first one wins). */
+/** A TSDoc comment's text without `*` margins, tags and `@default`; `|` escaped for tables. */
+function clean(comment) {
+  return comment
+    .replace(/^\/\*\*|\*\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter((l) => l && !l.startsWith('@'))
+    .join(' ')
+    .replace(/\s*@default\b.*$/, '')
+    .trim()
+    .replace(/\|/g, '\\|');
+}
+
+/**
+ * The `@default` of a TSDoc comment as the table shows it: a literal (`5000`, `'1m'`, `[]`) in
+ * backticks, prose (`the host process`) as is; undefined without one.
+ */
+function defaultOf(comment) {
+  const m = /@default\s+((?:(?!\*\/)[^\n])*)/.exec(comment);
+  const text = m?.[1].replace(/\*\/$/, '').trim();
+  if (!text || /^undefined\b/.test(text)) return undefined;
+  const literal = /^(`[^`]*`|-?[\d.]+|true|false|'[^']*'|"[^"]*"|\[.*\]|\{.*\})$/.test(text);
+  // '1m' → "1m", as the schema defaults are shown (JSON).
+  const shown = text.replace(/^`|`$/g, '').replace(/^'([^']*)'$/, '"$1"');
+  return (literal ? `\`${shown}\`` : text).replace(/\|/g, '\\|');
+}
+
+/**
+ * Every TSDoc comment above a property (`key:` in an object literal, or in an interface or type)
+ * with the path of property names it sits under: `alerts.webhook.url` in monitor.options.ts. Read
+ * with the TypeScript parser, so a key is described by its own comment and never by another
+ * object's key of the same name (the Alertmanager's `url` for the webhook's).
+ */
 function comments(files) {
-  const text = []
-    .concat(files)
-    .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'))
-    .join('\n');
-  const out = new Map();
-  const re = /\/\*\*((?:(?!\*\/)[\s\S])*?)\*\/\s*\n\s*(?:readonly\s+)?(\w+)\??\s*:/g;
-  for (const m of text.matchAll(re)) {
-    const body = m[1]
-      .split('\n')
-      .map((l) => l.replace(/^\s*\*\s?/, '').trim())
-      .filter((l) => l && !l.startsWith('@'))
-      .join(' ')
-      .replace(/\s*@default\b.*$/, '')
-      .trim();
-    if (body && !out.has(m[2])) out.set(m[2], body.replace(/\|/g, '\\|'));
+  const ts = require('typescript');
+  const out = [];
+  for (const file of [].concat(files)) {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const visit = (node, trail) => {
+      let next = trail;
+      if (
+        (ts.isPropertyAssignment(node) || ts.isPropertySignature(node)) &&
+        (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))
+      ) {
+        next = [...trail, node.name.text];
+        const ranges = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
+        const doc = ranges
+          .map((r) => text.slice(r.pos, r.end))
+          .filter((c) => c.startsWith('/**'))
+          .pop();
+        const body = doc ? clean(doc) : '';
+        const def = doc ? defaultOf(doc) : undefined;
+        if (body || def) out.push({ path: next, body, def });
+      }
+      ts.forEachChild(node, (child) => visit(child, next));
+    };
+    visit(source, []);
   }
   return out;
+}
+
+/**
+ * What the comments say of config path `keys` (inside its section): `body` and `def` each from
+ * the comment whose property path ends the config path, the longest such that has one (an exact
+ * match before a bare key name, which a schema split into separate constants or interfaces gives).
+ */
+function describe(docs, keys) {
+  const found = {};
+  const length = {};
+  for (const doc of docs) {
+    const n = doc.path.length;
+    if (n > keys.length || !doc.path.every((k, i) => k === keys[keys.length - n + i])) continue;
+    for (const field of ['body', 'def'])
+      if (doc[field] && !(length[field] >= n)) {
+        found[field] = doc[field];
+        length[field] = n;
+      }
+  }
+  return found;
 }
 
 function typeOf(key, s) {
@@ -83,18 +144,26 @@ function show(value) {
   return `\`${JSON.stringify(value)}\``;
 }
 
-/** Rows of one (nested) object schema; `defaults` is what the schema makes of `{}`. */
-function rows(prefix, schema, defaults, docs, out) {
+/**
+ * Rows of one (nested) object schema; `defaults` is what the schema makes of `{}`, `keys` the
+ * path inside the section.
+ */
+function rows(prefix, schema, defaults, docs, out, keys = []) {
   for (const [key, s] of Object.entries(schema.properties ?? {})) {
     const name = prefix ? `${prefix}.${key}` : key;
     const value = defaults?.[key];
     if (s.type === 'object' && s.properties) {
-      rows(name, s, value, docs, out);
+      rows(name, s, value, docs, out, [...keys, key]);
       continue;
     }
-    // The parsed default (durations in ms, sizes in bytes); the schema's own when parsing drops it.
-    const shown = show(value !== undefined ? value : s.default);
-    out.push(`| \`${name}\` | ${typeOf(key, s)} | ${shown} | ${docs.get(key) ?? ''} |`);
+    // The parsed default (durations in ms, sizes in bytes); the schema's own when parsing drops it;
+    // the comment's @default under an optional object (whose `{}` parses to nothing).
+    const doc = describe(docs, [...keys, key]);
+    const shown =
+      value !== undefined || s.default !== undefined
+        ? show(value !== undefined ? value : s.default)
+        : (doc.def ?? '—');
+    out.push(`| \`${name}\` | ${typeOf(key, s)} | ${shown} | ${doc.body ?? ''} |`);
   }
 }
 

@@ -110,6 +110,7 @@ export {
   countOpenFds,
   listPids,
   processExists,
+  readPseudoFile,
 } from './os/procfs';
 export type { ProcStat, ProcLimits } from './os/procfs';
 export {

@@ -4,7 +4,8 @@ import { dashboardPlugin } from '@vitals/dashboard';
 import { memoryPlugin } from '@vitals/memory';
 import { monitorPlugin } from '@vitals/monitor';
 
-// The example of packages/dashboard/README.md (port 0 instead of 9477, a faster monitor tick).
+// The host of the dashboard README example (examples/dashboard/live-page.ts, run by
+// examples.e2e.spec.ts) on port 0 with a faster tick: the memory plugin's series reach History too.
 describe('dashboard README example', () => {
   let host: HostHandle;
 

@@ -9,7 +9,13 @@ const ROOT = path.resolve(__dirname, '../../..');
 const OUT = path.join(ROOT, 'examples/dist');
 const docs = require(path.join(ROOT, 'tools/docs/readme-examples.js')) as {
   readmes(): string[];
-  blocks(readme: string): { readme: string; file: string; block: string; expected?: string }[];
+  blocks(readme: string): {
+    readme: string;
+    file: string;
+    lang: string;
+    block: string;
+    expected?: string;
+  }[];
 };
 
 /** Each example and a line its output must contain. */
@@ -22,6 +28,7 @@ const RUNS: Record<string, RegExp> = {
   'examples/monitor/app-metrics.ts': /^quote 99\.5\/100\.5; RSS trend -?\d+ B\/h$/m,
   'examples/process/single-instance.ts': /^holding the trading-bot lock$/m,
   'examples/prometheus/metrics-endpoint.ts': /^process_resident_memory_bytes \d+/m,
+  'examples/dashboard/live-page.ts': /^page 200; RSS history: [1-9]\d* point\(s\)$/m,
 };
 
 function compiled(example: string): string {
@@ -57,6 +64,18 @@ describe('documented examples', () => {
     const shown = new Set(all.map((b) => b.file));
     for (const file of [...Object.keys(RUNS), 'examples/startup/bootstrap-server.ts'])
       expect(shown).toContain(file);
+  });
+
+  it('every TypeScript or JavaScript block of a README is a marked example', () => {
+    // An unmarked block is a copy nobody runs: it drifts (the dashboard README's used top-level
+    // await, which a CommonJS .ts file cannot compile).
+    const unmarked = docs.readmes().flatMap((readme) => {
+      const text = fs.readFileSync(path.join(ROOT, readme), 'utf8');
+      const code = [...text.matchAll(/^```(ts|js|typescript|javascript|cjs|mjs)$/gm)].length;
+      const marked = docs.blocks(readme).filter((b) => /^(ts|js)$/.test(b.lang)).length;
+      return code === marked ? [] : [`${readme}: ${code - marked} unmarked block(s)`];
+    });
+    expect(unmarked).toEqual([]);
   });
 
   it.each(Object.entries(RUNS))(

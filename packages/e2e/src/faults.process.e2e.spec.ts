@@ -230,6 +230,27 @@ describe('the vitals binary under faults (issue 11)', () => {
     expect(locks()).toEqual([]);
   }, 60_000);
 
+  it('vitals run outlives its own stdout and stderr being closed (EPIPE): restarts the child, stops cleanly', async () => {
+    config({ plugins: ['process', 'startup', 'prometheus'], http: { port: 0 } });
+    const p = run('epipe');
+    const port = await servedPort(p);
+    await p.waitFor(/ready \d+/);
+    // Whoever read the supervisor's output is gone (a closed terminal, a log shipper that died).
+    p.proc.stdout?.destroy();
+    p.proc.stderr?.destroy();
+    const [first] = pids(join(dir, 'pids'));
+    // The supervisor has something to say now: the crash and the restart, on closed pipes.
+    process.kill(first, 'SIGKILL');
+    expect(await eventually(() => pids(join(dir, 'pids')).length === 2, 30_000)).toBe(true);
+    expect(await eventually(() => alive(pids(join(dir, 'pids'))[1]))).toBe(true);
+    expect(await eventually(async () => (await status(port, '/health/live')) === 200)).toBe(true);
+    expect(p.proc.exitCode).toBeNull();
+    p.proc.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+    expect(pids(join(dir, 'pids')).filter(alive)).toEqual([]);
+    expect(locks()).toEqual([]);
+  }, 60_000);
+
   it("after kill -9 of the supervisor: a new run refuses with the live child's pid; --replace stops it and takes over", async () => {
     config({ plugins: ['process', 'startup'], http: { port: 0 } });
     const first = run('orphaned');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -117,6 +118,23 @@ describe('vitals rules export', () => {
     const r = run('/usr/bin/promtool', ['test', 'rules', 'rules.test.yml'], dir);
     expect(`${r.out}${r.err}`).toContain('SUCCESS');
     expect(r.code).toBe(0);
+  });
+
+  it('works beside a running host: a config whose port is taken still exports', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const sub = fs.mkdtempSync(path.join(os.tmpdir(), 'vitals-rules-busy-'));
+    try {
+      fs.writeFileSync(path.join(sub, 'vitals.config.json'), JSON.stringify({ http: { port } }));
+      const { code, out, err } = run(process.execPath, [BIN, 'rules', 'export'], sub);
+      expect(err).toBe('');
+      expect(out).toMatch(/^groups:/m);
+      expect(code).toBe(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+      fs.rmSync(sub, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad --group and a symbolic link as --output, with one line each', () => {

@@ -16,6 +16,7 @@ import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
 import { createLogger, type LogFormat } from './host.logger';
 import { loadPlugins } from './plugin.loader';
+import { supervisorDefaults } from './run.defaults';
 
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
 export const EXIT_USAGE = 64;
@@ -93,6 +94,17 @@ function commandWords(head: readonly string[]): string[] {
     else if (!head[i].startsWith('-')) words.push(head[i]);
   }
   return words;
+}
+
+/**
+ * Whether `argv` runs a command that must outlive whoever reads its output: `vitals run`
+ * supervises a child and `vitals start` is the host; a closed terminal or a log shipper that went
+ * away (EPIPE, EIO on stdout/stderr) must not end them. Other commands exit quietly instead
+ * (`vitals ps | head`).
+ */
+export function outlivesItsReader(argv: readonly string[]): boolean {
+  const word = commandWords(splitRest(argv).head)[0];
+  return word === 'run' || word === 'start';
 }
 
 /** Finds `--config FILE`/`-c FILE`/`--config=FILE` anywhere before `--`. */
@@ -192,7 +204,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
 
   let host: HostHandle;
   try {
-    const env = { ...io.env, ...configFlags(words[0], head) };
+    const env: Record<string, string | undefined> = { ...io.env, ...configFlags(words[0], head) };
+    // `rules export` starts the host only to gather its rules: never on the port of the host
+    // that is already running with the same config.
+    if (words[0] === 'rules') env['VITALS_HTTP__PORT'] = '0';
     const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
     const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
     const isStart = words[0] === 'start';
@@ -204,7 +219,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     });
     host = createHost({
       plugins: plugins.map((p) => p.plugin),
-      config: loaded,
+      config: supervisorDefaults(
+        words[0],
+        loaded,
+        plugins.map((p) => p.plugin.name),
+      ),
       logger,
       env: io.env,
     });

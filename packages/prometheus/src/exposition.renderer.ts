@@ -3,6 +3,11 @@ import type { Labels, MetricDescriptor, SeriesValue } from '@vitals/core';
 /** Looks up a metric's descriptor (core's DescriptorRegistry fits). */
 export interface DescriptorLookup {
   get(name: string): MetricDescriptor | undefined;
+  /**
+   * Changes whenever a declaration is added (core's DescriptorRegistry has it). Without it a
+   * cached renderer compares every looked-up descriptor on each scrape instead.
+   */
+  readonly version?: number;
 }
 
 /** Options of {@link renderExposition}. */
@@ -51,8 +56,11 @@ export function formatValue(v: number): string {
   return String(v);
 }
 
-/** `{a="1",b="2"}` with sorted names; `le` is left out of histogram series (`dropLe`). */
-function labelText(labels: Labels, extra?: string, dropLe = false): string {
+/**
+ * `{a="1",b="2"}` with sorted names; `le` is left out (`dropLe`, for histogram series) and `extra`
+ * (`le="0.5"`) appended. @internal
+ */
+export function labelText(labels: Labels, extra?: string, dropLe = false): string {
   const parts: string[] = [];
   for (const k of Object.keys(labels).sort()) {
     if (dropLe && k === 'le') continue;
@@ -62,31 +70,27 @@ function labelText(labels: Labels, extra?: string, dropLe = false): string {
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
-interface Family {
+/** The series of one metric family, as grouped for rendering. @internal */
+export interface Family {
   readonly name: string;
   readonly descriptor?: MetricDescriptor;
   readonly series: SeriesValue[];
 }
 
-const leValue = (s: SeriesValue): number =>
+/** The `le` label of a bucket series as a number (`+Inf` → Infinity). @internal */
+export const leValue = (s: SeriesValue): number =>
   s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
 
 /**
- * Renders the last value of every series in the Prometheus text exposition format 0.0.4: one
- * `# HELP` and `# TYPE` per family (from the descriptors; `untyped` for an undeclared name),
- * label values escaped, histograms grouped from their `_bucket{le}`, `_sum` and `_count` samples
- * with buckets in `le` order and a `le="+Inf"` bucket always present. Pure: it reads what the
- * stream already holds and never collects.
- *
- * @example res.end(renderExposition(host.stream.latest(), host.descriptors))
+ * Groups series into families by sanitized name (`x_bucket`/`_sum`/`_count` of a declared
+ * histogram into `x`), sorted by name, series in the order given; series last updated before
+ * `cutoff` (epoch ms) are left out. @internal
  */
-export function renderExposition(
+export function groupFamilies(
   values: readonly SeriesValue[],
   descriptors: DescriptorLookup,
-  options: RenderOptions = {},
-): string {
-  const staleAfter = options.staleAfterMs ?? Infinity;
-  const cutoff = Number.isFinite(staleAfter) ? (options.now ?? Date.now()) - staleAfter : -Infinity;
+  cutoff = -Infinity,
+): Family[] {
   const families = new Map<string, Family>();
   for (const v of values) {
     if (v.at < cutoff) continue;
@@ -97,36 +101,61 @@ export function renderExposition(
     if (!family) families.set(name, (family = { name, descriptor, series: [] }));
     family.series.push(v);
   }
+  return [...families.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `# HELP` and `# TYPE` lines of a family, each ending in a newline. @internal */
+export function familyHeader(family: Omit<Family, 'series'>, om: boolean): string {
+  const name = family.name;
+  const d = family.descriptor;
+  let type: string = d?.type ?? 'untyped';
+  let meta = name;
+  if (om) {
+    // OpenMetrics names a counter family without `_total` and has no `untyped`.
+    if (type === 'counter' && name.endsWith('_total')) meta = name.slice(0, -'_total'.length);
+    else if (type === 'counter' || type === 'untyped') type = 'unknown';
+  }
+  const help = escapeHelp(d?.help ?? name);
+  return `# HELP ${meta} ${om ? help.replace(/"/g, '\\"') : help}\n# TYPE ${meta} ${type}\n`;
+}
+
+/** Appends the lines of one family (header included) to `out`, each without its newline. @internal */
+export function renderFamily(family: Family, om: boolean, out: string[]): void {
+  out.push(familyHeader(family, om).slice(0, -1));
+  if (family.descriptor?.type === 'histogram') {
+    renderHistogram(family, out);
+    return;
+  }
+  // Two names can sanitize to one (`a.b`, `a_b`): Prometheus rejects a series given twice.
+  const written = new Set<string>();
+  for (const s of family.series) {
+    const series = `${family.name}${labelText(s.labels)}`;
+    if (written.has(series)) continue;
+    written.add(series);
+    out.push(`${series} ${formatValue(s.value)}`);
+  }
+}
+
+/**
+ * Renders the last value of every series in the Prometheus text exposition format 0.0.4: one
+ * `# HELP` and `# TYPE` per family (from the descriptors; `untyped` for an undeclared name),
+ * label values escaped, histograms grouped from their `_bucket{le}`, `_sum` and `_count` samples
+ * with buckets in `le` order and a `le="+Inf"` bucket always present. Pure: it reads what the
+ * stream already holds and never collects. (The `/metrics` route renders through
+ * {@link ExpositionCache}, which gives the same text without redoing the per-series work.)
+ *
+ * @example res.end(renderExposition(host.stream.latest(), host.descriptors))
+ */
+export function renderExposition(
+  values: readonly SeriesValue[],
+  descriptors: DescriptorLookup,
+  options: RenderOptions = {},
+): string {
+  const staleAfter = options.staleAfterMs ?? Infinity;
+  const cutoff = Number.isFinite(staleAfter) ? (options.now ?? Date.now()) - staleAfter : -Infinity;
   const om = options.format === 'openmetrics';
   const out: string[] = [];
-  for (const family of [...families.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  )) {
-    const name = family.name;
-    const d = family.descriptor;
-    let type: string = d?.type ?? 'untyped';
-    let meta = name;
-    if (om) {
-      // OpenMetrics names a counter family without `_total` and has no `untyped`.
-      if (type === 'counter' && name.endsWith('_total')) meta = name.slice(0, -'_total'.length);
-      else if (type === 'counter' || type === 'untyped') type = 'unknown';
-    }
-    const help = escapeHelp(d?.help ?? name);
-    out.push(`# HELP ${meta} ${om ? help.replace(/"/g, '\\"') : help}`);
-    out.push(`# TYPE ${meta} ${type}`);
-    if (d?.type === 'histogram') {
-      renderHistogram(family, out);
-      continue;
-    }
-    // Two names can sanitize to one (`a.b`, `a_b`): Prometheus rejects a series given twice.
-    const written = new Set<string>();
-    for (const s of family.series) {
-      const series = `${name}${labelText(s.labels)}`;
-      if (written.has(series)) continue;
-      written.add(series);
-      out.push(`${series} ${formatValue(s.value)}`);
-    }
-  }
+  for (const family of groupFamilies(values, descriptors, cutoff)) renderFamily(family, om, out);
   if (om) out.push('# EOF');
   return out.length > 0 ? out.join('\n') + '\n' : '';
 }

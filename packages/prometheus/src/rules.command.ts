@@ -1,6 +1,5 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { VitalsError, isVitalsError } from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { prometheusRulesYaml } from './rules.export';
 
@@ -29,8 +28,8 @@ function writeFileNoFollow(path: string, text: string): void {
  * defaults built from `thresholds`, the config's overrides, `monitor.alerts.extra` and every
  * plugin's own) as a Prometheus rule file on stdout or in FILE, so a fleet's Prometheus runs the
  * same rules (see `toPrometheusRule` for what maps how). Plugins add their rules when they
- * start, so the command starts the host briefly: with `vitals start` running on the same port,
- * run it with `VITALS_HTTP_PORT=0`.
+ * start, so the command starts the host briefly; the CLI gives it port 0, so a `vitals start`
+ * already running on the configured port is no obstacle.
  *
  * @example vitals rules export --output /etc/prometheus/rules/vitals.yml && promtool check rules /etc/prometheus/rules/vitals.yml
  */
@@ -60,18 +59,7 @@ export const rulesExportCommand: CliCommand = {
       );
       return EXIT_USAGE;
     }
-    try {
-      await ctx.host.start();
-    } catch (error) {
-      if (isVitalsError(error, 'ERR_HTTP_PORT_IN_USE')) {
-        throw new VitalsError(
-          'ERR_HTTP_PORT_IN_USE',
-          `${error.message}; another host runs there: run again with VITALS_HTTP_PORT=0`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    await ctx.host.start();
     const rules = ctx.host.alerts.rules();
     const text = prometheusRulesYaml(rules, { group });
     await ctx.host.stop('rules export');

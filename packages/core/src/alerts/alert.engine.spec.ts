@@ -77,6 +77,28 @@ describe('AlertEngine', () => {
     });
   });
 
+  it("lists an alert with its series' latest value, as Prometheus' /api/v1/alerts does", () => {
+    engine.addRule({ id: 'mem', metric: 'mem', op: '>', threshold: 100, severity: 'warning' });
+    publish(1, 120, 'mem');
+    publish(2, 150, 'mem');
+    expect(states()).toEqual(['firing@1']);
+    const [alert] = engine.active();
+    expect(alert.value).toBe(150);
+    expect(alert.at).toBe(events[0].at);
+    expect(events[0].value).toBe(120);
+    engine.addRule({
+      id: 'slow',
+      metric: 'mem',
+      op: '>',
+      threshold: 100,
+      for: '1m',
+      severity: 'warning',
+    });
+    publish(3, 160, 'mem');
+    publish(4, 170, 'mem');
+    expect(engine.pending().map((e) => e.value)).toEqual([170]);
+  });
+
   it('fires at once without `for` and lists the alert as active until it resolves', () => {
     engine.addRule({ id: 'mem', metric: 'mem', op: '>=', threshold: 100, severity: 'critical' });
     publish(1, 100, 'mem');

@@ -48,6 +48,11 @@ interface CompiledRule {
   removed: boolean;
 }
 
+/** `event` with the series' latest value (the event itself when it has not changed). */
+function current(event: AlertEvent, state: { value: number }): AlertEvent {
+  return event.value === state.value ? event : Object.freeze({ ...event, value: state.value });
+}
+
 /** True when `value op threshold`, `op` described by `above`/`inclusive`. */
 function holds(r: CompiledRule, value: number, threshold: number): boolean {
   return r.above
@@ -315,21 +320,28 @@ export class AlertEngine {
     });
   }
 
-  /** Alerts currently firing (their `firing` events). */
+  /**
+   * Alerts currently firing: their `firing` events (message and `at` from when they fired) with
+   * `value` the series' latest evaluated value, as Prometheus' `/api/v1/alerts` reports it.
+   */
   active(): AlertEvent[] {
     const out: AlertEvent[] = [];
     for (const r of this.byId.values()) {
-      for (const state of r.states.values()) if (state.firing) out.push(state.firing);
+      for (const state of r.states.values())
+        if (state.firing) out.push(current(state.firing, state));
     }
     return out;
   }
 
-  /** Alerts pending: the condition holds, `for` (or a cooldown) has not yet passed. */
+  /**
+   * Alerts pending: the condition holds, `for` (or a cooldown) has not yet passed. Each is its
+   * `pending` event with `value` the latest evaluated value.
+   */
   pending(): AlertEvent[] {
     const out: AlertEvent[] = [];
     for (const r of this.byId.values()) {
       for (const state of r.states.values()) {
-        if (state.phase === PENDING && state.pending) out.push(state.pending);
+        if (state.phase === PENDING && state.pending) out.push(current(state.pending, state));
       }
     }
     return out;

@@ -19,12 +19,19 @@ function sameDeclaration(a: MetricDescriptor, b: MetricDescriptor): boolean {
  */
 export class DescriptorRegistry {
   private readonly entries = new Map<string, Entry>();
+  private declared = 0;
+
+  /** Changes whenever a new name is declared: exporters that cache rendered HELP/TYPE lines check it. */
+  get version(): number {
+    return this.declared;
+  }
 
   /** Declares `descriptor` on behalf of `owner` (a plugin or collector name). */
   declare(owner: string, descriptor: MetricDescriptor): void {
     const existing = this.entries.get(descriptor.name);
     if (!existing) {
       this.entries.set(descriptor.name, { descriptor: Object.freeze({ ...descriptor }), owner });
+      this.declared++;
       return;
     }
     if (sameDeclaration(existing.descriptor, descriptor)) return;

@@ -42,6 +42,8 @@ describe('History', () => {
     for (let t = 0; t < 12; t++) history.record(batch(t, [{ name: 'x', value: t }]));
     expect(history.points('x').map((p) => p.value)).toEqual([7, 8, 9, 10, 11]);
     expect(history.series('x')[0].size).toBe(5);
+    expect(history.last('x')).toEqual({ at: 11, value: 11 });
+    expect(history.last('x', { a: '1' })).toBeUndefined();
   });
 
   it('grows a series past its first allocation and then wraps at capacity, in order', () => {

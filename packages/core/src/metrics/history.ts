@@ -174,11 +174,19 @@ export class History {
   /** Series held, optionally only those of one metric name. */
   series(name?: string): HistorySeries[] {
     const out: HistorySeries[] = [];
-    for (const ring of this.rings.values()) {
-      if (name !== undefined && ring.name !== name) continue;
+    // One metric's series only, not a walk over every series held.
+    for (const ring of name === undefined ? this.rings.values() : this.rings.valuesOf(name))
       out.push({ key: ring.key, name: ring.name, labels: ring.labels, size: ring.length });
-    }
     return out;
+  }
+
+  /** The newest point of one series, without copying the others out. O(1). */
+  last(name: string, labels?: Labels): HistoryPoint | undefined {
+    const ring = this.rings.get(name, labels);
+    if (ring === undefined || ring.length === 0) return undefined;
+    const size = ring.times.length;
+    const i = (ring.start + ring.length - 1) % size;
+    return { at: ring.times[i], value: ring.values[i] };
   }
 
   /** Number of series held. */

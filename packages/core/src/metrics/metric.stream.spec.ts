@@ -49,6 +49,20 @@ describe('MetricStream', () => {
     );
   });
 
+  it('hands out live records that later publishes update, and a version that moves only with a new series', () => {
+    const stream = new MetricStream();
+    stream.publish(batch(1, [{ name: 'a', value: 1, labels: { x: '1' } }]));
+    const live = stream.live();
+    expect(stream.version).toBe(1);
+    stream.publish(batch(2, [{ name: 'a', value: 5, labels: { x: '1' } }]));
+    expect(stream.version).toBe(1);
+    expect(stream.live()).toBe(live);
+    expect(live[0]).toMatchObject({ name: 'a', value: 5, at: 2, labels: { x: '1' } });
+    stream.publish(batch(3, [{ name: 'b', value: 7 }]));
+    expect(stream.version).toBe(2);
+    expect(stream.live().map((v) => v.name)).toEqual(stream.latest().map((v) => v.name));
+  });
+
   it('caps the number of series kept by latest() and warns once', () => {
     const logger = createMemoryLogger();
     const stream = new MetricStream(logger, 3);

@@ -48,6 +48,9 @@ export class MetricStream {
   /** Last value per series, looked up without building key strings (the per-sample hot path). */
   private readonly last = new SeriesIndex<Slot>();
   private closed = false;
+  private seriesVersion = 0;
+  /** {@link live}'s array, rebuilt only when a series is added. */
+  private liveList: readonly SeriesValue[] | undefined;
 
   /** Every published batch, hot (no replay). */
   readonly batches$: Observable<MetricBatch> = this.subject.asObservable();
@@ -119,7 +122,29 @@ export class MetricStream {
         at: batch.at,
         source: batch.source,
       });
+      this.seriesVersion++;
+      this.liveList = undefined;
     }
+  }
+
+  /**
+   * A number that changes whenever the set of series `latest()` holds changes (a new series),
+   * and never otherwise: exporters that cache per-series work (rendered label text) rebuild only
+   * when it moves, so a scrape costs the same however many series did not change.
+   */
+  get version(): number {
+    return this.seriesVersion;
+  }
+
+  /**
+   * The last value of every series as LIVE records, in {@link latest}'s order: the same objects
+   * for the life of the stream, each updated in place by later publishes (`value`, `at`,
+   * `source`), and the same array until {@link version} changes. For exporters that read every
+   * series on every scrape without copying them; read them now, do not keep them as snapshots
+   * (use `latest()` for that).
+   */
+  live(): readonly SeriesValue[] {
+    return (this.liveList ??= Object.freeze([...this.last.values()]));
   }
 
   /** Points of one metric, optionally only series whose labels include `labels`. */

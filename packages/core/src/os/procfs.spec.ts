@@ -10,6 +10,7 @@ import {
   readProcLimits,
   readProcStat,
   readProcStatus,
+  readPseudoFile,
   processExists,
 } from './procfs';
 import {
@@ -201,6 +202,21 @@ describe('procfs (real /proc)', () => {
     expect(countOpenFds('self')).toBe((before ?? NaN) + 50);
     opened.splice(0).forEach((fd) => closeSync(fd));
     expect(countOpenFds(process.pid)).toBe(before);
+  });
+
+  it('re-reads a kept /proc file fresh each time, through one descriptor', () => {
+    const minflt = (): number =>
+      Number(readPseudoFile('/proc/self/stat')!.split(') ')[1].split(' ')[7]);
+    const first = minflt();
+    const fds = countOpenFds('self');
+    // Touching 32 MiB of fresh pages is thousands of minor faults (field 10 of stat).
+    Buffer.alloc(32 * 1024 * 1024, 1);
+    expect(minflt()).toBeGreaterThan(first);
+    for (let i = 0; i < 5; i++) readPseudoFile('/proc/self/stat');
+    expect(countOpenFds('self')).toBe(fds);
+    // Another pid's files and other roots are opened per read, never kept.
+    expect(readPseudoFile(`/proc/${process.pid}/stat`)).toContain(`${process.pid} (`);
+    expect(countOpenFds('self')).toBe(fds);
   });
 
   it('reads MemTotal as the kB figure of /proc/meminfo × 1024', () => {

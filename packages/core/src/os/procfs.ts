@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VitalsError } from '../errors';
 
@@ -60,12 +60,53 @@ function orAbsent<T>(read: () => T): T | undefined {
   }
 }
 
+/** `/proc` files that stay with this process: the machine's (`/proc/stat`) and its own (`/proc/self/…`). */
+const KEEPABLE = /^\/proc\/(?![0-9])[^/]/;
+/** At most this many kept open (the collectors read about ten). */
+const KEEP_MAX = 24;
+const kept = new Map<string, number>();
+let scratch: Buffer | undefined;
+
 /**
- * A pseudo-file's text, or `undefined` when it is gone or unreadable. Internal, shared with cgroup.
- * @internal @example readPseudoFile('/proc/loadavg')
+ * Reads a `/proc` file through a descriptor kept open, from offset 0: the kernel regenerates a
+ * seq_file on every read at offset 0, so this gives what a fresh open gives, without the path
+ * lookup, open and close (measured 6 µs instead of 20 µs for `/proc/self/stat`). The descriptors
+ * are close-on-exec (a child never inherits them) and count among this process's open files.
+ */
+function readKept(path: string): string {
+  let fd = kept.get(path);
+  if (fd === undefined) {
+    if (kept.size >= KEEP_MAX) return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    kept.set(path, fd);
+  }
+  try {
+    for (;;) {
+      const buf = (scratch ??= Buffer.allocUnsafe(16 * 1024));
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      if (n < buf.length) return buf.toString('utf8', 0, n);
+      scratch = Buffer.allocUnsafe(buf.length * 2); // larger than the buffer: grow, read again
+    }
+  } catch (error) {
+    kept.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already unusable
+    }
+    throw error;
+  }
+}
+
+/**
+ * A pseudo-file's text, or `undefined` when it is gone or unreadable (the failure policy above).
+ * The machine's and this process's own `/proc` files are read through descriptors kept open (see
+ * readKept); another pid's, and any file under another root (a test's fake tree), are opened
+ * each time.
+ * @example readPseudoFile('/proc/loadavg')
  */
 export function readPseudoFile(path: string): string | undefined {
-  return orAbsent(() => readFileSync(path, 'utf8'));
+  return orAbsent(() => (KEEPABLE.test(path) ? readKept(path) : readFileSync(path, 'utf8')));
 }
 
 /**

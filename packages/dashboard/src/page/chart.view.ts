@@ -1,6 +1,6 @@
 import type { ChartDef, ChartUnit } from './charts.def.js';
 import { el } from './dom.render.js';
-import { formatBytes } from './format.js';
+import { formatBytes, visible } from './format.js';
 import type { SeriesStore, SourceFilter } from './series.store.js';
 
 type UPlotCtor = typeof import('uplot');
@@ -21,6 +21,26 @@ const PALETTE = [
   '#8b949e',
 ];
 const HEIGHT = 200;
+/** The y axis's tick labels, in CSS px (uPlot scales it for the device's pixel ratio). */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+/** uPlot's defaults: tick length and the gap between tick and label, CSS px. */
+const TICK_SIZE = 10;
+const TICK_GAP = 5;
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * Width the y axis needs for `values` (its tick labels), CSS px: a fixed width cuts wide labels
+ * off at the canvas's left edge, so "23.8 MiB/s" would read "3.8 MiB/s".
+ */
+function axisSize(values: readonly string[] | null): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  let widest = 40;
+  if (measurer && values) {
+    measurer.font = AXIS_FONT;
+    for (const v of values) widest = Math.max(widest, measurer.measureText(v).width);
+  }
+  return Math.ceil(widest) + TICK_SIZE + TICK_GAP + 4;
+}
 
 function formatter(unit: ChartUnit): (v: number | null) => string {
   return (v) => {
@@ -98,7 +118,11 @@ export class ChartView {
     if (!this.plot || labels !== this.labels || force) {
       this.destroy();
       this.labels = labels;
-      this.plot = new uPlot(this.options(lines.map((l) => l.label)), data as never, this.plotBox);
+      this.plot = new uPlot(
+        this.options(lines.map((l) => visible(l.label))),
+        data as never,
+        this.plotBox,
+      );
     } else {
       this.plot.setData(data as never);
     }
@@ -130,7 +154,8 @@ export class ChartView {
         axis,
         {
           ...axis,
-          size: 70,
+          font: AXIS_FONT,
+          size: (_u: UPlot, values: string[] | null) => axisSize(values),
           values: (_u: UPlot, splits: number[]) => splits.map((v) => this.format(v)),
         },
       ],

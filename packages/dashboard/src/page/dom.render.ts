@@ -9,6 +9,7 @@ import {
   formatRatio,
   formatSeconds,
   formatTime,
+  visible,
 } from './format.js';
 
 /** An alert transition as the API sends it. */
@@ -47,7 +48,10 @@ export interface ServiceView {
   readonly leakMessage: string | null;
 }
 
-/** Creates an element with text and attributes (attribute values are never parsed as markup). */
+/**
+ * Creates an element with text and attributes (attribute values are never parsed as markup). Text
+ * children go through {@link visible}: control and bidi characters show as escapes.
+ */
 export function el(
   tag: string,
   attrs: Record<string, string | number | null | undefined> = {},
@@ -58,7 +62,7 @@ export function el(
     if (v !== null && v !== undefined) node.setAttribute(k, String(v));
   for (const c of children) {
     if (c === null || c === undefined) continue;
-    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    node.append(typeof c === 'string' ? document.createTextNode(visible(c)) : c);
   }
   return node;
 }

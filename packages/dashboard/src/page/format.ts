@@ -2,6 +2,27 @@
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/**
+ * Control characters (C0 but tab and newline, DEL, C1) and Unicode bidi controls (which would
+ * show the rest of a line reversed: "Trojan Source" spoofing).
+ */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Outside text (labels, alert messages, names) as the page shows it: each control or bidi
+ * character written as a visible escape, `\x1b` or `\u202e`, as the CLI does for a terminal.
+ */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** `1536` → `"1.5 KiB"`; `null` → `"–"`. */
 export function formatBytes(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createHost, type CliContext } from '@vitals/core';
-import { demoCommand } from './demo.command';
+import { demoCommand, summarize } from './demo.command';
 import { TOUR_STEPS, runTour } from './tour.runner';
 
 function context(options: CliContext['options']) {
@@ -68,5 +68,23 @@ describe('vitals demo', () => {
       'vitals: demo: unknown step "bogus\\x1b[2J"; steps are diagnose, monitor, leak, snapshot, duplicates, supervise\n',
     );
     expect(out()).toBe('');
+  });
+
+  it('ends with 130 and the step it stopped in when interrupted, else 1 with the failed and unrun steps', () => {
+    const o = (id: string, ok: boolean, seconds = 10) => ({ id, ok, seconds, found: [] });
+    expect(
+      summarize([o('diagnose', true), o('monitor', true), o('leak', false, 11)], 6, true),
+    ).toEqual({
+      line: 'Interrupted in step 3 (leak) after 31 s; every process the tour started was stopped.',
+      code: 130,
+    });
+    expect(summarize([o('diagnose', true), o('leak', false)], 6, false)).toEqual({
+      line: '1 of 6 steps failed: leak; 4 not run.',
+      code: 1,
+    });
+    expect(summarize([o('diagnose', true), o('leak', true)], 2, false)).toEqual({
+      line: 'All 2 steps worked (20 s).',
+      code: 0,
+    });
   });
 });

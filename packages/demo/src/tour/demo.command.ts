@@ -1,18 +1,47 @@
 import type { CliCommand } from '@vitals/core';
 import { escapeControl } from './escape';
 import { defaultTourPaths } from './tour.process';
-import { TOUR_STEPS, runTour } from './tour.runner';
+import { TOUR_STEPS, runTour, type StepOutcome } from './tour.runner';
+
+/**
+ * The tour's last line and exit code: 0 when every step worked; 130 (as for SIGINT) when it was
+ * interrupted, naming the step it stopped in; else 1 with the failed steps.
+ */
+export function summarize(
+  outcomes: readonly StepOutcome[],
+  total: number,
+  interrupted: boolean,
+): { line: string; code: number } {
+  const seconds = Math.round(outcomes.reduce((a, o) => a + o.seconds, 0));
+  if (interrupted) {
+    const at = outcomes[outcomes.length - 1];
+    const where = at ? ` in step ${outcomes.length} (${at.id})` : '';
+    return {
+      line: `Interrupted${where} after ${seconds} s; every process the tour started was stopped.`,
+      code: 130,
+    };
+  }
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length === 0 && outcomes.length === total)
+    return { line: `All ${total} steps worked (${seconds} s).`, code: 0 };
+  const notRun = total - outcomes.length;
+  return {
+    line: `${failed.length} of ${total} steps failed: ${failed.map((o) => o.id).join(', ')}${notRun > 0 ? `; ${notRun} not run` : ''}.`,
+    code: 1,
+  };
+}
 
 /**
  * `vitals demo [--steps a,b]`: a bounded, non-interactive tour of Vitals on the bundled demo bot —
  * diagnose, monitor, leak detection on a fast leak, snapshot diff, duplicates, supervision with a
  * crash and a restart. Prints what each step found; exit 0 when every step worked, 1 when one
- * failed, 64 for an unknown step. Each step has its own deadline; the whole tour stays under
- * 5 minutes.
+ * failed, 130 when interrupted (every process it started is stopped first), 64 for an unknown
+ * step. Each step has its own deadline; the whole tour stays under 5 minutes.
  */
 export const demoCommand: CliCommand = {
   name: 'demo',
-  summary: 'A five-minute tour of Vitals on a simulated trading bot (exit 0 when all works)',
+  summary:
+    'A tour of Vitals on a simulated trading bot, under five minutes (exit 0 when all works)',
   usage: '[--steps diagnose,monitor,leak,snapshot,duplicates,supervise]',
   options: {
     steps: {
@@ -41,14 +70,9 @@ export const demoCommand: CliCommand = {
       write,
       signal: ctx.stopSignal,
     });
-    const failed = outcomes.filter((o) => !o.ok);
-    const total = outcomes.reduce((a, o) => a + o.seconds, 0);
+    const { line, code } = summarize(outcomes, steps.length, ctx.stopSignal.aborted);
     write('');
-    write(
-      failed.length === 0 && outcomes.length === steps.length
-        ? `All ${steps.length} steps worked (${Math.round(total)} s).`
-        : `${failed.length + steps.length - outcomes.length} of ${steps.length} steps failed: ${failed.map((o) => o.id).join(', ') || 'interrupted'}.`,
-    );
-    return failed.length === 0 && outcomes.length === steps.length ? 0 : 1;
+    write(line);
+    return code;
   },
 };

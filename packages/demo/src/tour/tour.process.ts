@@ -8,7 +8,10 @@ export interface TourProcess {
   readonly pid: number;
   /** stdout and stderr, interleaved as they arrived. */
   output(): string;
-  /** Resolves with the first match of `pattern` in the output, or rejects after `timeoutMs`. */
+  /**
+   * Resolves with the first match of `pattern` in the output; rejects after `timeoutMs`, or once
+   * the process has ended without printing it.
+   */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (128 + signal number for a signal) once it has exited. */
   readonly exited: Promise<number>;
@@ -18,9 +21,24 @@ export interface TourProcess {
 
 const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
+/** Every process the tour started that has not ended yet, with a way to end it. */
+const live = new Set<{ stop(graceMs: number): Promise<unknown> }>();
+
+/**
+ * Ends every process the tour started and has not ended yet ({@link startNode}'s with SIGTERM to
+ * its group, then SIGKILL after `graceMs`; {@link runNode}'s likewise) and resolves once all have
+ * exited. The runner calls it when a step is interrupted or misses its deadline, and at the end:
+ * a step's own clean-up may still be waiting then, and the CLI exits as soon as the tour returns.
+ */
+export async function stopAll(graceMs = 8000): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop(graceMs)));
+}
+
 /**
  * Starts `node <args>` detached (its own process group, so a supervisor and its child stop
  * together) with the environment `env`. Output is kept in memory (the tour's runs are short).
+ * `waitFor` rejects once the process has ended without printing the pattern. Until it exits, the
+ * process is one that {@link stopAll} ends.
  */
 export function startNode(
   args: readonly string[],
@@ -51,7 +69,12 @@ export function startNode(
       resolve(code ?? 128 + (SIGNALS[signal ?? ''] ?? 0));
     });
   });
-  return {
+  let closed = false;
+  child.once('close', () => {
+    closed = true;
+    for (const l of listeners) l();
+  });
+  const proc: TourProcess = {
     child,
     pid: child.pid ?? -1,
     output: () => text,
@@ -71,6 +94,10 @@ export function startNode(
           if (m) {
             finish();
             resolve(m);
+          } else if (closed) {
+            // It ended (and all its output is in): the pattern can no longer come.
+            finish();
+            reject(new Error(`it ended without printing ${String(pattern)}`));
           }
         };
         const timer = setTimeout(() => {
@@ -86,6 +113,10 @@ export function startNode(
       });
     },
   };
+  const entry = { stop: (graceMs: number) => stopProcess(proc, graceMs) };
+  live.add(entry);
+  void exited.then(() => live.delete(entry));
+  return proc;
 }
 
 /** Stops a process gently (SIGTERM), then for sure (SIGKILL) after `graceMs`; returns its code. */
@@ -114,10 +145,21 @@ export async function runNode(
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-  const code = await new Promise<number>((resolve) => {
+  const closed = new Promise<number>((resolve) => {
     child.on('error', () => resolve(127));
     child.on('close', (c) => resolve(c ?? 137));
   });
+  const entry = {
+    async stop(graceMs: number) {
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await closed;
+      clearTimeout(force);
+    },
+  };
+  live.add(entry);
+  const code = await closed;
+  live.delete(entry);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }

@@ -7,7 +7,7 @@ import { leakStep } from './leak.step';
 import { monitorStep } from './monitor.step';
 import { snapshotStep } from './snapshot.step';
 import { superviseStep } from './supervise.step';
-import type { TourPaths } from './tour.process';
+import { stopAll, type TourPaths } from './tour.process';
 import type { StepResult, TourContext, TourStep } from './tour.types';
 
 /** Every step, in the order the tour runs them. */
@@ -51,7 +51,16 @@ function withTimeout(
 ): Promise<StepResult> {
   const controller = new AbortController();
   return new Promise<StepResult>((resolve) => {
-    const fail = (why: string) => resolve({ ok: false, found: [why] });
+    // Cut short: end the step's processes before the tour moves on (or the CLI exits), whatever
+    // the step's own clean-up is still waiting for. The first reason stands: the step's own error while its processes are being ended (its
+    // wait rejects once they are gone) is a consequence, not the cause.
+    let cut: string | undefined;
+    const fail = (why: string) => {
+      if (cut !== undefined) return;
+      cut = why;
+      controller.abort();
+      void stopAll().then(() => resolve({ ok: false, found: [why] }));
+    };
     const timer = setTimeout(
       () => fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`),
       timeoutMs,
@@ -60,8 +69,9 @@ function withTimeout(
     outer.addEventListener('abort', onAbort, { once: true });
     step
       .run(ctx, controller.signal)
-      .then(resolve, (error: unknown) =>
-        fail(`failed: ${(error as Error)?.message ?? String(error)}`),
+      .then(
+        (result) => cut === undefined && resolve(result),
+        (error: unknown) => fail(`failed: ${(error as Error)?.message ?? String(error)}`),
       )
       .finally(() => {
         clearTimeout(timer);
@@ -72,7 +82,9 @@ function withTimeout(
 
 /**
  * Runs the tour's steps one after another in a temporary folder (removed at the end), printing
- * what each found. Every process a step starts is stopped by that step. Returns the outcomes.
+ * what each found. Every process a step starts is stopped by that step, or by the runner when the
+ * step is interrupted (`signal`) or misses its deadline: no process of the tour outlives it.
+ * Returns the outcomes.
  */
 export async function runTour(options: TourOptions): Promise<StepOutcome[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitals-demo-'));
@@ -107,6 +119,7 @@ export async function runTour(options: TourOptions): Promise<StepOutcome[]> {
       options.write(`    ${result.ok ? 'ok' : 'FAILED'} (${seconds} s)`);
     }
   } finally {
+    await stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return outcomes;

@@ -6,4 +6,6 @@ const { appendFileSync } = require('node:fs');
 if (process.env.PID_FILE) appendFileSync(process.env.PID_FILE, `${process.pid}\n`);
 process.on('SIGTERM', () => setTimeout(() => process.exit(0), 100));
 setInterval(() => undefined, 1000);
+// A closed stdout (its reader gone) is not this service's death.
+process.stdout.on('error', () => undefined);
 process.stdout.write(`ready ${process.pid}\n`);

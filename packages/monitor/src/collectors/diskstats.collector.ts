@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPseudoFile } from '@vitals/core';
 import type { Collector, Labels, Sample } from '@vitals/core';
 import { DISKSTATS_DESCRIPTORS, DISKSTATS_FIELDS } from '../monitor.metrics';
 
@@ -38,12 +38,9 @@ export class DiskStatsCollector implements Collector {
   }
 
   collect(): Sample[] {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch {
-      return [];
-    }
+    // Through core's kept descriptor for the real /proc (re-read at offset 0 every tick).
+    const text = readPseudoFile(this.path);
+    if (text === undefined) return [];
     const out: Sample[] = [];
     for (const line of text.split('\n')) {
       const f = line.trim().split(/\s+/);

@@ -67,6 +67,24 @@ export class EventLoopDelayHistogram {
     this.sum += (Math.max(0, h.mean - res) * n) / 1e9;
   }
 
+  /**
+   * Adds one tick's samples already read in ascending order (see `summarizeDelays`), with their
+   * HDR mean in ns: the same counts as {@link absorb}, without asking the histogram again.
+   */
+  absorbSorted(sorted: readonly number[], meanNs: number): void {
+    const n = sorted.length;
+    if (n === 0) return;
+    const res = this.resolutionNs;
+    let k = 0;
+    for (let i = 0; i < this.bounds.length; i++) {
+      const limit = this.bounds[i] * 1e9 + res;
+      while (k < n && sorted[k] <= limit) k++;
+      this.counts[i] += k;
+    }
+    this.count += n;
+    this.sum += (Math.max(0, meanNs - res) * n) / 1e9;
+  }
+
   /** `_bucket{le}` (cumulative), `_sum` and `_count` samples. */
   samples(out: Sample[]): void {
     for (let i = 0; i < this.counts.length; i++)

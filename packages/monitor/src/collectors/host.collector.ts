@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { hostname, machine, release, type, version } from 'node:os';
 import { join } from 'node:path';
-import { METRICS, bootTimeMs } from '@vitals/core';
+import { METRICS, bootTimeMs, readPseudoFile } from '@vitals/core';
 import type { Collector, Sample } from '@vitals/core';
 import { HOST_DESCRIPTORS, PRESSURE_METRICS } from '../monitor.metrics';
 
@@ -18,9 +17,10 @@ const PRESSURE: readonly { file: string; some?: string; full?: string }[] = [
   { file: 'memory', some: PRESSURE_METRICS.memoryWaiting, full: PRESSURE_METRICS.memoryStalled },
 ];
 
+/** A /proc file's text (core's kept descriptor for the real /proc), undefined when unreadable. */
 function read(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readPseudoFile(path);
   } catch {
     return undefined;
   }

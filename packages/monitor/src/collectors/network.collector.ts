@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPseudoFile } from '@vitals/core';
 import type { Collector, Sample } from '@vitals/core';
 import { NET_DEV_FIELDS, NETWORK_DESCRIPTORS } from '../monitor.metrics';
 
@@ -28,12 +28,9 @@ export class NetworkCollector implements Collector {
   constructor(private readonly options: NetworkCollectorOptions = {}) {}
 
   collect(): Sample[] {
-    let text: string;
-    try {
-      text = readFileSync(join(this.options.procRoot ?? '/proc', 'net/dev'), 'utf8');
-    } catch {
-      return [];
-    }
+    // Through core's kept descriptor for the real /proc (re-read at offset 0 every tick).
+    const text = readPseudoFile(join(this.options.procRoot ?? '/proc', 'net/dev'));
+    if (text === undefined) return [];
     const out: Sample[] = [];
     const lines = text.split('\n');
     // The first two lines are headers.

@@ -80,7 +80,8 @@ export class ProcessCollector implements Collector {
       const usage = process.cpuUsage();
       user = usage.user / 1e6;
       system = usage.system / 1e6;
-      rss = process.memoryUsage.rss();
+      // VmRSS, as prom-client reads it; process.memoryUsage.rss() would read /proc/self/stat again.
+      rss = kb(status?.VmRSS) ?? process.memoryUsage.rss();
     } else {
       user = stat.utimeTicks / hz;
       system = stat.stimeTicks / hz;

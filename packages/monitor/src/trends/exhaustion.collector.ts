@@ -155,13 +155,13 @@ export class ExhaustionCollector implements Collector {
 
   /** Newest value of a series in the history (the first series whose labels include `labels`). */
   private latest(name: string, labels?: Labels): number | undefined {
-    // Only recent points are copied out of the ring: this runs on every projection.
+    // Only a recent point counts (within 10 minutes); read just the newest of each series.
     const since = this.clock.now() - 10 * 60_000;
     for (const s of this.history.series(name)) {
       if (labels && !Object.entries(labels).every(([k, v]) => s.labels[k] === v)) continue;
       if (!labels && Object.keys(s.labels).length > 0) continue;
-      const points = this.history.points(s.name, s.labels, since);
-      if (points.length > 0) return points[points.length - 1].value;
+      const last = this.history.last(s.name, s.labels);
+      if (last !== undefined && last.at >= since) return last.value;
     }
     return undefined;
   }
