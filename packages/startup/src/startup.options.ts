@@ -120,7 +120,7 @@ export const startupConfigSchema = z.strictObject({
     .min(0.0001, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
     .max(0.1, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
     .default(0.01),
-  /** No measurement GC while the child's heap used is above this. @default 256 MiB ('256M') */
+  /** No measurement GC while the child's old generation (heap outside the young generation) is above this. @default 256 MiB ('256M') */
   measureGcMaxHeap: size('256M', MiB, 64 * GiB),
   /** Heap snapshots of the child are refused above this heap used. @default 1 GiB ('1G') */
   snapshotMaxHeap: size('1G', MiB, 64 * GiB),
