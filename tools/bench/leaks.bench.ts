@@ -1,29 +1,44 @@
 /**
  * Leak-detector benchmark: `npm run bench:leaks -- [folder] [--json] [--duration S] [--parallel N]
- * [--paths in-process,real]`.
+ * [--paths in-process,real] [--only a,b] [--trace FILE] [--replay FILE]`.
  *
  * Runs every workload of `<folder>/manifest.json` (`[{ "file", "label": "leak" | "ok", "rateMBPerMin"? }]`,
  * default: tools/bench/leak-corpus) with `DURATION_S` in its environment, through two paths at the
  * same time:
  * - in-process: the workload with leak-corpus/_inprocess.js preloaded, a host with the memory
- *   plugin inside it (built dist: `npx nx build memory` first); it reports its verdicts and
+ *   plugin inside it (@vitals/core and @vitals/memory transpiled from the tree with swc into a
+ *   temp folder, so both paths run the same code, never a stale dist); it reports its verdicts and
  *   post-GC baselines over IPC. The classic heuristic ("the post-GC heap grew across 5
  *   consecutive major GCs") runs on the same baselines.
  * - real: the workload as a plain Node child under @vitals/startup's Supervisor (the `vitals run`
  *   agent in the child, post-GC batches `{service}` on a host stream) and the memory plugin in this
  *   process reading them — the path `vitals run` takes.
- * Two workloads at a time at most (each with both paths); each child is killed 30 s after its
- * duration if it has not stopped by itself.
+ * Both paths run the same detector, the same measurement-GC policy (the plugin's in process, the
+ * agent's in the child) and the defaults. Two workloads at a time at most (each with both paths);
+ * each child is killed 30 s after its duration if it has not stopped by itself.
+ *
+ * `--only a,b` runs some workloads; `--trace FILE` writes every post-GC point of both paths (JSON
+ * lines: file, path, t ms since start, heap, external); `--replay FILE` re-scores such a file with
+ * the detector in the tree instead of running anything.
  *
  * Budget: every leak of ≥ 1 MB/min found within 180 s on either path, no verdict "leak" on an
  * "ok" workload, and both paths agree.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createHost, createNoopLogger } from '@vitals/core';
-import { MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
+import { METRICS, createHost, createNoopLogger } from '@vitals/core';
+import { BaselineReader, MEMORY_SERVICE, memoryPlugin } from '@vitals/memory';
 import { Supervisor } from '@vitals/startup';
+import { WORKSPACE_MODULES, buildPackages } from './transpile.util';
 
 interface Entry {
   file: string;
@@ -58,11 +73,28 @@ const flag = (name: string): string | undefined => {
 const duration = Number(flag('--duration') ?? 240);
 const parallel = Math.min(2, Math.max(1, Number(flag('--parallel') ?? 2)));
 const paths = (flag('--paths') ?? 'in-process,real').split(',');
+const only = flag('--only')?.split(',');
+const tracePath = flag('--trace');
+const replayPath = flag('--replay');
 const json = args.includes('--json');
 const folder = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, 'leak-corpus'));
 const BUDGET_S = 180;
 
 const preload = join(__dirname, 'leak-corpus', '_inprocess.js');
+/** core and memory transpiled from the tree for the in-process path (set in main). */
+let libModules = '';
+
+/** One post-GC point of one path, appended to `--trace FILE` (JSON lines) for offline replay. */
+function trace(
+  file: string,
+  path: 'in-process' | 'real',
+  t: number,
+  heap: number,
+  external: number,
+): void {
+  if (tracePath)
+    appendFileSync(tracePath, JSON.stringify({ file, path, t, heap, external }) + '\n');
+}
 
 /** In-process path: the memory plugin inside the workload. */
 function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'label'>> {
@@ -70,7 +102,12 @@ function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'lab
     const child = spawn(process.execPath, ['--require', preload, join(folder, entry.file)], {
       cwd: folder,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, DURATION_S: String(duration) },
+      env: {
+        ...process.env,
+        DURATION_S: String(duration),
+        VITALS_BENCH_LIB: libModules,
+        NODE_PATH: WORKSPACE_MODULES,
+      },
     });
     let start = Date.now();
     const found: PathResult = {
@@ -100,6 +137,7 @@ function runInProcess(entry: Entry): Promise<Omit<Result, 'real' | 'file' | 'lab
         return;
       }
       found.majorGcs++;
+      trace(entry.file, 'in-process', t, m.heap, m.external);
       rising = m.heap > previous ? rising + 1 : 0;
       previous = m.heap;
       if (rising >= 5 && classic.detectedAfterS === null)
@@ -128,12 +166,18 @@ async function runReal(entry: Entry): Promise<PathResult> {
   };
   let start = Date.now();
   host.stream.batches$.subscribe((b) => {
-    if (
-      b.samples.some(
-        (s) => s.name === 'vitals_heap_after_gc_bytes' && s.labels?.service === service,
-      )
-    )
-      found.majorGcs++;
+    const mine = (name: string) =>
+      b.samples.find((s) => s.name === name && s.labels?.service === service);
+    const heap = mine('vitals_heap_after_gc_bytes');
+    if (!heap) return;
+    found.majorGcs++;
+    trace(
+      entry.file,
+      'real',
+      b.at - start,
+      heap.value,
+      mine('vitals_external_after_gc_bytes')?.value ?? 0,
+    );
   });
   host.resolve(MEMORY_SERVICE).leaks$.subscribe((e) => {
     if (e.service !== service || e.state !== 'detected' || found.detectedAfterS !== null) return;
@@ -201,7 +245,95 @@ function readManifest(dir: string): Entry[] {
 }
 
 async function main(): Promise<void> {
-  const manifest = readManifest(folder);
+  const manifest = readManifest(folder).filter(
+    (e) => !only || only.includes(e.file) || only.includes(e.file.replace(/\.js$/, '')),
+  );
+  if (manifest.length === 0) throw new Error(`--only ${only?.join(',')} matches no workload`);
+  if (replayPath) return report(replay(manifest, replayPath));
+  if (tracePath) writeFileSync(tracePath, '');
+  const lib = mkdtempSync(join(tmpdir(), 'vitals-bench-leaks-'));
+  libModules = buildPackages(lib, ['core', 'memory']);
+  try {
+    await runAll(manifest);
+  } finally {
+    rmSync(lib, { recursive: true, force: true });
+  }
+}
+
+interface TracePoint {
+  file: string;
+  path: 'in-process' | 'real';
+  t: number;
+  heap: number;
+  external: number;
+}
+
+/**
+ * `--replay FILE`: re-scores the post-GC points of a `--trace` file with the detector in the tree
+ * (the memory plugin's BaselineReader with its defaults, fed the same points at the same times),
+ * without running the workloads: a detector change is then compared on the very same baselines.
+ */
+function replay(manifest: Entry[], file: string): Result[] {
+  const points = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TracePoint);
+  const score = (entry: Entry, path: TracePoint['path']): PathResult & { heaps: number[] } => {
+    const mine = points.filter((p) => p.file === entry.file && p.path === path);
+    mine.sort((a, b) => a.t - b.t);
+    const found = {
+      verdict: 'ok' as 'ok' | 'leak',
+      detectedAfterS: null as number | null,
+      rateMBPerHour: null as number | null,
+      kind: null as 'heap' | 'external' | null,
+      majorGcs: mine.length,
+      heaps: mine.map((p) => p.heap),
+    };
+    const reader = new BaselineReader();
+    reader.events$.subscribe((e) => {
+      if (e.state !== 'detected' || found.detectedAfterS !== null) return;
+      Object.assign(found, {
+        verdict: 'leak',
+        detectedAfterS: Math.round(e.at / 1000),
+        kind: e.kind,
+        rateMBPerHour: Math.round(e.assessment.rateMBPerHour * 10) / 10,
+      });
+    });
+    const labels = { service: entry.file };
+    for (const p of mine)
+      reader.ingest({
+        source: 'replay',
+        at: p.t,
+        samples: [
+          { name: METRICS.heapAfterGcBytes, value: p.heap, labels },
+          { name: METRICS.externalAfterGcBytes, value: p.external, labels },
+        ],
+      });
+    reader.close();
+    return found;
+  };
+  return manifest.map((entry) => {
+    const { heaps, ...inProcess } = score(entry, 'in-process');
+    const { heaps: _ignored, ...real } = score(entry, 'real');
+    const times = points.filter((p) => p.file === entry.file && p.path === 'in-process');
+    let rising = 0;
+    let at: number | null = null;
+    heaps.forEach((h, i) => {
+      rising = i > 0 && h > heaps[i - 1] ? rising + 1 : 0;
+      if (rising >= 5 && at === null) at = Math.round(times[i].t / 1000);
+    });
+    return {
+      file: entry.file,
+      label: entry.label,
+      ...inProcess,
+      classic: { verdict: at === null ? 'ok' : 'leak', detectedAfterS: at },
+      real: real.majorGcs > 0 ? real : undefined,
+      truthMBPerMin: entry.rateMBPerMin,
+    };
+  });
+}
+
+async function runAll(manifest: Entry[]): Promise<void> {
   const results: Result[] = new Array(manifest.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -216,6 +348,10 @@ async function main(): Promise<void> {
       `bench:leaks ${folder}: ${manifest.length} workloads × ${duration} s, ${parallel} at a time\n`,
     );
   await Promise.all(Array.from({ length: parallel }, worker));
+  report(results);
+}
+
+function report(results: Result[]): void {
   if (json) {
     console.log(JSON.stringify(results));
     return;

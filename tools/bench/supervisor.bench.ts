@@ -1,34 +1,30 @@
 /**
- * Supervisor footprint benchmark: `npm run bench:supervisor [-- --seconds N]` (default 60).
+ * Supervisor and agent footprint: `npm run bench:supervisor [-- --seconds N]` (default 60).
  *
- * One idle Node child runs under `vitals run --max-memory 512M` (the real CLI: host, process plugin
- * for the lock, startup with its agent on, a 1 s memory check, the HTTP server) and,
- * in the same run and at the same time, another idle child under PM2's daemon ("God"). For N
- * seconds both supervisor processes are sampled once a second from /proc: RSS (median, max) and
- * CPU (utime + stime over the whole window, as % of one core). The children are sampled too, so
- * the agent's cost inside the child shows beside PM2's in-child wrapper.
+ * Three workloads — `idle` (a 1 s timer), `churn` (request-like churn: 1000 short-lived 2 KB
+ * requests a second, so major GCs come by themselves and the agent reports each) and `grow` (a
+ * quiet service retaining 5 MB/min with young-only garbage, so the agent's measurement GC runs) —
+ * each run three ways at the same time: under `vitals run --max-memory 512M` (the real CLI: host,
+ * process plugin for the lock, startup with its agent in the child, a 1 s memory check, the HTTP
+ * server), under PM2's daemon ("God", `--max-memory-restart 512M`, PM2's in-child wrapper
+ * ProcessContainerFork), and as a bare `node` child of this benchmark. For N seconds every child
+ * and both supervisors are sampled once a second from /proc, from outside: RSS (`/proc/<pid>/status`
+ * VmRSS: median and max) and CPU (`/proc/<pid>/stat` utime + stime over the window, % of one
+ * core). The child rows answer "what does the agent's reporting cost the child" beside PM2's
+ * wrapper and beside no wrapper at all, in the same run.
  *
  * Fairness: our supervisor does not run under ts-node (whose compiler alone is ~100 MB): the core,
  * process, startup and host sources are transpiled with @swc/core into a temp dir first and run as
  * plain JS, as the built packages would.
- * PM2 is installed from npm into a temp dir for this run only (`npm install --prefix`), its daemon
+ * PM2 7 is installed from npm into a temp dir for this run only (`npm install --prefix`), its daemon
  * gets a temp PM2_HOME, and `pm2 kill` stops it at the end. Linux only (reads /proc).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { clockTicksPerSecond, readProcStat, readProcStatus } from '@vitals/core';
+import { buildPackages } from './transpile.util';
 
 const root = join(__dirname, '..', '..');
 const secondsArg = process.argv.indexOf('--seconds');
@@ -45,42 +41,12 @@ const cpuTicks = (pid: number) => {
   return stat ? stat.utimeTicks + stat.stimeTicks : Number.NaN;
 };
 
-/** Transpiles the .ts files (no specs) of `from` into `to` with swc, as the jest preset does. */
-function transpile(from: string, to: string): void {
-  const swc = require('@swc/core') as typeof import('@swc/core');
-  for (const name of readdirSync(from)) {
-    const src = join(from, name);
-    const out = join(to, name);
-    if (statSync(src).isDirectory()) transpile(src, out);
-    else if (name.endsWith('.ts') && !/\.(spec|test-util)\.ts$/.test(name)) {
-      mkdirSync(dirname(out), { recursive: true });
-      const { code } = swc.transformFileSync(src, {
-        jsc: {
-          target: 'es2022',
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-        },
-        module: { type: 'commonjs' },
-      });
-      writeFileSync(out.replace(/\.ts$/, '.js'), code);
-    } else if (name.endsWith('.js')) cpSync(src, out);
-  }
-}
-
 /**
  * What a user runs: the `vitals` CLI's `run` command (host CLI, process plugin for the lock,
  * startup), transpiled from the tree. Returns the launcher script.
  */
 function buildOurs(dir: string): string {
-  for (const pkg of ['core', 'process', 'startup', 'host']) {
-    transpile(join(root, 'packages', pkg, 'src'), join(dir, pkg, 'src'));
-    cpSync(join(root, 'packages', pkg, 'package.json'), join(dir, pkg, 'package.json'));
-    mkdirSync(join(dir, 'node_modules/@vitals', pkg), { recursive: true });
-    writeFileSync(
-      join(dir, 'node_modules/@vitals', pkg, 'index.js'),
-      `module.exports = require('../../../${pkg}/src/index.js');\n`,
-    );
-  }
+  buildPackages(dir, ['core', 'process', 'startup', 'host']);
   cpSync(join(root, 'packages/startup/agent'), join(dir, 'startup/agent'), { recursive: true });
   // Port 0: never collides with a service on this machine.
   writeFileSync(
@@ -97,23 +63,51 @@ require('./host/src/cli.js').main(process.argv.slice(2)).then((code) => process.
   return script;
 }
 
+const WORKLOADS: Record<string, string> = {
+  idle: 'setInterval(() => {}, 1000);\n',
+  churn: `const inflight = new Set();
+setInterval(() => {
+  for (let i = 0; i < 10; i++) {
+    const req = { i, body: JSON.stringify({ i, t: Date.now() }), data: new Array(256).fill(i) };
+    inflight.add(req);
+    setTimeout(() => inflight.delete(req), 100 + Math.random() * 800);
+  }
+}, 10);
+`,
+  grow: `const kept = [];
+setInterval(() => kept.push(new Array(10922).fill(kept.length)), 1000);
+setInterval(() => { for (let i = 0; i < 200; i++) JSON.stringify({ i, t: Date.now() }); }, 10);
+`,
+};
+
+/** The first child pid of `pid` (from /proc/<pid>/task/<pid>/children), waiting up to 30 s. */
+async function firstChild(pid: number): Promise<number> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const word = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+      if (word) return Number(word);
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > end) throw new Error(`process ${pid} started no child within 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync('/proc/self/stat'))
     throw new Error('this benchmark reads /proc: run it on Linux');
   const work = mkdtempSync(join(tmpdir(), 'vitals-bench-sup-'));
-  const idle = join(work, 'idle.js');
-  writeFileSync(idle, 'setInterval(() => {}, 1000);\n');
   const pm2Home = join(work, 'pm2-home');
   const pm2Dir = join(work, 'pm2');
   let pm2Bin = '';
-  let ours: ReturnType<typeof spawn> | undefined;
+  const started: ReturnType<typeof spawn>[] = [];
   try {
-    console.log(
-      `installing pm2@latest into ${relative(process.cwd(), pm2Dir) || pm2Dir} (bench only)…`,
-    );
+    console.log(`installing pm2@7 into ${pm2Dir} (bench only)…`);
     execFileSync(
       'npm',
-      ['install', '--prefix', pm2Dir, '--no-audit', '--no-fund', '--silent', 'pm2@latest'],
+      ['install', '--prefix', pm2Dir, '--no-audit', '--no-fund', '--silent', 'pm2@7'],
       { stdio: 'inherit' },
     );
     pm2Bin = join(pm2Dir, 'node_modules/.bin/pm2');
@@ -121,58 +115,70 @@ async function main(): Promise<void> {
       readFileSync(join(pm2Dir, 'node_modules/pm2/package.json'), 'utf8'),
     ).version as string;
     const script = buildOurs(join(work, 'ours'));
-
     const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), NODE_OPTIONS: '' };
-    ours = spawn(
-      process.execPath,
-      [script, 'run', '--name', 'idle', '--max-memory', '512M', '--lock-dir', work, '--', idle],
-      { env, cwd: dirname(script), stdio: 'ignore' },
-    );
     const pm2Env = { ...process.env, PM2_HOME: pm2Home, NODE_OPTIONS: '' };
-    execFileSync(pm2Bin, ['start', idle, '--name', 'idle', '--no-autorestart'], {
-      env: pm2Env,
-      stdio: 'ignore',
-    });
-    const god = Number(readFileSync(join(pm2Home, 'pm2.pid'), 'utf8'));
-    const pm2Child = Number(
-      execFileSync(pm2Bin, ['pid', 'idle'], { env: pm2Env }).toString().trim(),
-    );
-    await new Promise((r) => setTimeout(r, 2000)); // both settle (agent hello, first ticks)
-    const ourChild = Number(
-      readFileSync(`/proc/${ours.pid}/task/${ours.pid}/children`, 'utf8').trim().split(/\s+/)[0],
-    );
 
-    const pids = { ours: ours.pid ?? 0, god, ourChild, pm2Child };
-    const rss: Record<keyof typeof pids, number[]> = {
-      ours: [],
-      god: [],
-      ourChild: [],
-      pm2Child: [],
-    };
-    const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuTicks(pid)]));
-    const started = process.hrtime.bigint();
+    const pids: Record<string, number> = {};
+    const supervisors: Record<string, number> = {};
+    for (const [name, code] of Object.entries(WORKLOADS)) {
+      const file = join(work, `${name}.js`);
+      writeFileSync(file, code);
+      const ours = spawn(
+        process.execPath,
+        [script, 'run', '--name', name, '--max-memory', '512M', '--lock-dir', work, '--', file],
+        { env, cwd: dirname(script), stdio: 'ignore' },
+      );
+      started.push(ours);
+      supervisors[`vitals run (${name})`] = ours.pid ?? 0;
+      const bare = spawn(process.execPath, [file], { env, stdio: 'ignore' });
+      started.push(bare);
+      pids[`${name}|bare node`] = bare.pid ?? 0;
+      execFileSync(
+        pm2Bin,
+        ['start', file, '--name', name, '--no-autorestart', '--max-memory-restart', '512M'],
+        { env: pm2Env, stdio: 'ignore' },
+      );
+      pids[`${name}|PM2 7 (wrapper)`] = Number(
+        execFileSync(pm2Bin, ['pid', name], { env: pm2Env }).toString().trim(),
+      );
+      pids[`${name}|vitals run (agent)`] = await firstChild(ours.pid ?? 0);
+    }
+    supervisors['PM2 God daemon (3 apps)'] = Number(readFileSync(join(pm2Home, 'pm2.pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 3000)); // all settle (agent hello, first ticks)
+
+    const all = { ...pids, ...supervisors };
+    const rss: Record<string, number[]> = Object.fromEntries(Object.keys(all).map((k) => [k, []]));
+    const cpu0 = Object.fromEntries(Object.entries(all).map(([k, pid]) => [k, cpuTicks(pid)]));
+    const t0 = process.hrtime.bigint();
     for (let s = 0; s < SECONDS; s++) {
       await new Promise((r) => setTimeout(r, 1000));
-      for (const [k, pid] of Object.entries(pids)) rss[k as keyof typeof pids].push(rssMiB(pid));
+      for (const [k, pid] of Object.entries(all)) rss[k].push(rssMiB(pid));
     }
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const hz = clockTicksPerSecond();
-    const cpuPct = (k: keyof typeof pids) => ((cpuTicks(pids[k]) - cpu0[k]) / hz / wall) * 100;
-    const line = (label: string, k: keyof typeof pids) =>
-      `${label.padEnd(34)} RSS median ${quantile(rss[k], 0.5).toFixed(1)} MiB  max ${Math.max(...rss[k]).toFixed(1)} MiB  CPU ${cpuPct(k).toFixed(2)} % of a core`;
+    const cpuPct = (k: string) => ((cpuTicks(all[k]) - cpu0[k]) / hz / wall) * 100;
+    const rows: string[][] = [['process', 'RSS median', 'RSS max', 'CPU (% of a core)']];
+    const row = (label: string, k: string) =>
+      rows.push([
+        label,
+        `${quantile(rss[k], 0.5).toFixed(1)} MiB`,
+        `${Math.max(...rss[k]).toFixed(1)} MiB`,
+        `${cpuPct(k).toFixed(2)} %`,
+      ]);
+    for (const name of Object.keys(WORKLOADS))
+      for (const how of ['bare node', 'vitals run (agent)', 'PM2 7 (wrapper)'])
+        row(`${name} child: ${how}`, `${name}|${how}`);
+    for (const k of Object.keys(supervisors)) row(`supervisor: ${k}`, k);
     console.log(
-      `\none idle child, ${SECONDS} s, sampled every second, same run (node ${process.version}, pm2 ${pm2Version})`,
+      `\nsame run, ${SECONDS} s, sampled every second from /proc (node ${process.version}, pm2 ${pm2Version}, load ${readFileSync('/proc/loadavg', 'utf8').trim()})`,
     );
-    console.log(line('vitals run (CLI, host + agent)', 'ours'));
-    console.log(line(`PM2 God daemon`, 'god'));
-    console.log(line('  child under vitals (with agent)', 'ourChild'));
-    console.log(line('  child under PM2', 'pm2Child'));
-    const ratio = quantile(rss.god, 0.5) / quantile(rss.ours, 0.5);
-    console.log(`ratio: PM2 daemon RSS / vitals supervisor RSS = ${ratio.toFixed(2)}x`);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
   } finally {
-    if (ours?.pid) {
-      ours.kill('SIGTERM');
-      await new Promise((r) => ours?.once('exit', r));
+    for (const proc of started) {
+      if (proc.exitCode !== null || proc.signalCode !== null) continue;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
     }
     if (pm2Bin) {
       try {

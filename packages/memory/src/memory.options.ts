@@ -34,22 +34,29 @@ export const memoryConfigSchema = z.strictObject({
     message: 'must be 0 (never) or a duration between 1s and 24h',
   }),
   /**
-   * Measurement GC (issue 10): one forced full GC when no major GC ran for `afterMs` while heap
-   * used grew ≥ `minGrowthRatio` and ≥ `minGrowthBytes` since the last post-GC baseline, and heap
-   * used ≤ `maxHeapBytes`. Off under tests (like periodicGcMs).
+   * Measurement GC (issue 10): one forced full GC when no major GC ran for `afterMs` (and for
+   * the last forced pause / `maxPauseRatio`) while heap used grew ≥ `minGrowthRatio` and ≥
+   * `minGrowthBytes` since the last post-GC baseline, and heap used ≤ `maxHeapBytes`. Checked
+   * every second. Off under tests (like periodicGcMs).
    */
   measurementGc: z
     .strictObject({
       /** @default true */
       enabled: z.boolean().default(true),
-      /** @default '60s' */
-      afterMs: ms('60s', 10_000, 24 * H, '10s and 24h'),
-      /** @default 0.05 */
-      minGrowthRatio: ratio().default(0.05),
-      /** @default '1M' */
-      minGrowthBytes: size('1M', 0, 1024 ** 4, '0 and 1T'),
-      /** @default '512M' */
-      maxHeapBytes: size('512M', MiB, 1024 ** 4, '1M and 1T'),
+      /** @default '10s' */
+      afterMs: ms('10s', 5_000, 24 * H, '5s and 24h'),
+      /** Share of wall time forced pauses may take (the pause budget). @default 0.01 */
+      maxPauseRatio: z
+        .number({ error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .min(0.0001, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .max(0.1, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+        .default(0.01),
+      /** @default 0.02 */
+      minGrowthRatio: ratio().default(0.02),
+      /** @default '256K' */
+      minGrowthBytes: size('256K', 0, 1024 ** 4, '0 and 1T'),
+      /** @default '256M' */
+      maxHeapBytes: size('256M', MiB, 1024 ** 4, '1M and 1T'),
     })
     .prefault({} as never),
   /** Post-GC heap / heap limit that raises `memory.heap-near-limit` (critical). @default 0.9 */
@@ -68,7 +75,7 @@ export const memoryConfigSchema = z.strictObject({
   leak: z
     .strictObject({
       windowMs: ms('10m', 10_000, 24 * H, '10s and 24h'),
-      minSpanMs: ms('150s', 5_000, 24 * H, '5s and 24h'),
+      minSpanMs: ms('145s', 5_000, 24 * H, '5s and 24h'),
       /** No verdict with fewer points in the window. @default 4 */
       minPoints: positiveInt().min(3).max(10_000).default(4),
       minRateBytesPerSecond: z
@@ -90,6 +97,8 @@ export const memoryConfigSchema = z.strictObject({
       minFit: ratio().default(0.6),
       /** At most one assessment per process per this period, ms. @default '5s' */
       assessEveryMs: ms('5s', 100, 10 * MIN, '100ms and 10m'),
+      /** A leak is reported once every assessment for this long said so. @default '10s' */
+      confirmMs: ms('10s', 0, 10 * MIN, '0 and 10m'),
       /** Supervised services watched at once. @default 64 */
       maxServices: positiveInt().max(10_000).default(64),
       /** A service without a baseline for this long is forgotten. @default '30m' */
@@ -136,13 +145,15 @@ export interface MemoryOptions {
   readonly measurementGc?: {
     /** @default true */
     readonly enabled?: boolean;
-    /** @default '60s' */
+    /** Only after this long without a major GC (5s–24h). @default '10s' */
     readonly afterMs?: number | string;
-    /** @default 0.05 */
+    /** Share of wall time forced pauses may take (0.0001–0.1). @default 0.01 */
+    readonly maxPauseRatio?: number;
+    /** Old-generation growth since the last baseline, fraction. @default 0.02 */
     readonly minGrowthRatio?: number;
-    /** @default '1M' */
+    /** …and bytes. @default '256K' */
     readonly minGrowthBytes?: number | string;
-    /** @default '512M' */
+    /** @default '256M' */
     readonly maxHeapBytes?: number | string;
   };
   /** @default 0.9 */
@@ -169,7 +180,7 @@ export interface MemoryOptions {
   readonly leak?: {
     /** @default '10m' */
     readonly windowMs?: number | string;
-    /** @default '150s' */
+    /** @default '145s' */
     readonly minSpanMs?: number | string;
     /** @default 30 MB/h */
     readonly minRateBytesPerSecond?: number;
@@ -191,6 +202,8 @@ export interface MemoryOptions {
     readonly minFit?: number;
     /** @default '5s' */
     readonly assessEveryMs?: number | string;
+    /** A leak is reported once every assessment for this long said so (0–10m). @default '10s' */
+    readonly confirmMs?: number | string;
     /** @default 64 */
     readonly maxServices?: number;
     /** @default '30m' */

@@ -101,12 +101,13 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
         logger.error({ err: describeError(error) }, 'memory: a GC listener failed'),
       );
       const ownHeapLimit = (): number => getHeapStatistics().heap_size_limit;
-      const { maxServices, forgetAfterMs, assessEveryMs, ...detector } = config.leak;
+      const { maxServices, forgetAfterMs, assessEveryMs, confirmMs, ...detector } = config.leak;
       const reader = new BaselineReader({
         detector,
         maxServices,
         forgetAfterMs,
         assessEveryMs,
+        confirmMs,
         ownHeapLimit,
       });
       const runtime = new ServiceRuntime(config.gcPressureWindowMs, ownHeapLimit, maxServices);
@@ -179,7 +180,7 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
           samples.push({ name: METRICS.leakRateBytesPerSecond, value: monitor.rate(kind), labels });
           if (a && a.points > 0)
             samples.push({ name: METRICS.leakConfidenceRatio, value: a.confidence, labels });
-          if (a?.leaking && a.timeToLimitMs !== undefined)
+          if (monitor.rate(kind) > 0 && a?.leaking && a.timeToLimitMs !== undefined)
             samples.push({
               name: METRICS.leakTimeToLimitSeconds,
               value: a.timeToLimitMs / 1000,
@@ -307,8 +308,9 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
         cancelGc = ctx.clock.setTimeout(tick, config.periodicGcMs);
       }
       if (measurement) {
-        // Checked a few times per `afterMs`, so a quiet heap is measured soon after it qualifies.
-        const every = Math.max(1000, Math.min(15_000, config.measurementGc.afterMs / 4));
+        // Checked every second, as the agent does for a supervised child: the same policy on the
+        // same cadence, so both paths give the detector the same points.
+        const every = 1000;
         const tick = (): void => {
           try {
             const r = measurement.check(ctx.clock.now());

@@ -19,8 +19,11 @@
  *   VITALS_AGENT_TOKEN            random token every message carries
  *   VITALS_AGENT_INTERVAL_MS      report interval (≥ 100)                       default 1000
  *   VITALS_AGENT_MEASURE_AFTER_MS measurement GC after this long without a major GC; 0 = off
- *                                                                               default 60000
- *   VITALS_AGENT_MEASURE_MAX_HEAP no measurement GC above this heap used, bytes  default 512 MiB
+ *                                                                               default 10000
+ *   VITALS_AGENT_MEASURE_PAUSE_RATIO  pause budget: share of wall time forced GCs may pause
+ *                                                                               default 0.01
+ *   VITALS_AGENT_MEASURE_MAX_HEAP no measurement GC above this old-generation size, bytes
+ *                                                                               default 256 MiB
  *   VITALS_AGENT_EXIT_ON_DISCONNECT  '1': SIGTERM itself when the supervisor vanishes (opt-in)
  */
 (function vitalsAgent() {
@@ -28,9 +31,16 @@
   const token = env.VITALS_AGENT_TOKEN;
   const intervalMs = Math.max(100, Number(env.VITALS_AGENT_INTERVAL_MS) || 1000);
   const measureRaw = Number(env.VITALS_AGENT_MEASURE_AFTER_MS);
-  let measureAfterMs = Number.isFinite(measureRaw) && measureRaw >= 0 ? measureRaw : 60000;
+  let measureAfterMs =
+    env.VITALS_AGENT_MEASURE_AFTER_MS !== undefined &&
+    Number.isFinite(measureRaw) &&
+    measureRaw >= 0
+      ? measureRaw
+      : 10000;
+  const ratioRaw = Number(env.VITALS_AGENT_MEASURE_PAUSE_RATIO);
+  const pauseRatio = ratioRaw > 0 && ratioRaw <= 1 ? ratioRaw : 0.01;
   const capRaw = Number(env.VITALS_AGENT_MEASURE_MAX_HEAP);
-  const measureMaxHeap = Number.isFinite(capRaw) && capRaw > 0 ? capRaw : 512 * 1024 * 1024;
+  const measureMaxHeap = Number.isFinite(capRaw) && capRaw > 0 ? capRaw : 256 * 1024 * 1024;
   const exitOnDisconnect = env.VITALS_AGENT_EXIT_ON_DISCONNECT === '1';
   const agentFile = require('node:path').basename(__filename);
 
@@ -89,7 +99,9 @@
   };
   const gc = {};
   let lastMajorAt = Date.now();
-  let baselineHeap = process.memoryUsage().heapUsed;
+  // No baseline before the first major GC: the first quiet period alone qualifies (as in-process).
+  let baselineHeap;
+  let lastPauseMs = 0;
   // performance.now() window of our own measurement GC: its 'gc' entry is not reported twice.
   let measuring = { from: -1, to: -1 };
   let measuredCount = 0;
@@ -136,6 +148,10 @@
   }
 
   // ---- measurement GC: a baseline when major GCs are rare (issue 10 item 2) ----
+  // The policy of @vitals/memory's MeasurementGc, same defaults, same 1 s check: after
+  // measureAfterMs without a major GC, and after the last forced pause / pauseRatio (the pause
+  // budget), when the old generation grew ≥ 256 KiB and ≥ 2 % since the last baseline and is ≤
+  // the cap.
   let gcFn;
   function fullGc() {
     if (!gcFn) {
@@ -147,10 +163,22 @@
     }
     gcFn();
   }
-  function maybeMeasure(heapUsed) {
-    if (measureAfterMs <= 0 || Date.now() - lastMajorAt < measureAfterMs) return;
-    const grown = heapUsed - baselineHeap;
-    if (heapUsed > measureMaxHeap || grown < 1024 * 1024 || grown < baselineHeap * 0.05) return;
+  // Heap used outside the young generation: young garbage never makes a quiet service look grown.
+  function oldGenerationUsed() {
+    let used = 0;
+    for (const space of v8.getHeapSpaceStatistics())
+      if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+    return used;
+  }
+  function maybeMeasure() {
+    const quiet = Date.now() - lastMajorAt;
+    if (measureAfterMs <= 0 || quiet < measureAfterMs || quiet < lastPauseMs / pauseRatio) return;
+    const heapUsed = oldGenerationUsed();
+    if (heapUsed > measureMaxHeap) return;
+    if (baselineHeap !== undefined) {
+      const grown = heapUsed - baselineHeap;
+      if (grown < 256 * 1024 || grown < baselineHeap * 0.02) return;
+    }
     const from = performance.now();
     try {
       fullGc();
@@ -162,6 +190,7 @@
     measuring = { from: from - 1, to };
     measuredCount += 1;
     measuredSeconds += (to - from) / 1000;
+    lastPauseMs = to - from;
     postGc(performance.timeOrigin + to, true, (to - from) / 1000);
   }
 
@@ -308,7 +337,7 @@
       return;
     }
     const mem = process.memoryUsage();
-    maybeMeasure(mem.heapUsed);
+    maybeMeasure();
     send({ vitals: token, type: 'metrics', pid: process.pid, samples: sample(mem) });
   }, intervalMs);
   timer.unref();

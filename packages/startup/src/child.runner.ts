@@ -136,6 +136,7 @@ export class ChildRunner {
             token: this.token,
             intervalMs: options.agentIntervalMs ?? 1000,
             measureAfterMs: options.measureGcAfterMs,
+            measurePauseRatio: options.measureGcPauseRatio,
             measureMaxHeapBytes: options.measureGcMaxHeapBytes,
             exitOnDisconnect: options.exitOnDisconnect,
           }

@@ -18,9 +18,11 @@ export interface SpawnChildOptions {
     readonly path: string;
     readonly token: string;
     readonly intervalMs: number;
-    /** Measurement GC after this long without a major GC; 0 = off. @default 60000 */
+    /** Measurement GC after this long without a major GC; 0 = off. @default 10000 */
     readonly measureAfterMs?: number;
-    /** No measurement GC above this heap used, bytes. @default 512 MiB */
+    /** Share of wall time measurement GCs may pause the child. @default 0.01 */
+    readonly measurePauseRatio?: number;
+    /** No measurement GC above this heap used, bytes. @default 256 MiB */
     readonly measureMaxHeapBytes?: number;
     /** SIGTERM itself when the supervisor vanishes. @default false */
     readonly exitOnDisconnect?: boolean;
@@ -59,6 +61,8 @@ export function childEnv(
     env.VITALS_AGENT_INTERVAL_MS = String(agent.intervalMs);
     if (agent.measureAfterMs !== undefined)
       env.VITALS_AGENT_MEASURE_AFTER_MS = String(agent.measureAfterMs);
+    if (agent.measurePauseRatio !== undefined)
+      env.VITALS_AGENT_MEASURE_PAUSE_RATIO = String(agent.measurePauseRatio);
     if (agent.measureMaxHeapBytes !== undefined)
       env.VITALS_AGENT_MEASURE_MAX_HEAP = String(agent.measureMaxHeapBytes);
     if (agent.exitOnDisconnect) env.VITALS_AGENT_EXIT_ON_DISCONNECT = '1';

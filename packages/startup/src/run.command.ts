@@ -173,6 +173,7 @@ export function createRunCommand(
           memoryScope: cfg.memoryScope,
           hangTimeoutMs: cfg.hangTimeoutMs,
           measureGcAfterMs: cfg.measureGcAfterMs,
+          measureGcPauseRatio: cfg.measureGcPauseRatio,
           measureGcMaxHeapBytes: cfg.measureGcMaxHeap,
           snapshotMaxHeapBytes: cfg.snapshotMaxHeap,
           exitOnDisconnect: cfg.exitWithSupervisor,

@@ -109,10 +109,19 @@ export const startupConfigSchema = z.strictObject({
    * restarted; 0 or "off" disables it. @default 30000 (30s), or 3 × agentIntervalMs when longer
    */
   hangTimeoutMs: duration(undefined, SECOND, DAY, true).optional(),
-  /** Measurement GC after this long without a major GC in the child; 0/"off" = never. @default 60000 (60s) */
-  measureGcAfterMs: duration('60s', SECOND, DAY, true),
-  /** No measurement GC while the child's heap used is above this. @default 512 MiB ('512M') */
-  measureGcMaxHeap: size('512M', MiB, 64 * GiB),
+  /** Measurement GC after this long without a major GC in the child; 0/"off" = never. @default 10000 (10s) */
+  measureGcAfterMs: duration('10s', SECOND, DAY, true),
+  /**
+   * Pause budget of measurement GCs: the share of wall time their pauses may take (after a pause
+   * of P ms the next waits ≥ P / ratio). @default 0.01 (1 %)
+   */
+  measureGcPauseRatio: z
+    .number({ error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+    .min(0.0001, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+    .max(0.1, { error: 'must be a ratio between 0.0001 and 0.1 (e.g. 0.01 for 1 %)' })
+    .default(0.01),
+  /** No measurement GC while the child's old generation (heap outside the young generation) is above this. @default 256 MiB ('256M') */
+  measureGcMaxHeap: size('256M', MiB, 64 * GiB),
   /** Heap snapshots of the child are refused above this heap used. @default 1 GiB ('1G') */
   snapshotMaxHeap: size('1G', MiB, 64 * GiB),
   /** The agent makes a Node child SIGTERM itself when the supervisor vanishes. @default false */

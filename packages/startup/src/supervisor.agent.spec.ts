@@ -155,6 +155,42 @@ describe('Supervisor and its agent', () => {
     expect(pause?.labels).toEqual({ service: 'grow' });
   });
 
+  it('keeps measurement GCs within the pause budget: a tiny budget allows one, the default ratio several', async () => {
+    const stream = new MetricStream();
+    const measured = new Map<string, number>();
+    stream.batches$.subscribe((b) => {
+      if (b.source !== AGENT_MEASURED_GC_SOURCE) return;
+      const service = b.samples[0]?.labels?.service ?? '';
+      measured.set(service, (measured.get(service) ?? 0) + 1);
+    });
+    const start = (name: string, ratio: number) =>
+      new Supervisor(
+        {
+          command: fixture('grow-no-gc'),
+          env,
+          name,
+          agentIntervalMs: 200,
+          measureGcAfterMs: 1000,
+          // 0.00001: a pause of even 1 ms makes the next wait ≥ 100 s.
+          measureGcPauseRatio: ratio,
+          stdout: new OutputLog(),
+        },
+        { stream },
+      );
+    const tight = start('tight', 0.00001);
+    supervisor = start('loose', 0.01);
+    try {
+      await Promise.all([tight.start(), supervisor.start()]);
+      const end = Date.now() + 60_000;
+      while ((measured.get('loose') ?? 0) < 3 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(measured.get('loose')).toBeGreaterThanOrEqual(3);
+      expect(measured.get('tight')).toBe(1);
+    } finally {
+      await killAll(tight);
+    }
+  }, 90_000);
+
   it('leaves a child that uses process.send working, and the agent does not keep it alive', async () => {
     const out = new OutputLog();
     supervisor = new Supervisor({ command: fixture('own-ipc'), env, stdout: out });

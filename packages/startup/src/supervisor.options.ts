@@ -60,9 +60,11 @@ export interface SupervisorOptions {
    * timeout. 0 turns it off. @default max(30000, 3 × agentIntervalMs)
    */
   readonly hangTimeoutMs?: number;
-  /** Measurement GC after this long without a major GC in the child; 0 = off. @default 60000 */
+  /** Measurement GC after this long without a major GC in the child; 0 = off. @default 10000 */
   readonly measureGcAfterMs?: number;
-  /** No measurement GC while the child's heap used is above this, bytes. @default 512 MiB */
+  /** Share of wall time the child's measurement GCs may pause it (0.0001–0.1). @default 0.01 */
+  readonly measureGcPauseRatio?: number;
+  /** No measurement GC while the child's heap used is above this, bytes. @default 256 MiB */
   readonly measureGcMaxHeapBytes?: number;
   /** The agent SIGTERMs its own process when the supervisor vanishes (IPC closed). @default false */
   readonly exitOnDisconnect?: boolean;

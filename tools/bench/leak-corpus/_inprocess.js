@@ -1,12 +1,16 @@
 'use strict';
 // Preloaded (`--require`) into each workload for bench:leaks' in-process path: a Vitals host with
-// the memory plugin runs inside the workload (the built @vitals/core and @vitals/memory: run
-// `npx nx build memory` first), exactly as an application would embed it. Its post-GC baselines
+// the memory plugin runs inside the workload, exactly as an application would embed it. The
+// bench transpiles @vitals/core and @vitals/memory from the tree into VITALS_BENCH_LIB (a
+// node_modules folder), so this path runs the same code as the real path, never a stale dist. Its post-GC baselines
 // go through the stream to its own detectors (and measurement GC); verdicts and baselines are
 // reported to the bench over IPC.
-const { createHost } = require('@vitals/core');
-const { memoryPlugin, MEMORY_SERVICE } = require('@vitals/memory');
-if (typeof process.send === 'function') {
+const { join } = require('node:path');
+const lib = process.env.VITALS_BENCH_LIB;
+delete process.env.VITALS_BENCH_LIB;
+if (lib && typeof process.send === 'function') {
+  const { createHost } = require(join(lib, '@vitals', 'core'));
+  const { memoryPlugin, MEMORY_SERVICE } = require(join(lib, '@vitals', 'memory'));
   process.channel?.unref();
   const send = (m) => process.send(m, () => undefined);
   const host = createHost({ env: { NODE_ENV: 'production' }, plugins: [memoryPlugin()] });

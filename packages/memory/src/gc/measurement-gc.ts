@@ -1,16 +1,34 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { findGc } from '../cleanup/optimize-memory';
+import { memoryError } from '../memory.errors';
 
 /** When a measurement GC runs; every field has a default. */
 export interface MeasurementGcOptions {
-  /** Only after this long without a major GC, ms. @default 60000 */
+  /**
+   * Only after this long without a major GC, ms. 10 s: the leak detector then has a point every
+   * ~10 s from the first seconds of a quiet service, so its 150 s minimum span is reached by
+   * ~160 s and a leak is reported within 3 minutes. @default 10000
+   */
   readonly afterMs?: number;
-  /** …and only when heap used grew by this fraction of the last baseline… @default 0.05 */
+  /**
+   * Pause budget: measurement GCs may pause the process for at most this fraction of wall time.
+   * After a forced GC that paused P ms, the next waits at least P / maxPauseRatio (a 40 ms pause:
+   * ≥ 4 s, so `afterMs` rules; a 300 ms pause: ≥ 30 s). @default 0.01 (1 %)
+   */
+  readonly maxPauseRatio?: number;
+  /**
+   * …and only when the old generation grew by this fraction of the last baseline… 2 %: a quiet
+   * 1 MB/min leak in a 10 MB heap is measured every ~15 s, not once a minute. @default 0.02
+   */
   readonly minGrowthRatio?: number;
-  /** …and by at least this many bytes. @default 1 MiB */
+  /** …and by at least this many bytes. @default 256 KiB */
   readonly minGrowthBytes?: number;
-  /** Never when heap used is above this (a full GC of a big heap pauses longer), bytes. @default 512 MiB */
+  /**
+   * Never when heap used is above this, bytes: a full GC's pause grows with the live heap (about
+   * 0.25 s at 100 MB on a loaded 2-core machine, 1 s at 500 MB; see the README), and big heaps run
+   * natural major GCs anyway. @default 256 MiB
+   */
   readonly maxHeapBytes?: number;
   /** Obtain `gc` without `--expose-gc` (v8 flag + vm). @default true */
   readonly allowFallback?: boolean;
@@ -30,23 +48,28 @@ export interface MeasurementGcResult {
 /**
  * The "measurement GC" policy (issue 10, item 2): a service whose garbage all dies young runs
  * few major GCs, so its post-GC baseline — the leak detector's input — has few points. When no
- * major GC ran for `afterMs` and heap used grew by ≥ `minGrowthRatio` and ≥ `minGrowthBytes`
- * since the last baseline, and heap used is at most `maxHeapBytes`, one full GC is forced
+ * major GC ran for `afterMs` (and for the pause budget: the last forced pause / `maxPauseRatio`)
+ * and the old generation (heap used outside the young generation: young garbage does not count)
+ * grew by ≥ `minGrowthRatio` and ≥ `minGrowthBytes` since the last baseline, and is at most
+ * `maxHeapBytes`, one full GC is forced
  * (`global.gc`, or `v8.setFlagsFromString('--expose-gc')` + `vm.runInNewContext('gc')`) and its
- * pause timed; the GC observer then reports its baseline like any other major GC. The same policy
- * runs in the `vitals run` agent for a supervised child.
+ * pause timed; the GC observer then reports its baseline like any other major GC. The same policy,
+ * with the same defaults and the same 1 s check, runs in the `vitals run` agent for a supervised
+ * child (packages/startup/agent/vitals-agent.js), so both paths give the detector the same points.
  *
- * Cost (see the package README, `npm run bench:gc`): one full GC at most every `afterMs`.
+ * Cost (see the package README, `npm run bench:gc -- --only measurement`): pauses of at most
+ * `maxPauseRatio` of wall time, only while the heap grows and no major GC runs by itself.
  *
  * @example
- * const m = new MeasurementGc({ afterMs: 60_000 });
+ * const m = new MeasurementGc({ afterMs: 10_000 });
  * observer.onMajor((p) => m.noteMajor(p.at, p.heapUsedBytes));
- * setInterval(() => m.check(Date.now()), 10_000);
+ * setInterval(() => m.check(Date.now()), 1000);
  */
 export class MeasurementGc {
   private readonly o: Required<MeasurementGcOptions>;
   private lastMajorAt: number;
   private lastBaseline: number | undefined;
+  private lastPauseMs = 0;
   /** Measurement GCs forced so far. */
   count = 0;
   /** Their pauses, summed, ms. */
@@ -55,17 +78,25 @@ export class MeasurementGc {
   constructor(
     options: MeasurementGcOptions = {},
     startedAt = 0,
-    private readonly heapUsed: () => number = () => getHeapStatistics().used_heap_size,
+    private readonly heapUsed: () => number = oldGenerationUsed,
     private readonly gc: () => (() => void) | undefined = () => findGc(this.o.allowFallback).gc,
+    /** Times the forced GC's pause, ms (a fake in tests). */
+    private readonly perfNow: () => number = () => performance.now(),
   ) {
     this.o = {
-      afterMs: 60_000,
-      minGrowthRatio: 0.05,
-      minGrowthBytes: 1024 * 1024,
-      maxHeapBytes: 512 * 1024 * 1024,
+      afterMs: 10_000,
+      maxPauseRatio: 0.01,
+      minGrowthRatio: 0.02,
+      minGrowthBytes: 256 * 1024,
+      maxHeapBytes: 256 * 1024 * 1024,
       allowFallback: true,
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
+    if (!(this.o.maxPauseRatio >= 0 && this.o.maxPauseRatio <= 1))
+      throw memoryError(
+        'ERR_INVALID_ARGUMENT',
+        `measurement GC maxPauseRatio must be between 0 and 1 (got ${String(this.o.maxPauseRatio)})`,
+      );
     this.lastMajorAt = startedAt;
   }
 
@@ -86,6 +117,11 @@ export class MeasurementGc {
     });
     const quiet = nowMs - this.lastMajorAt;
     if (quiet < this.o.afterMs) return no(`a major GC ran ${Math.round(quiet / 1000)} s ago`);
+    const budgetMs = this.o.maxPauseRatio > 0 ? this.lastPauseMs / this.o.maxPauseRatio : 0;
+    if (quiet < budgetMs)
+      return no(
+        `pause budget: the last measurement GC paused ${this.lastPauseMs.toFixed(0)} ms, so the next waits ${Math.round(budgetMs / 1000)} s`,
+      );
     if (used > this.o.maxHeapBytes)
       return no(`heap used ${mib(used)} is above the cap ${mib(this.o.maxHeapBytes)}`);
     const base = this.lastBaseline;
@@ -101,15 +137,16 @@ export class MeasurementGc {
       gc = undefined;
     }
     if (!gc) return no('no GC can be forced (run node with --expose-gc or allow the fallback)');
-    const t0 = performance.now();
+    const t0 = this.perfNow();
     try {
       gc();
     } catch {
       return no('the forced GC threw');
     }
-    const pauseMs = performance.now() - t0;
+    const pauseMs = this.perfNow() - t0;
     this.count++;
     this.totalPauseMs += pauseMs;
+    this.lastPauseMs = pauseMs;
     // The observer's entry for this GC arrives asynchronously; until then, count it as the last.
     this.lastMajorAt = nowMs;
     return {
@@ -119,6 +156,19 @@ export class MeasurementGc {
       heapUsedBytes: used,
     };
   }
+}
+
+/**
+ * Heap used outside the young generation (V8 heap space statistics, every space but `new_space`
+ * and `new_large_object_space`), bytes. The measurement GC's growth test reads this: garbage that
+ * dies young never makes a healthy quiet service look grown, while retained objects are promoted
+ * within two scavenges and count.
+ */
+export function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics())
+    if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  return used;
 }
 
 function mib(bytes: number): string {

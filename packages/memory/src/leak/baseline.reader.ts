@@ -15,6 +15,8 @@ export interface BaselineReaderOptions {
   readonly forgetAfterMs?: number;
   /** At most one assessment per service per this period, ms. @default 5000 */
   readonly assessEveryMs?: number;
+  /** A leak is reported once the detector has said so for this long without a "no", ms. @default 10000 */
+  readonly confirmMs?: number;
   /** This process's heap limit (for the unlabelled baseline). */
   readonly ownHeapLimit?: () => number | undefined;
 }
@@ -67,6 +69,7 @@ export class BaselineReader {
       maxServices: options.maxServices ?? 64,
       forgetAfterMs: options.forgetAfterMs ?? 1_800_000,
       assessEveryMs: options.assessEveryMs ?? 5_000,
+      confirmMs: options.confirmMs ?? 10_000,
     };
   }
 
@@ -181,7 +184,13 @@ export class BaselineReader {
     };
     this.restartCounts.delete(key);
     const limit = key === '' ? (this.options.ownHeapLimit ?? (() => undefined)) : () => w.heapLimit;
-    const monitor = new LeakMonitor(this.options.detector, limit, this.o.assessEveryMs, service);
+    const monitor = new LeakMonitor(
+      this.options.detector,
+      limit,
+      this.o.assessEveryMs,
+      service,
+      this.o.confirmMs,
+    );
     (w as { monitor: LeakMonitor }).monitor = monitor;
     monitor.events$.subscribe((e) => this.subject.next(e));
     monitor.onAssessed((t) => {

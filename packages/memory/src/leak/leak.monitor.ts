@@ -44,6 +44,11 @@ export class LeakMonitor {
     heap: undefined,
     external: undefined,
   };
+  /** Since when the detector has said "leak" without a "no" in between (not yet reported). */
+  private readonly pendingSince: Record<LeakKind, number | undefined> = {
+    heap: undefined,
+    external: undefined,
+  };
   private readonly subject = new Subject<LeakEvent>();
   private lastAssess = -Infinity;
   private readonly assessed: ((at: number) => void)[] = [];
@@ -56,6 +61,12 @@ export class LeakMonitor {
     private readonly assessEveryMs = 5_000,
     /** The `service` label this monitor watches; undefined for this process. */
     readonly service?: string,
+    /**
+     * A leak is reported only once the detector has said so for this long, every assessment in
+     * between agreeing (as an alert's `for`): one verdict on a noisy plateau that happened to
+     * rise for 45 s is not a leak. @default 10000
+     */
+    private readonly confirmMs = 10_000,
   ) {
     this.detectors = { heap: new LeakDetector(options), external: new LeakDetector(options) };
   }
@@ -105,6 +116,7 @@ export class LeakMonitor {
     this.detectors.external.reset();
     this.lastAssess = -Infinity;
     for (const kind of LEAK_KINDS) {
+      this.pendingSince[kind] = undefined;
       const was = this.leaking[kind];
       this.leaking[kind] = undefined;
       this.latest[kind] = undefined;
@@ -130,6 +142,11 @@ export class LeakMonitor {
     const a = this.detectors[kind].assess(at, kind === 'heap' ? this.heapLimit() : undefined);
     this.latest[kind] = a;
     const was = this.leaking[kind];
+    if (!a.leaking) this.pendingSince[kind] = undefined;
+    else if (!was) {
+      const since = (this.pendingSince[kind] ??= at);
+      if (at - since < this.confirmMs) return;
+    }
     if (!a.leaking && !was) return;
     this.leaking[kind] = a.leaking ? a : undefined;
     const state = a.leaking ? (was ? 'update' : 'detected') : 'cleared';
