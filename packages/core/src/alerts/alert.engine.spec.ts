@@ -77,6 +77,33 @@ describe('AlertEngine', () => {
     });
   });
 
+  it('keeps a firing alert firing when its rule only gains a new summary, and resolves one whose condition changed', () => {
+    engine.addRule({
+      id: 'leak',
+      metric: 'rate',
+      op: '>',
+      threshold: 0,
+      severity: 'warning',
+      summary: 'Leak',
+    });
+    publish(1, 5, 'rate');
+    expect(states()).toEqual(['firing@1']);
+    engine.addRule({
+      id: 'leak',
+      metric: 'rate',
+      op: '>',
+      threshold: 0,
+      severity: 'warning',
+      summary: 'Leak; grew: BookLevel',
+    });
+    publish(2, 6, 'rate');
+    expect(states()).toEqual(['firing@1']);
+    expect(engine.active()[0].message).toContain('BookLevel');
+    expect(engine.active()[0].at).toBe(events[0].at);
+    engine.addRule({ id: 'leak', metric: 'rate', op: '>', threshold: 10, severity: 'warning' });
+    expect(states()).toEqual(['firing@1', 'resolved@2']);
+  });
+
   it("lists an alert with its series' latest value, as Prometheus' /api/v1/alerts does", () => {
     engine.addRule({ id: 'mem', metric: 'mem', op: '>', threshold: 100, severity: 'warning' });
     publish(1, 120, 'mem');

@@ -38,7 +38,7 @@ interface SeriesState {
 
 /** A rule with what evaluation needs precomputed. */
 interface CompiledRule {
-  readonly rule: AlertRule;
+  rule: AlertRule;
   /** `>`/`>=` rather than `<`/`<=`. */
   readonly above: boolean;
   readonly inclusive: boolean;
@@ -46,6 +46,19 @@ interface CompiledRule {
   /** Per series of the rule's metric; looked up without building key strings (hot path). */
   readonly states: SeriesIndex<SeriesState>;
   removed: boolean;
+}
+
+/** Whether two rules decide the same: metric, labels, operator, thresholds, `for`, `relativeTo`. */
+function sameCondition(a: AlertRule, b: AlertRule): boolean {
+  return (
+    a.metric === b.metric &&
+    a.op === b.op &&
+    a.threshold === b.threshold &&
+    a.clear === b.clear &&
+    a.for === b.for &&
+    JSON.stringify(a.labels ?? {}) === JSON.stringify(b.labels ?? {}) &&
+    JSON.stringify(a.relativeTo ?? null) === JSON.stringify(b.relativeTo ?? null)
+  );
 }
 
 /** `event` with the series' latest value (the event itself when it has not changed). */
@@ -123,11 +136,38 @@ export class AlertEngine {
   }
 
   /**
-   * Adds a rule, or replaces the rule with the same id (its firing series resolve and its state
-   * starts afresh). Throws ERR_INVALID_ARGUMENT on a bad rule.
+   * Adds a rule, or replaces the rule with the same id. A replacement that decides differently
+   * (metric, labels, operator, thresholds, `for`, `relativeTo`) resolves the old rule's firing
+   * series and starts afresh; one that changes only summary, severity or cooldown keeps every
+   * series' state, and a firing alert takes the new message without a new transition. Throws
+   * ERR_INVALID_ARGUMENT on a bad rule.
    */
   addRule(input: AlertRuleInput): AlertRule {
     const rule = normalizeRule(input);
+    const existing = this.byId.get(rule.id);
+    if (existing && sameCondition(existing.rule, rule)) {
+      // Only the summary, severity or cooldown changed (the leak rule gaining its snapshot diff):
+      // the alert goes on, as a Prometheus alert whose annotations change. Its firing event takes
+      // the new message; no transition is emitted.
+      existing.rule = rule;
+      for (const state of existing.states.values()) {
+        const f = state.firing;
+        if (!f) continue;
+        state.firing = Object.freeze({
+          ...f,
+          severity: rule.severity,
+          message: formatAlertMessage(
+            rule.summary ?? rule.id,
+            rule.metric,
+            state.labels,
+            f.value,
+            rule.op,
+            f.threshold,
+          ),
+        });
+      }
+      return rule;
+    }
     this.removeRule(rule.id);
     const compiled: CompiledRule = {
       rule,
