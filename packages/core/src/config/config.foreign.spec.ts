@@ -35,6 +35,26 @@ describe('a vitals.config.js from someone else', () => {
     expect(fs.existsSync(marker())).toBe(false);
   });
 
+  it('is refused when ours but in a folder another user owns or can write: they could swap it', () => {
+    const sub = path.join(dir, 'proj');
+    fs.mkdirSync(sub);
+    fs.renameSync(path.join(dir, 'vitals.config.js'), path.join(sub, 'vitals.config.js'));
+    fs.chownSync(sub, 65534, 65534);
+    expect(() => loadConfig({ cwd: sub })).toThrow(
+      /vitals\.config\.js in .*proj is in a folder owned by uid 65534 \(.*proj\), who could replace it; it is code and would run as you: name it with -c/,
+    );
+    fs.chownSync(sub, 0, 0);
+    fs.chmodSync(sub, 0o777);
+    expect(() => loadConfig({ cwd: sub })).toThrow(/is in a folder other users can write/);
+    fs.chmodSync(sub, 0o1777); // sticky, as /tmp: others cannot rename our file away
+    expect(loadConfig({ cwd: sub }).values).toEqual({ startTimeoutMs: 1000 });
+    // A folder above counts too: whoever owns it can rename ours away.
+    fs.chmodSync(sub, 0o755);
+    fs.chownSync(dir, 65534, 65534);
+    expect(() => loadConfig({ cwd: sub })).toThrow(/in a folder owned by uid 65534/);
+    fs.chownSync(dir, 0, 0);
+  });
+
   it('is loaded when named explicitly with -c (the user vouches for it), or when it is ours', () => {
     fs.chownSync(path.join(dir, 'vitals.config.js'), 65534, 65534);
     expect(loadConfig({ cwd: dir, file: 'vitals.config.js' }).values).toEqual({

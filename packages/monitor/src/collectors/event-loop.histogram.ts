@@ -51,8 +51,9 @@ export class EventLoopDelayHistogram {
       if (max <= limit) le = n;
       else if (min > limit) le = 0;
       else {
-        // Largest k with kth(k) ≤ limit; kth(1) = min ≤ limit < max = kth(n).
-        let lo = 1;
+        // Largest k with kth(k) ≤ limit, 0 when none: kth reads the highest value of a sample's
+        // HDR bucket and `min` the lowest, so even kth(1) may lie past the limit.
+        let lo = 0;
         let hi = n - 1;
         while (lo < hi) {
           const mid = (lo + hi + 1) >> 1;
