@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -55,6 +55,16 @@ describe('heap snapshot --pid', () => {
     expect(files).toHaveLength(1);
     expect(out()).toContain(join(dir, files[0]));
     expect(processExists(child.pid!)).toBe(true);
+  });
+
+  it("prints the target's snapshot folder with its control characters escaped", async () => {
+    const evil = join(dir, 'd\x1b[2J');
+    mkdirSync(evil);
+    child = await startChild(['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${evil}`], dir);
+    const { ctx, out } = context({ pid: String(child.pid), timeout: '60s' });
+    expect(await heapSnapshotCommand.run(ctx)).toBe(0);
+    expect(out()).not.toContain('\x1b');
+    expect(out()).toContain('d\\x1b[2J');
   });
 
   it('refuses a process without the flag and sends it nothing (SIGUSR2 would kill it)', async () => {

@@ -8,7 +8,13 @@ import {
   statSync,
 } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { formatBytes, parseDurationInRange, processExists, readCmdline } from '@vitals/core';
+import {
+  escapeControl,
+  formatBytes,
+  parseDurationInRange,
+  processExists,
+  readCmdline,
+} from '@vitals/core';
 import type { CliCommand, CliContext } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
@@ -139,14 +145,15 @@ export const heapSnapshotCommand: CliCommand = {
       const size = statSync(path).size;
       // V8 streams the file: done once its size stops changing and it ends with the JSON's close.
       if (size > 0 && size === lastSize && endsWithBrace(path, size)) {
-        ctx.stdout.write(`${path} (${formatBytes(size)})\n`);
+        // The folder and the name come from the target (its --diagnostic-dir, V8's file name).
+        ctx.stdout.write(`${escapeControl(path)} (${formatBytes(size)})\n`);
         return 0;
       }
       lastSize = size;
     }
     throw memoryError(
       'ERR_SNAPSHOT_FAILED',
-      `process ${pid} wrote no complete snapshot in ${setup.dir} within ${timeoutMs} ms (--timeout)`,
+      `process ${pid} wrote no complete snapshot in ${escapeControl(setup.dir)} within ${timeoutMs} ms (--timeout)`,
     );
   },
 };
