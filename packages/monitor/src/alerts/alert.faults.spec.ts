@@ -65,6 +65,32 @@ describe('alert notifier faults (issue 11)', () => {
     expect(left).toEqual([]);
   });
 
+  it('reports the time-out even when a helper left the group (setsid) and holds stderr open', async () => {
+    const tag = `vitals-alert-setsid-${process.pid}-${Date.now()}`;
+    try {
+      await expect(
+        runCommand(
+          {
+            path: '/bin/sh',
+            args: ['-c', `setsid sh -c 'sleep 1000 # ${tag}' & sleep 1000`, tag],
+            timeoutMs: 500,
+          },
+          event,
+        ),
+      ).rejects.toThrow(/killed after 500 ms/);
+    } finally {
+      // Out of its group's reach by design; this test ends its session (setsid made it the
+      // leader of a group of its own, with its sleep).
+      for (const pid of withTag(tag)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
+    }
+  }, 15_000);
+
   it('counts and logs a command that hangs, and never throws', async () => {
     const logger = createMemoryLogger();
     const dispatcher = new AlertDispatcher(logger, {

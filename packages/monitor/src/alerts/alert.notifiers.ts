@@ -127,8 +127,26 @@ export function runCommand(target: CommandTarget, event: AlertEvent): Promise<vo
       clearTimeout(timer);
       reject(new Error(`alert command ${target.path} could not start: ${error.message}`));
     });
-    child.once('close', (code, signal) => {
+    // 'exit', not 'close': a helper that left the group (setsid) may hold stderr open for ever.
+    // What it wrote by the exit (or within 100 ms after) is kept for the message.
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      if (child.stderr.readableEnded) settle(code, signal);
+      else {
+        const grace = setTimeout(() => {
+          child.stderr.destroy();
+          settle(code, signal);
+        }, 100);
+        child.stderr.once('end', () => {
+          clearTimeout(grace);
+          settle(code, signal);
+        });
+      }
+    });
+    let settled = false;
+    const settle = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
       if (timedOut) reject(new Error(`alert command ${target.path} killed after ${timeoutMs} ms`));
       else if (code === 0) resolve();
       else
@@ -137,6 +155,6 @@ export function runCommand(target: CommandTarget, event: AlertEvent): Promise<vo
             `alert command ${target.path} exited with ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
           ),
         );
-    });
+    };
   });
 }
