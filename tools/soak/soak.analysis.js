@@ -7,7 +7,7 @@ const KiB = 1024;
  * Tolerances, and why:
  *
  * - post-GC heap: Theil–Sen slope over the measuring window with Sen's 3-sigma confidence
- *   interval ({@link fit}). The heap "grows beyond noise" when even the low end of that interval
+ *   interval ({@link fitSlope}). The heap "grows beyond noise" when even the low end of that interval
  *   is above HEAP_SLOPE_FLOOR. 3 sigma: a heap that does not grow fails about 1 run in 700 by
  *   chance; Theil–Sen: the post-GC figure of a natural major GC, taken mid-tick with more data
  *   alive, is an outlier upward that would tilt a least-squares line. The floor, 64 KiB/min
@@ -45,7 +45,7 @@ const median = (xs) => {
  * rank (N ∓ C)/2, C = sigmas·√(n(n−1)(2n+5)/18), N = n(n−1)/2). `se` is half the interval's
  * width over `sigmas`, comparable to a standard error.
  */
-function fit(points, sigmas = 3) {
+function fitSlope(points, sigmas = 3) {
   const n = points.length;
   if (n < 3) return { slope: NaN, low: NaN, high: NaN, se: NaN, n };
   const slopes = [];
@@ -73,7 +73,7 @@ function fit(points, sigmas = 3) {
  */
 function judge({ heap, fds, loopP99Ms }) {
   const failures = [];
-  const h = fit(heap, HEAP_SIGMAS);
+  const h = fitSlope(heap, HEAP_SIGMAS);
   const slopePerMin = h.slope * 60;
   const sePerMin = h.se * 60;
   const lowPerMin = h.low * 60;
@@ -98,4 +98,4 @@ function judge({ heap, fds, loopP99Ms }) {
   };
 }
 
-module.exports = { judge, fit, median, HEAP_SLOPE_FLOOR, FD_NOISE, LOOP_P99_LIMIT_MS };
+module.exports = { judge, fitSlope, median, HEAP_SLOPE_FLOOR, FD_NOISE, LOOP_P99_LIMIT_MS };

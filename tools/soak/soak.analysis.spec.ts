@@ -1,12 +1,12 @@
 // The soak's verdict on made-up runs: what passes, what fails, and why (issue 11).
 export {};
 type Point = [number, number];
-const { judge, fit, HEAP_SLOPE_FLOOR } = require('./soak.analysis.js') as {
+const { judge, fitSlope, HEAP_SLOPE_FLOOR } = require('./soak.analysis.js') as {
   judge(w: { heap: Point[]; fds: Point[]; loopP99Ms: number }): {
     heap: { slopePerMin: number; lowPerMin: number };
     failures: string[];
   };
-  fit(points: Point[]): { slope: number; low: number; high: number };
+  fitSlope(points: Point[]): { slope: number; low: number; high: number };
   HEAP_SLOPE_FLOOR: number;
 };
 
@@ -60,7 +60,7 @@ describe('soak verdict', () => {
   });
 
   it('fits the Theil–Sen slope and an interval that holds it', () => {
-    const f = fit([
+    const f = fitSlope([
       [0, 0],
       [1, 2],
       [2, 4],
