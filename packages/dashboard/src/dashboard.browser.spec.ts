@@ -2,10 +2,9 @@
 // (the callbacks given to page.evaluate run in the browser)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { HostHandle } from '@vitals/core';
-import { TestSupervisor, dashboardHost, feed } from './dashboard.test-util';
+import { TestSupervisor, dashboardHost, feed, launchChromium } from './dashboard.test-util';
 
 // Debian's chromium driven by playwright-core (never a downloaded browser). The page and its
 // assets come from the package's dist (Nx builds before it tests).
@@ -23,18 +22,7 @@ describe('dashboard in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

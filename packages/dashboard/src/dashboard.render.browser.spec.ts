@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 // (the callbacks given to page.evaluate and addInitScript run in the browser)
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import type { HostHandle } from '@vitals/core';
-import { dashboardHost } from './dashboard.test-util';
+import { dashboardHost, launchChromium } from './dashboard.test-util';
 
 // Debian's chromium driven by playwright-core, as in dashboard.browser.spec.ts.
 const WAIT = { timeout: 20_000 };
@@ -20,18 +19,7 @@ describe('dashboard rendering in a real browser', () => {
   let timer: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { DependencyContainer } from 'tsyringe';
 import { METRICS, SERVICE_REGISTRY, VitalsError, createHost, readProcStatus } from '@vitals/core';
 import type {
@@ -11,6 +13,22 @@ import type {
   SupervisedService,
 } from '@vitals/core';
 import { dashboardPlugin } from './dashboard.plugin';
+
+/** Debian's Chromium, headless, through playwright-core (no browser download). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 
 /**
  * A small real supervisor for tests: runs `node -e <idle loop>` as service `name`, restarts it

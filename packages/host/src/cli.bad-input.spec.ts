@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main, EXIT_USAGE } from './cli';
+import { EXIT_USAGE } from './cli';
+import { runCli } from './cli.test-util';
 
 // Bad input to every command of the vitals CLI (issue 11): wrong flags, missing values,
 // out-of-range numbers (0, -1, 25d), a pid that does not exist, a non-numeric pid; and configs
@@ -18,22 +18,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[], cwd = dir) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    env: { PATH: process.env['PATH'] },
-    cwd,
-    stopSignal: new AbortController().signal,
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], cwd = dir) =>
+  runCli(argv, { cwd, env: { PATH: process.env['PATH'] } });
 
 /** A pid no process has now (searched from the top of the pid range). */
 function missingPid(): string {

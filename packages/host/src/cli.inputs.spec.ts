@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main, EXIT_USAGE } from './cli';
+import { EXIT_USAGE } from './cli';
+import { runCli } from './cli.test-util';
 
 let dir: string;
 beforeEach(() => {
@@ -10,17 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const controller = new AbortController();
-  const code = await main(argv, { stdout, stderr, env, cwd: dir, stopSignal: controller.signal });
-  return { code, out, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runCli(argv, { cwd: dir, env });
 
 const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
 
