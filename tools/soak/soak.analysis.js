@@ -68,10 +68,11 @@ function fitSlope(points, sigmas = 3) {
  * The verdict on one run.
  * @param {{heap: [number, number][], fds: [number, number][], loopP99Ms: number}} window
  *   post-GC heap points [seconds, bytes] and fd counts [seconds, count] inside the measuring
- *   window, and the host's event-loop p99 over it.
+ *   window, the host's event-loop p99 over it, and how fast the heap may grow (bytes a minute,
+ *   default {@link HEAP_SLOPE_FLOOR}).
  * @returns {{heap: {slopePerMin: number, sePerMin: number, points: number}, fds: {first: number, last: number}, failures: string[]}}
  */
-function judge({ heap, fds, loopP99Ms }) {
+function judge({ heap, fds, loopP99Ms, heapToleranceBytesPerMin = HEAP_SLOPE_FLOOR }) {
   const failures = [];
   const h = fitSlope(heap, HEAP_SIGMAS);
   const slopePerMin = h.slope * 60;
@@ -79,9 +80,9 @@ function judge({ heap, fds, loopP99Ms }) {
   const lowPerMin = h.low * 60;
   if (!Number.isFinite(slopePerMin))
     failures.push(`too few post-GC heap figures to fit a slope (${heap.length}; need 3)`);
-  else if (lowPerMin > HEAP_SLOPE_FLOOR)
+  else if (lowPerMin > heapToleranceBytesPerMin)
     failures.push(
-      `post-GC heap grows ${(slopePerMin / KiB).toFixed(1)} KiB/min, at least ${(lowPerMin / KiB).toFixed(1)} KiB/min at ${HEAP_SIGMAS} sigma (tolerance ${HEAP_SLOPE_FLOOR / KiB} KiB/min)`,
+      `post-GC heap grows ${(slopePerMin / KiB).toFixed(1)} KiB/min, at least ${(lowPerMin / KiB).toFixed(1)} KiB/min at ${HEAP_SIGMAS} sigma (tolerance ${heapToleranceBytesPerMin / KiB} KiB/min)`,
     );
   const third = Math.max(1, Math.floor(fds.length / 3));
   const first = median(fds.slice(0, third).map(([, v]) => v));

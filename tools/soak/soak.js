@@ -23,17 +23,19 @@ const path = require('node:path');
 const { judge, median } = require('./soak.analysis');
 
 const USAGE =
-  'usage: node tools/soak/soak.js [--seconds 20..86400] [--json] [--leak BYTES] [--leak-fds N]';
+  'usage: node tools/soak/soak.js [--seconds 20..86400] [--json] [--leak BYTES] [--leak-fds N] [--heap-tolerance KIB_PER_MIN]';
 function usage(message) {
   console.error(`soak: ${message}\n${USAGE}`);
   process.exit(64);
 }
 function parseArgs(argv) {
-  const out = { seconds: 600, json: false, leak: 0, leakFds: 0 };
+  const out = { seconds: 600, json: false, leak: 0, leakFds: 0, heapTolerance: undefined };
   const ranges = {
     '--seconds': ['seconds', 20, 86_400],
     '--leak': ['leak', 0, 1 << 20],
     '--leak-fds': ['leakFds', 0, 100],
+    // KiB a minute the post-GC heap may grow (default 64): a 60 s run is still warming up.
+    '--heap-tolerance': ['heapTolerance', 16, 65_536],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -186,6 +188,8 @@ async function main() {
     heap,
     fds: steady.map((r) => [r.t, r.fds]),
     loopP99Ms: hostLoop?.loopP99Ms,
+    heapToleranceBytesPerMin:
+      options.heapTolerance === undefined ? undefined : options.heapTolerance * 1024,
   });
   const failures = [...verdict.failures];
   if (!hostLoop) failures.push('the host did not report its event-loop delay');
