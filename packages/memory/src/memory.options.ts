@@ -95,6 +95,12 @@ export const memoryConfigSchema = z.strictObject({
       decelerationRatio: ratio().default(0.5),
       /** Share of the baseline the straight line must explain (R²). @default 0.6 */
       minFit: ratio().default(0.6),
+      /** Second half's rise ≥ this × its scatter (median absolute deviation); 0 = off. @default 5 */
+      minRiseToNoise: z
+        .number({ error: 'must be a number between 0 and 100 (e.g. 5)' })
+        .min(0, { error: 'must be a number between 0 and 100 (e.g. 5)' })
+        .max(100, { error: 'must be a number between 0 and 100 (e.g. 5)' })
+        .default(5),
       /** At most one assessment per process per this period, ms. @default '5s' */
       assessEveryMs: ms('5s', 100, 10 * MIN, '100ms and 10m'),
       /** A leak is reported once every assessment for this long said so. @default '10s' */
@@ -200,6 +206,8 @@ export interface MemoryOptions {
     readonly decelerationRatio?: number;
     /** @default 0.6 */
     readonly minFit?: number;
+    /** @default 5 */
+    readonly minRiseToNoise?: number;
     /** @default '5s' */
     readonly assessEveryMs?: number | string;
     /** A leak is reported once every assessment for this long said so (0–10m). @default '10s' */

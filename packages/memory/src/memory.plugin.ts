@@ -19,7 +19,7 @@ import { createHeapCollector } from './gc/heap.collector';
 import { createGcCollector } from './gc/gc.collector';
 import { BaselineReader } from './leak/baseline.reader';
 import { LEAK_KINDS } from './leak/leak.monitor';
-import { MeasurementGc } from './gc/measurement-gc';
+import { MeasurementGc, oldGenerationUsed } from './gc/measurement-gc';
 import { ServiceRuntime, SOURCE as RUNTIME_SOURCE } from './gc/service-runtime';
 import { LeakEvidence } from './snapshot/leak-evidence';
 import { memoryError } from './memory.errors';
@@ -158,16 +158,23 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
         }
       };
       // This process's baselines go on the stream like a supervised child's.
-      observer.onMajor((p) => {
-        measurement?.noteMajor(p.at, p.heapUsedBytes);
+      const publishBaseline = (at: number, heap: number, external: number): void =>
         publish({
           source: SOURCE_GC,
-          at: p.at,
+          at,
           samples: [
-            { name: METRICS.heapAfterGcBytes, value: p.heapUsedBytes },
-            { name: METRICS.externalAfterGcBytes, value: p.externalBytes },
+            { name: METRICS.heapAfterGcBytes, value: heap },
+            { name: METRICS.externalAfterGcBytes, value: external },
           ],
         });
+      // performance.now() window of the last measurement GC: its observer entry is published
+      // already (right after the GC, as the agent does), so it is not published twice.
+      let measured = { from: -1, to: -1 };
+      observer.onMajor((p) => {
+        const start = p.startTime ?? -Infinity;
+        if (start >= measured.from && start <= measured.to) return;
+        measurement?.noteMajor(p.at, oldGenerationUsed());
+        publishBaseline(p.at, p.heapUsedBytes, p.externalBytes);
       });
       reader.onAssessed((svc, at) => {
         const monitor = reader.monitor(svc);
@@ -313,8 +320,19 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
         const every = 1000;
         const tick = (): void => {
           try {
-            const r = measurement.check(ctx.clock.now());
-            if (r.forced) logger.debug({ pauseMs: r.pauseMs }, `memory: ${r.reason}`);
+            const now = ctx.clock.now();
+            const r = measurement.check(now);
+            if (r.forced) {
+              // Read right after the GC, before young garbage piles up again: the same point the
+              // agent sends for a supervised child's measurement GC.
+              measured = { from: r.from - 1, to: r.to };
+              publishBaseline(
+                now,
+                getHeapStatistics().used_heap_size,
+                process.memoryUsage().external,
+              );
+              logger.debug({ pauseMs: r.pauseMs }, `memory: ${r.reason}`);
+            }
           } catch (error) {
             logger.error({ err: describeError(error) }, 'memory: measurement GC failed');
           }

@@ -99,7 +99,7 @@
   };
   const gc = {};
   let lastMajorAt = Date.now();
-  // No baseline before the first major GC: the first quiet period alone qualifies (as in-process).
+  // No baseline before the first major GC: 2 s of quiet alone qualify (as in-process).
   let baselineHeap;
   let lastPauseMs = 0;
   // performance.now() window of our own measurement GC: its 'gc' entry is not reported twice.
@@ -110,7 +110,8 @@
   function postGc(at, measured, pauseSeconds) {
     const mem = process.memoryUsage();
     lastMajorAt = Date.now();
-    baselineHeap = mem.heapUsed;
+    // The growth test's unit (old generation), as @vitals/memory's MeasurementGc.noteMajor.
+    baselineHeap = oldGenerationUsed();
     send({
       vitals: token,
       type: 'gc',
@@ -172,7 +173,10 @@
   }
   function maybeMeasure() {
     const quiet = Date.now() - lastMajorAt;
-    if (measureAfterMs <= 0 || quiet < measureAfterMs || quiet < lastPauseMs / pauseRatio) return;
+    // Before the first baseline, 2 s suffice (MeasurementGc's firstAfterMs): the detector's span
+    // starts at its first point.
+    const after = baselineHeap === undefined ? Math.min(2000, measureAfterMs) : measureAfterMs;
+    if (measureAfterMs <= 0 || quiet < after || quiet < lastPauseMs / pauseRatio) return;
     const heapUsed = oldGenerationUsed();
     if (heapUsed > measureMaxHeap) return;
     if (baselineHeap !== undefined) {

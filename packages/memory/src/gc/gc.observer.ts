@@ -17,6 +17,8 @@ export interface MajorGcPoint {
   /** External memory (includes array buffers) right after the GC. */
   readonly externalBytes: number;
   readonly durationMs: number;
+  /** The GC entry's `startTime` (`performance.now()` timeline, ms), when the entry gave one. */
+  readonly startTime?: number;
 }
 
 const KINDS: Record<number, GcKind> = {
@@ -82,7 +84,9 @@ export class GcObserver {
   }
 
   /** Records one `gc` entry (public so tests can feed entries). */
-  record(entry: Pick<PerformanceEntry, 'duration'> & { detail?: unknown }): void {
+  record(
+    entry: Pick<PerformanceEntry, 'duration'> & { detail?: unknown; startTime?: number },
+  ): void {
     const kind = KINDS[(entry.detail as { kind?: number } | undefined)?.kind ?? -1] ?? 'minor';
     const now = this.clock.now();
     this.total++;
@@ -94,6 +98,7 @@ export class GcObserver {
       heapUsedBytes: getHeapStatistics().used_heap_size,
       externalBytes: process.memoryUsage().external,
       durationMs: entry.duration,
+      ...(entry.startTime !== undefined && { startTime: entry.startTime }),
     };
     this.lastMajor = point;
     for (const fn of this.listeners) {

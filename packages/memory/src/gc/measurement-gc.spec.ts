@@ -69,6 +69,41 @@ describe('MeasurementGc', () => {
     expect(m.check(20_000).forced).toBe(true);
   });
 
+  it('takes its first baseline 2 s in when no major GC came yet, then waits the full 10 s', () => {
+    let used = 20 * MB;
+    const m = new MeasurementGc(
+      {},
+      0,
+      () => used,
+      () => () => (used = 12 * MB),
+    );
+    expect(m.check(1_000)).toMatchObject({ forced: false, reason: 'no baseline yet, 1 s in' });
+    expect(m.check(2_000).forced).toBe(true);
+    used = 14 * MB;
+    expect(m.check(11_000).reason).toBe('a major GC ran 9 s ago');
+    expect(m.check(12_000).forced).toBe(true);
+  });
+
+  it('reads the baseline of a forced GC right after it, so young garbage never raises it', () => {
+    let used = 40 * MB;
+    let perf = 100;
+    const m = new MeasurementGc(
+      {},
+      0,
+      () => used,
+      // The full GC frees 20 MiB and takes 25 ms.
+      () => () => {
+        used = 20 * MB;
+        perf += 25;
+      },
+      () => perf,
+    );
+    expect(m.check(10_000)).toMatchObject({ forced: true, from: 100, to: 125, pauseMs: 25 });
+    // 20 MiB + 2 % = 20.4 MiB: 21 MiB qualifies (against 40 MiB read before the GC it would not).
+    used = 21 * MB;
+    expect(m.check(20_000).forced).toBe(true);
+  });
+
   it('refuses a pause ratio outside 0–1', () => {
     expect(() => new MeasurementGc({ maxPauseRatio: 2 })).toThrow(
       /maxPauseRatio must be between 0 and 1 \(got 2\)/,

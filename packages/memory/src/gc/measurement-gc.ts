@@ -12,6 +12,12 @@ export interface MeasurementGcOptions {
    */
   readonly afterMs?: number;
   /**
+   * Before the first baseline, only this long after start (when shorter than `afterMs`), ms: the
+   * detector's span starts at its first point, so a first point at 2 s rather than at the first
+   * natural major GC (often 5–10 s in) brings every verdict that much earlier. @default 2000
+   */
+  readonly firstAfterMs?: number;
+  /**
    * Pause budget: measurement GCs may pause the process for at most this fraction of wall time.
    * After a forced GC that paused P ms, the next waits at least P / maxPauseRatio (a 40 ms pause:
    * ≥ 4 s, so `afterMs` rules; a 300 ms pause: ≥ 30 s). @default 0.01 (1 %)
@@ -41,8 +47,14 @@ export interface MeasurementGcResult {
   readonly reason: string;
   /** Pause of the forced GC, ms (0 when none). */
   readonly pauseMs: number;
-  /** Heap used before the GC, bytes. */
+  /** Old generation used before the GC, bytes. */
   readonly heapUsedBytes: number;
+  /**
+   * `performance.now()` just before and just after the forced GC (0 when none): the GC
+   * observer's entry for it starts inside, so its point is not reported twice.
+   */
+  readonly from: number;
+  readonly to: number;
 }
 
 /**
@@ -85,6 +97,7 @@ export class MeasurementGc {
   ) {
     this.o = {
       afterMs: 10_000,
+      firstAfterMs: 2_000,
       maxPauseRatio: 0.01,
       minGrowthRatio: 0.02,
       minGrowthBytes: 256 * 1024,
@@ -100,10 +113,15 @@ export class MeasurementGc {
     this.lastMajorAt = startedAt;
   }
 
-  /** Records a major GC (natural or forced) and the heap right after it. */
-  noteMajor(atMs: number, heapUsedBytes: number): void {
+  /**
+   * Records a natural major GC and the old generation right after it (read it with
+   * {@link oldGenerationUsed}, the unit of the growth test: heap used would count the young
+   * garbage allocated between the GC and its observer callback, late on a loaded machine, and hold
+   * the next measurement back). A forced GC records itself in {@link check}.
+   */
+  noteMajor(atMs: number, oldGenerationBytes: number): void {
     this.lastMajorAt = atMs;
-    this.lastBaseline = heapUsedBytes;
+    this.lastBaseline = oldGenerationBytes;
   }
 
   /** Decides, and forces a GC when the policy says so. Never throws. */
@@ -114,9 +132,19 @@ export class MeasurementGc {
       reason,
       pauseMs: 0,
       heapUsedBytes: used,
+      from: 0,
+      to: 0,
     });
     const quiet = nowMs - this.lastMajorAt;
-    if (quiet < this.o.afterMs) return no(`a major GC ran ${Math.round(quiet / 1000)} s ago`);
+    const base = this.lastBaseline;
+    const after =
+      base === undefined ? Math.min(this.o.firstAfterMs, this.o.afterMs) : this.o.afterMs;
+    if (quiet < after)
+      return no(
+        base === undefined
+          ? `no baseline yet, ${Math.round(quiet / 1000)} s in`
+          : `a major GC ran ${Math.round(quiet / 1000)} s ago`,
+      );
     const budgetMs = this.o.maxPauseRatio > 0 ? this.lastPauseMs / this.o.maxPauseRatio : 0;
     if (quiet < budgetMs)
       return no(
@@ -124,7 +152,6 @@ export class MeasurementGc {
       );
     if (used > this.o.maxHeapBytes)
       return no(`heap used ${mib(used)} is above the cap ${mib(this.o.maxHeapBytes)}`);
-    const base = this.lastBaseline;
     if (base !== undefined) {
       const growth = used - base;
       if (growth < this.o.minGrowthBytes || growth < this.o.minGrowthRatio * base)
@@ -143,17 +170,22 @@ export class MeasurementGc {
     } catch {
       return no('the forced GC threw');
     }
-    const pauseMs = this.perfNow() - t0;
+    const t1 = this.perfNow();
+    const pauseMs = t1 - t0;
     this.count++;
     this.totalPauseMs += pauseMs;
     this.lastPauseMs = pauseMs;
-    // The observer's entry for this GC arrives asynchronously; until then, count it as the last.
+    // The baseline is read now, right after the GC, as the agent does: the observer's entry
+    // arrives later (much later on a loaded machine), after young garbage has piled up again.
     this.lastMajorAt = nowMs;
+    this.lastBaseline = this.heapUsed();
     return {
       forced: true,
       reason: `measurement GC: ${mib(used)} heap, ${Math.round(quiet / 1000)} s without a major GC; paused ${pauseMs.toFixed(1)} ms`,
       pauseMs,
       heapUsedBytes: used,
+      from: t0,
+      to: t1,
     };
   }
 }

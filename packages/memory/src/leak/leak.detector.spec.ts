@@ -101,6 +101,67 @@ describe('LeakDetector', () => {
     expect(r.last.leaking).toBe(false);
   });
 
+  it('stays silent on a recorded noisy plateau that fooled it before the noise test (ok-plateau-noise.js)', () => {
+    // bench:leaks (trace of 1 Dec, in process), post-GC heap (ms, MiB): 30 MB loaded over 90 s,
+    // then batches of 2–12 MB held 10–20 s. Its floor happened to climb 51 → 71 MiB from 142 s
+    // to 175 s.
+    const points: [number, number][] = [
+      [29, 9.78],
+      [10081, 14.9],
+      [16369, 16.66],
+      [22802, 19.07],
+      [29098, 21.22],
+      [35129, 23.09],
+      [41184, 24.82],
+      [47279, 26.87],
+      [53986, 28.66],
+      [60229, 31.21],
+      [66432, 33.18],
+      [73773, 35.56],
+      [80275, 37.79],
+      [86273, 39.84],
+      [90451, 44.2],
+      [98271, 52.77],
+      [105208, 67.9],
+      [115138, 67.7],
+      [125275, 59.61],
+      [135310, 61.27],
+      [141824, 51.28],
+      [145544, 55.04],
+      [150064, 61.02],
+      [155058, 53.9],
+      [160396, 58.3],
+      [165131, 55.9],
+      [170077, 64.77],
+      [175141, 71.21],
+      [180255, 70.93],
+      [186145, 69.97],
+    ];
+    const verdicts = (options: ConstructorParameters<typeof LeakDetector>[0]): LeakAssessment[] => {
+      const d = new LeakDetector(options);
+      return points.map(([ms, mib]) => {
+        d.add(ms, mib * MB);
+        return d.assess(ms);
+      });
+    };
+    // Without the noise test the last three verdicts say leak.
+    expect(verdicts({ minRiseToNoise: 0 }).filter((a) => a.leaking)).toHaveLength(3);
+    const withTest = verdicts({});
+    expect(withTest.filter((a) => a.leaking)).toHaveLength(0);
+    expect(withTest[withTest.length - 1].reason).toMatch(/^noisy: the second half rose/);
+  });
+
+  it('still finds a leak whose points scatter a little (1 MB/min, ±0.3 MB) and a staircase', () => {
+    for (const shape of [
+      (t: number) => (t / 60_000) * MB,
+      (t: number) => Math.floor(t / 30_000) * 4 * MB,
+    ]) {
+      const r = run(shape, 240_000);
+      expect(r.at).toBeLessThanOrEqual(180_000);
+      expect(r.last.leaking).toBe(true);
+    }
+  });
+
   it('gives no verdict before the minimum span', () => {
     const d = new LeakDetector({ minSpanMs: 120_000 });
     for (let t = 0; t <= 100_000; t += 1000) d.add(t, t * 100);

@@ -49,6 +49,15 @@ export interface LeakDetectorOptions {
    * points (R²), 0–1. @default 0.6
    */
   readonly minFit?: number;
+  /**
+   * Noise test: the rise of the window's second half (its Theil–Sen slope × its length, on the
+   * raw bucket minima) must be at least this many times the median absolute deviation of those
+   * minima around that line. A plateau whose working set comes and goes (batches of 2–12 MB held
+   * 10–20 s, ok-plateau-noise.js) can look like a rise for a minute, but its points scatter around
+   * the line by about as much as they rise; a leak's scatter is small beside its rise. 0 = off.
+   * @default 5
+   */
+  readonly minRiseToNoise?: number;
 }
 
 /** One verdict of the detector. */
@@ -112,6 +121,7 @@ export class LeakDetector {
       recentSlopeRatio: 0.4,
       decelerationRatio: 0.5,
       minFit: 0.6,
+      minRiseToNoise: 5,
       ...options,
     };
     for (const [key, value] of Object.entries(this.o)) {
@@ -195,6 +205,10 @@ export class LeakDetector {
     const mid = xs.findIndex((x) => x >= last / 2);
     const early = theilSen(xs.slice(0, mid + 1), ys.slice(0, mid + 1));
     const late = theilSen(xs.slice(mid), ys.slice(mid));
+    // Noise: the second half's raw bucket minima (not eroded: erosion hides the scatter).
+    const lateXs = xs.slice(mid);
+    const lateRaw = inWindow.slice(mid).map((b) => b.min);
+    const { rise: lateRise, scatter: lateScatter } = riseAndScatter(lateXs, lateRaw);
     const toLimit = (rate: number): number | undefined =>
       limitBytes !== undefined && rate > 0
         ? Math.max(0, ((limitBytes - baseline) / rate) * 1000)
@@ -211,6 +225,8 @@ export class LeakDetector {
       reason = `a straight line explains only ${(explained * 100).toFixed(0)} % of the baseline (needs ${(this.o.minFit * 100).toFixed(0)} %)`;
     else if (late.slope < this.o.decelerationRatio * early.slope)
       reason = `slowing down: ${mbh(late.slope)} in the window's second half vs ${mbh(early.slope)} in its first (a cache filling toward its cap?)`;
+    else if (lateRise < this.o.minRiseToNoise * lateScatter)
+      reason = `noisy: the second half rose ${(lateRise / MB).toFixed(1)} MB, scattered ±${(lateScatter / MB).toFixed(1)} MB (needs ${this.o.minRiseToNoise}×)`;
     else if (recent.slope < this.o.recentSlopeRatio * fit.slope)
       reason = `plateau: recent slope ${mbh(recent.slope)} vs ${mbh(fit.slope)} over the window`;
     else {
@@ -285,4 +301,26 @@ function rSquared(xs: number[], ys: number[], slope: number, intercept: number):
     sst += (ys[i] - mean) ** 2;
   }
   return sst === 0 ? 1 : Math.min(1, Math.max(0, 1 - sse / sst));
+}
+
+/**
+ * Rise of the Theil–Sen line across the points (slope × x range) and the median absolute
+ * deviation of the points around it, both in units of y.
+ */
+function riseAndScatter(xs: number[], ys: number[]): { rise: number; scatter: number } {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return { rise: 0, scatter: 0 };
+  const line = theilSen(xs, ys);
+  const residuals = ys.map((y, i) => y - line.slope * xs[i]);
+  const mid = medianOf(residuals);
+  return {
+    rise: line.slope * (xs[n - 1] - xs[0]),
+    scatter: medianOf(residuals.map((r) => Math.abs(r - mid))),
+  };
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >>> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
