@@ -8,7 +8,17 @@
 // allocates a few hundred KiB a second. A long-running monitor wants the small heap; the flag is
 // read when V8 decides to grow, so it takes effect here, before anything is loaded. It touches
 // this process only (not `vitals run`'s child, nor a library user's process).
-require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+const v8 = require('node:v8');
+v8.setFlagsFromString('--semi-space-growth-factor=1');
+// No optimizing or baseline compiler in the CLI process. What it runs steadily is a few thousand
+// lines once a second (collectors, the scrape, the supervisor's bookkeeping), where TurboFan and
+// Sparkplug buy nothing measurable but cost memory: their code pages in the node binary, the
+// compilers' zones, the generated code. Measured on `vitals start` (monitor + prometheus) scraped
+// once a second over 180 s: RSS 66.6 → 59.3 MiB, CPU 148 → 150 ticks (within the run-to-run
+// noise of ±8). `--optimize-for-size` lets V8 keep the heap tight. Set at run time (the CLI has no
+// say over node's own flags); like the line above, it touches this process only.
+for (const flag of ['--no-opt', '--no-turbofan', '--no-sparkplug', '--optimize-for-size'])
+  v8.setFlagsFromString(flag);
 let cli;
 try {
   cli = require('../dist/cli.js');
