@@ -15,9 +15,10 @@
  * own PM2_HOME, and is killed at the end; when npm refuses, PM2 is skipped with the reason.
  * Linux only. The CLI runs from each package's dist: `npm ci` (or `npm run build`) first.
  *
- * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` from another
- * built checkout in the same run, for before/after ratios measured under the same load (on a
- * shared machine absolute figures move with the load; ratios within one run much less).
+ * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` (every
+ * plugin; process + startup) from another built checkout in the same run, for before/after ratios
+ * measured under the same load (on a shared machine absolute figures move with the load; ratios
+ * within one run much less).
  * `--no-pm2` skips PM2.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ import type { Target } from './overhead/targets';
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const MP = 'vitals start (monitor + prometheus)';
 const RUN_ALL = 'vitals run (every plugin)';
+const RUN_PS = 'vitals run (process + startup)';
 const BASE = '[baseline]';
 const WARMUP_MS = 5000;
 
@@ -142,7 +144,7 @@ async function runOnce(
       startNodeExporter(NODE_EXPORTER),
       startVitalsRun(RUN_ALL, vitalsBin, { http }, dir, 'run-all.json', idle),
       startVitalsRun(
-        'vitals run (process + startup)',
+        RUN_PS,
         vitalsBin,
         { plugins: ['process', 'startup'], http },
         dir,
@@ -160,6 +162,14 @@ async function runOnce(
               'base-mp.json',
             ),
             startVitalsRun(`${RUN_ALL} ${BASE}`, baselineBin, { http }, dir, 'base-run.json', idle),
+            startVitalsRun(
+              `${RUN_PS} ${BASE}`,
+              baselineBin,
+              { plugins: ['process', 'startup'], http },
+              dir,
+              'base-run-ps.json',
+              idle,
+            ),
           ]
         : []),
     ]);
@@ -246,7 +256,7 @@ async function runOnce(
       );
     }
     // Same run, same load: this tree against the baseline checkout.
-    for (const label of [MP, RUN_ALL]) {
+    for (const label of [MP, RUN_ALL, RUN_PS]) {
       const now = byLabel.get(label);
       const base = byLabel.get(`${label} ${BASE}`);
       if (!now || !base) continue;
