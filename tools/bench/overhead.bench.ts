@@ -15,6 +15,11 @@
  * own PM2_HOME, and is killed at the end; when npm refuses, PM2 is skipped with the reason.
  * Linux only. The CLI runs from each package's dist: `npm ci` (or `npm run build`) first.
  *
+ * Two floor rows put the figures in scale: a bare `node:http` server answering each scrape with a
+ * fixed body, and the same with `monitorEventLoopDelay({ resolution: 50 })` on. On a machine where
+ * each wake-up of a process is dear (this VM: ~80 µs of CPU per timer wake), they are most of what
+ * any Node exporter costs before it does any work.
+ *
  * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` (every
  * plugin; process + startup) from another built checkout in the same run, for before/after ratios
  * measured under the same load (on a shared machine absolute figures move with the load; ratios
@@ -28,6 +33,7 @@ import { WindowMeter, median } from './overhead/proc-meter';
 import { Scraper } from './overhead/scraper';
 import {
   installPm2,
+  startFloor,
   startNodeExporter,
   startPm2,
   startPromClient,
@@ -142,6 +148,8 @@ async function runOnce(
       startVitalsHost('vitals start (every plugin)', vitalsBin, { http }, dir, 'start-all.json'),
       startPromClient(root, dir),
       startNodeExporter(NODE_EXPORTER),
+      startFloor(dir, false),
+      startFloor(dir, true),
       startVitalsRun(RUN_ALL, vitalsBin, { http }, dir, 'run-all.json', idle),
       startVitalsRun(
         RUN_PS,

@@ -26,6 +26,8 @@ export function dashboardPlugin(options: DashboardOptions = {}): Plugin<Dashboar
     configSchema: dashboardConfigSchema,
     register(container: DependencyContainer, config: DashboardConfig, ctx) {
       const host = container.resolve(asInjectionToken(HOST));
+      // The page draws 15 minutes of any series on load: History keeps every metric from now on.
+      host.history.watch('*');
       let registry: ServiceRegistry | undefined;
       routes = new DashboardRoutes(
         {

@@ -6,9 +6,17 @@ import {
   COLLECTOR,
   DESCRIPTOR_REGISTRY,
   HISTORY,
+  METRICS,
   asInjectionToken,
 } from '@vitals/core';
-import type { Collector, Plugin, PluginContext, RegisterContext } from '@vitals/core';
+import type {
+  Clock,
+  Collector,
+  History,
+  Plugin,
+  PluginContext,
+  RegisterContext,
+} from '@vitals/core';
 import { AppMetrics } from './app/app.metrics';
 import { AlertDispatcher } from './alerts/alert.dispatcher';
 import { AlertmanagerNotifier } from './alerts/alertmanager.notifier';
@@ -93,7 +101,7 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
       for (const c of collectors) container.register(COLLECTOR, { useValue: c });
       const monitor = new Monitor({
         app,
-        trends: new TrendAnalyzer(history, ctx.clock),
+        trends: trendsOf(history, ctx.clock),
         dispatcher,
         alerts,
         rules: [...rules, ...config.alerts.extra],
@@ -122,4 +130,24 @@ export function monitorPlugin(options: MonitorOptions = {}): Plugin<MonitorConfi
       state.close();
     },
   };
+}
+
+/**
+ * The trend analyzer, with History recording from the start what `monitor.trend()` is mostly
+ * asked about: the process's memory, CPU and event loop, and the machine's available memory.
+ * Any other metric is recorded from its first `trend()` (History keeps only what is asked for).
+ */
+function trendsOf(history: History, clock: Clock): TrendAnalyzer {
+  const trends = new TrendAnalyzer(history, clock);
+  trends.watch(
+    METRICS.processRssBytes,
+    METRICS.processCpuSeconds,
+    METRICS.heapUsedBytes,
+    METRICS.heapTotalBytes,
+    METRICS.externalBytes,
+    METRICS.eventLoopLagP99,
+    METRICS.eventLoopUtilization,
+    METRICS.memAvailableBytes,
+  );
+  return trends;
 }

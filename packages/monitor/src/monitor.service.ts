@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { EMPTY } from 'rxjs';
+import { EMPTY } from 'rxjs/internal/observable/empty';
 import type {
   AlertEngine,
   AlertEvent,

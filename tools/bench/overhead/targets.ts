@@ -154,6 +154,45 @@ server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.ad
   };
 }
 
+/**
+ * The floor: a bare `node:http` server answering each scrape with a fixed 100-byte body, and the
+ * same with `monitorEventLoopDelay({ resolution: 50 })` enabled (the event-loop sampling Vitals'
+ * runtime collector runs by default). No exporter costs less than the first while scraped once a
+ * second, and none that samples the event loop every 50 ms less than the second.
+ */
+export async function startFloor(dir: string, eventLoop: boolean): Promise<Target> {
+  const script = join(dir, eventLoop ? 'floor-eld.js' : 'floor.js');
+  writeFileSync(
+    script,
+    `'use strict';
+const http = require('node:http');
+${eventLoop ? "require('node:perf_hooks').monitorEventLoopDelay({ resolution: 50 }).enable();" : ''}
+const body = '# floor\\nfloor_up 1\\n'.padEnd(100, ' ');
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+  res.end(body);
+});
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+`,
+  );
+  const proc = spawn(process.execPath, [script], {
+    cwd: dir,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await waitForLine(proc, 'floor', (e) =>
+    typeof e['port'] === 'number' ? e['port'] : undefined,
+  );
+  return {
+    label: eventLoop
+      ? 'floor: bare node:http + monitorEventLoopDelay 50 ms'
+      : 'floor: bare node:http, fixed answer',
+    pid: proc.pid ?? 0,
+    scrapeUrl: `http://127.0.0.1:${port}/metrics`,
+    stop: () => stopProcess(proc),
+  };
+}
+
 /** Debian's node_exporter with its default collectors, or undefined when it is not installed. */
 export async function startNodeExporter(bin: string): Promise<Target | undefined> {
   if (!existsSync(bin)) return undefined;

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import type { Observable, Subscription } from 'rxjs';
 import { describeError } from '../errors';
 import type { Logger } from '../logging/logger';

@@ -35,7 +35,9 @@ const coreSchema = z.looseObject({
     .prefault({}),
   history: z
     .strictObject({
+      /** Points kept per series of the metrics History watches (see History.watch). @default 900 */
       capacity: schemas.count({ min: 1, max: 1_000_000 }).default(900),
+      /** Series kept at most; new ones past it are not recorded. @default 2000 */
       maxSeries: schemas.count({ min: 1, max: 1_000_000 }).default(2000),
     })
     .prefault({}),

@@ -1,4 +1,5 @@
-import { BehaviorSubject, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { AlertEngine } from '../alerts/alert.engine';
 import { alertsRoute } from '../alerts/alerts.route';

@@ -1,4 +1,4 @@
-import { config as rxConfig } from 'rxjs';
+import { config as rxConfig } from 'rxjs/internal/config';
 import type { Logger } from '../logging/logger';
 
 /*

@@ -23,6 +23,7 @@ describe('History', () => {
 
   it('returns the points of a series oldest first, optionally since a time', () => {
     const history = new History({ capacity: 10, maxSeries: 10 });
+    history.watch('*');
     for (let t = 1; t <= 4; t++) history.record(batch(t * 1000, [{ name: 'rss', value: t * 10 }]));
     expect(history.points('rss')).toEqual([
       { at: 1000, value: 10 },
@@ -39,6 +40,7 @@ describe('History', () => {
 
   it('keeps at most `capacity` points per series, dropping the oldest', () => {
     const history = new History({ capacity: 5, maxSeries: 10 });
+    history.watch('*');
     for (let t = 0; t < 12; t++) history.record(batch(t, [{ name: 'x', value: t }]));
     expect(history.points('x').map((p) => p.value)).toEqual([7, 8, 9, 10, 11]);
     expect(history.series('x')[0].size).toBe(5);
@@ -48,6 +50,7 @@ describe('History', () => {
 
   it('grows a series past its first allocation and then wraps at capacity, in order', () => {
     const history = new History({ capacity: 40, maxSeries: 10 });
+    history.watch('*');
     for (let t = 0; t < 30; t++) history.record(batch(t, [{ name: 'x', value: t }]));
     expect(history.points('x').map((p) => p.value)).toEqual([...Array(30).keys()]);
     for (let t = 30; t < 100; t++) history.record(batch(t, [{ name: 'x', value: t }]));
@@ -58,6 +61,7 @@ describe('History', () => {
 
   it('keeps at most `maxSeries` series, warns once, and existing series keep recording', () => {
     const history = new History({ capacity: 10, maxSeries: 3 }, logger);
+    history.watch('*');
     for (let t = 0; t < 3; t++) {
       history.record(
         batch(
@@ -77,6 +81,7 @@ describe('History', () => {
 
   it('identifies a series by its labels whatever their order', () => {
     const history = new History({ capacity: 10, maxSeries: 10 });
+    history.watch('*');
     history.record(batch(1, [{ name: 'fs', value: 1, labels: { device: 'sda1', mount: '/' } }]));
     history.record(batch(2, [{ name: 'fs', value: 2, labels: { mount: '/', device: 'sda1' } }]));
     expect(history.size).toBe(1);
@@ -88,6 +93,7 @@ describe('History', () => {
 
   it('lists series, optionally of one metric name', () => {
     const history = new History({ capacity: 10, maxSeries: 10 });
+    history.watch('*');
     history.record(
       batch(1, [
         { name: 'cpu', value: 1, labels: { mode: 'user' } },
@@ -105,12 +111,54 @@ describe('History', () => {
 
   it('records what the stream publishes until detached', () => {
     const history = new History({ capacity: 10, maxSeries: 10 });
+    history.watch('*');
     const sub = history.attach(stream.batches$);
     stream.publish(batch(1, [{ name: 'rss', value: 1 }]));
     stream.publish(batch(2, [{ name: 'rss', value: 2 }]));
     sub.unsubscribe();
     stream.publish(batch(3, [{ name: 'rss', value: 3 }]));
     expect(history.points('rss').map((p) => p.value)).toEqual([1, 2]);
+  });
+
+  it('records only the metrics watched or read, each from when it was first asked for', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 });
+    history.watch('rss');
+    history.record(
+      batch(1, [
+        { name: 'rss', value: 1 },
+        { name: 'cpu', value: 10 },
+      ]),
+    );
+    expect(history.size).toBe(1);
+    expect(history.isWatched('cpu')).toBe(false);
+    // Reading an unwatched metric watches it: nothing yet, then what comes after.
+    expect(history.points('cpu')).toEqual([]);
+    expect(history.isWatched('cpu')).toBe(true);
+    history.record(
+      batch(2, [
+        { name: 'rss', value: 2 },
+        { name: 'cpu', value: 20 },
+      ]),
+    );
+    expect(history.points('cpu')).toEqual([{ at: 2, value: 20 }]);
+    expect(history.points('rss').map((p) => p.value)).toEqual([1, 2]);
+    // series(name) and last(name) ask for their metric too; series() alone does not.
+    history.series();
+    history.record(batch(3, [{ name: 'gc', value: 1 }]));
+    expect(history.series('gc')).toEqual([]);
+    expect(history.last('heap')).toBeUndefined();
+    history.record(
+      batch(4, [
+        { name: 'gc', value: 2 },
+        { name: 'heap', value: 5 },
+      ]),
+    );
+    expect(history.last('gc')).toEqual({ at: 4, value: 2 });
+    expect(history.last('heap')).toEqual({ at: 4, value: 5 });
+    history.watch('*');
+    history.record(batch(5, [{ name: 'new', value: 1 }]));
+    expect(history.isWatched('anything')).toBe(true);
+    expect(history.points('new')).toEqual([{ at: 5, value: 1 }]);
   });
 
   it('rejects bounds that are not whole numbers ≥ 1 with a one-line error', () => {

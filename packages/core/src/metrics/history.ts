@@ -99,8 +99,15 @@ function positiveInteger(value: unknown, field: string): number {
  * `maxSeries` series (one warning when the cap is reached; new series are then dropped).
  * Memory stays bounded however long the host runs. Trend analysis and the dashboard read it.
  *
+ * It records only the metrics someone asked for: `watch(name…)` at start (or `watch('*')` for
+ * every metric, as the dashboard does), and reading a name (`points`, `series(name)`, `last`)
+ * asks for it too, so a reader's first call starts that metric's recording. A host that exposes
+ * 271 series and reads seven keeps seven rings, not 271 × `capacity` points (3.9 MiB at the
+ * default 900) that nobody reads, and spends nothing per tick on the rest.
+ *
  * @example
  * const history = new History({ capacity: 900, maxSeries: 2000 }, logger);
+ * history.watch('process_resident_memory_bytes');
  * const sub = history.attach(stream.batches$);
  * history.points('process_resident_memory_bytes', undefined, Date.now() - 60_000);
  */
@@ -111,6 +118,9 @@ export class History {
   private readonly maxSeries: number;
   private readonly logger: Logger;
   private warnedFull = false;
+  /** Metric names recorded (see {@link watch}); `all` once `'*'` was asked for. */
+  private readonly watched = new Set<string>();
+  private all = false;
 
   constructor(options: HistoryConfig, logger?: Logger) {
     this.capacity = positiveInteger(options?.capacity, 'capacity');
@@ -118,7 +128,23 @@ export class History {
     this.logger = logger ?? createNoopLogger();
   }
 
-  /** Records every sample of every batch of `batches$`; unsubscribe to detach. */
+  /**
+   * Records these metrics (every series of each name) from now on; `'*'` records every metric.
+   * Idempotent; names already held keep their points.
+   */
+  watch(...names: string[]): void {
+    for (const name of names) {
+      if (name === '*') this.all = true;
+      else this.watched.add(name);
+    }
+  }
+
+  /** True when `name` is recorded (watched, read before, or `'*'` watched). */
+  isWatched(name: string): boolean {
+    return this.all || this.watched.has(name);
+  }
+
+  /** Records the watched samples of every batch of `batches$`; unsubscribe to detach. */
   attach(batches$: Observable<MetricBatch>): Subscription {
     return batches$.subscribe((batch) => {
       try {
@@ -132,12 +158,14 @@ export class History {
     });
   }
 
-  /** Records one batch. */
+  /** Records the watched samples of one batch (see {@link watch}). */
   record(batch: MetricBatch): void {
     const at = batch.at;
     const samples = batch.samples;
+    const all = this.all;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
+      if (!all && !this.watched.has(sample.name)) continue;
       let ring = this.rings.get(sample.name, sample.labels);
       if (ring === undefined) {
         ring = this.create(sample.name, sample.labels);
@@ -165,14 +193,22 @@ export class History {
     return ring;
   }
 
-  /** Points of one series, oldest first, optionally only those at or after `since` (epoch ms). */
+  /**
+   * Points of one series, oldest first, optionally only those at or after `since` (epoch ms).
+   * An unwatched metric is watched from this call on (and has no points yet).
+   */
   points(name: string, labels?: Labels, since?: number): HistoryPoint[] {
+    this.watched.add(name);
     const ring = this.rings.get(name, labels);
     return ring ? ring.toPoints(since ?? -Infinity) : [];
   }
 
-  /** Series held, optionally only those of one metric name. */
+  /**
+   * Series held, optionally only those of one metric name (which is then watched from this call
+   * on, like {@link points}).
+   */
   series(name?: string): HistorySeries[] {
+    if (name !== undefined) this.watched.add(name);
     const out: HistorySeries[] = [];
     // One metric's series only, not a walk over every series held.
     for (const ring of name === undefined ? this.rings.values() : this.rings.valuesOf(name))
@@ -180,8 +216,9 @@ export class History {
     return out;
   }
 
-  /** The newest point of one series, without copying the others out. O(1). */
+  /** The newest point of one series, without copying the others out. O(1). Watches `name`. */
   last(name: string, labels?: Labels): HistoryPoint | undefined {
+    this.watched.add(name);
     const ring = this.rings.get(name, labels);
     if (ring === undefined || ring.length === 0) return undefined;
     const size = ring.times.length;

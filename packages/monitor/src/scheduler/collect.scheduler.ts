@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import { METRICS, describeError, withDeadline } from '@vitals/core';
 import type {
   Cancel,

@@ -82,6 +82,16 @@ export class ExhaustionCollector implements Collector {
     };
     this.pressureRatio = options.pressureRatio ?? 0.15;
     this.every = Math.max(1, Math.floor(options.every ?? 10));
+    // History records only what is asked for: these, from the host's start.
+    history.watch(
+      METRICS.fsAvailBytes,
+      METRICS.fsSizeBytes,
+      METRICS.cgroupMemoryLimitBytes,
+      METRICS.memTotalBytes,
+      METRICS.cgroupMemoryWorkingSetBytes,
+      METRICS.cgroupMemoryUsageBytes,
+      METRICS.memAvailableBytes,
+    );
   }
 
   collect(): Sample[] {

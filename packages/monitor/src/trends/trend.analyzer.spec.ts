@@ -10,6 +10,7 @@ describe('TrendAnalyzer', () => {
 
   beforeEach(() => {
     history = new History({ capacity: 4000, maxSeries: 100 });
+    history.watch('*');
     clock = new ManualClock(T0);
   });
 
@@ -60,6 +61,28 @@ describe('TrendAnalyzer', () => {
     expect(fit.slopePerSecond).toBeLessThan(0);
     expect(fit.r2).toBeLessThan(0.8);
     expect(fitTrend([{ at: 0, value: 5 }]).r2).toBeNaN();
+  });
+
+  it('has History record what it watches, and an unwatched metric from its first trend()', () => {
+    const only = new History({ capacity: 100, maxSeries: 10 });
+    const analyzer = new TrendAnalyzer(only, clock);
+    analyzer.watch(METRICS.processRssBytes);
+    const tick = (value: number) => {
+      only.record({
+        source: 't',
+        at: clock.now(),
+        samples: [
+          { name: METRICS.processRssBytes, value },
+          { name: METRICS.heapUsedBytes, value },
+        ],
+      });
+      clock.advance(10_000);
+    };
+    for (let i = 0; i < 5; i++) tick(i * MiB);
+    expect(analyzer.trend(METRICS.processRssBytes, '10m').points).toBe(5);
+    expect(analyzer.trend(METRICS.heapUsedBytes, '10m').points).toBe(0);
+    for (let i = 5; i < 8; i++) tick(i * MiB);
+    expect(analyzer.trend(METRICS.heapUsedBytes, '10m').points).toBe(3);
   });
 
   it('gives NaN without enough points and rejects a bad window in one line', () => {

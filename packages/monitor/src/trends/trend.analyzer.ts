@@ -81,7 +81,9 @@ export function fitTrend(points: readonly HistoryPoint[]): {
 }
 
 /**
- * Moving averages and least-squares slopes over the host's History, for any series.
+ * Moving averages and least-squares slopes over the host's History, for any series. History
+ * records a metric from the first time it is asked for: `watch(metric)` it when the host starts
+ * for a trend over the time since (the first `trend()` of an unwatched metric has no points).
  * @example
  * const t = trends.trend('process_resident_memory_bytes', '10m');
  * t.slopePerHour;            // bytes per hour
@@ -92,6 +94,11 @@ export class TrendAnalyzer {
     private readonly history: History,
     private readonly clock: Clock,
   ) {}
+
+  /** Records these metrics in the host's History from now on, for later `trend()` calls. */
+  watch(...metrics: string[]): void {
+    this.history.watch(...metrics);
+  }
 
   /** The trend of one series over the last `window` (ms or `'10m'`). */
   trend(metric: string, window: number | string, labels?: Labels): Trend {
