@@ -20,9 +20,10 @@
  * each wake-up of a process is dear (this VM: ~80 µs of CPU per timer wake), they are most of what
  * any Node exporter costs before it does any work.
  *
- * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` from another
- * built checkout in the same run, for before/after ratios measured under the same load (on a
- * shared machine absolute figures move with the load; ratios within one run much less).
+ * `--baseline DIR` also starts `vitals start` (monitor + prometheus) and `vitals run` (every
+ * plugin; process + startup) from another built checkout in the same run, for before/after ratios
+ * measured under the same load (on a shared machine absolute figures move with the load; ratios
+ * within one run much less).
  * `--no-pm2` skips PM2.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ import type { Target } from './overhead/targets';
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const MP = 'vitals start (monitor + prometheus)';
 const RUN_ALL = 'vitals run (every plugin)';
+const RUN_PS = 'vitals run (process + startup)';
 const BASE = '[baseline]';
 const WARMUP_MS = 5000;
 
@@ -150,7 +152,7 @@ async function runOnce(
       startFloor(dir, true),
       startVitalsRun(RUN_ALL, vitalsBin, { http }, dir, 'run-all.json', idle),
       startVitalsRun(
-        'vitals run (process + startup)',
+        RUN_PS,
         vitalsBin,
         { plugins: ['process', 'startup'], http },
         dir,
@@ -168,6 +170,14 @@ async function runOnce(
               'base-mp.json',
             ),
             startVitalsRun(`${RUN_ALL} ${BASE}`, baselineBin, { http }, dir, 'base-run.json', idle),
+            startVitalsRun(
+              `${RUN_PS} ${BASE}`,
+              baselineBin,
+              { plugins: ['process', 'startup'], http },
+              dir,
+              'base-run-ps.json',
+              idle,
+            ),
           ]
         : []),
     ]);
@@ -254,7 +264,7 @@ async function runOnce(
       );
     }
     // Same run, same load: this tree against the baseline checkout.
-    for (const label of [MP, RUN_ALL]) {
+    for (const label of [MP, RUN_ALL, RUN_PS]) {
       const now = byLabel.get(label);
       const base = byLabel.get(`${label} ${BASE}`);
       if (!now || !base) continue;

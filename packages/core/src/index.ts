@@ -111,6 +111,8 @@ export {
   listPids,
   processExists,
   readPseudoFile,
+  pageSizeBytes,
+  parseProcStat,
 } from './os/procfs';
 export type { ProcStat, ProcLimits } from './os/procfs';
 export {

@@ -10,6 +10,7 @@ import {
   type CliCommand,
   type CliOption,
   type HostHandle,
+  type LogLevel,
 } from '@vitals/core';
 import { startCommand } from './commands/start.command';
 import { checkConfig } from './commands/config-check.command';
@@ -211,7 +212,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
     const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
     const isStart = words[0] === 'start';
-    const level = (loaded.values['log'] as { level?: string } | undefined)?.level;
+    const level = (loaded.values['log'] as { level?: LogLevel } | undefined)?.level;
     const logger = createLogger({
       level: isStart ? (level ?? 'info') : (level ?? 'warn'),
       stream: isStart ? 'stdout' : 'stderr',

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
-import type { Logger } from '@vitals/core';
+import type { Logger, LogFn, LogLevel } from '@vitals/core';
 
 /** How log lines look: pino JSON, or one readable line each; `auto` is readable on a terminal. */
 export type LogFormat = 'json' | 'pretty' | 'auto';
@@ -45,21 +44,55 @@ function prettyStream(fd: 1 | 2): Writable {
   });
 }
 
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/**
+ * A Logger that builds the real one (`make`) on its first call at or above `level` and hands it
+ * every call from then on; calls below the level cost nothing and build nothing. Children are
+ * lazy too: `child(bindings)` becomes the real logger's child when it first logs.
+ * @example lazyLogger('warn', () => pino({ level: 'warn' })).info('never builds pino')
+ */
+export function lazyLogger(level: LogLevel, make: () => Logger): Logger {
+  let real: Logger | undefined;
+  const root = () => (real ??= make());
+  const build = (resolve: () => Logger): Logger => {
+    let own: Logger | undefined;
+    const get = () => (own ??= resolve());
+    const logger = {} as Logger;
+    const min = LEVELS.indexOf(level);
+    LEVELS.forEach((name, i) => {
+      logger[name] = (
+        i < min ? () => undefined : (...args: Parameters<LogFn>) => get()[name](...args)
+      ) as LogFn;
+    });
+    logger.child = (bindings) => build(() => get().child(bindings));
+    return logger;
+  };
+  return build(root);
+}
+
 /**
  * The host's pino logger: to stdout for `vitals start` (the service's log) and to stderr for every
  * other command (so `--json` output on stdout stays clean). JSON lines for log collectors; one
- * readable line each on a terminal (`VITALS_LOG_FORMAT=json|pretty` forces either).
+ * readable line each on a terminal (`VITALS_LOG_FORMAT=json|pretty` forces either). pino itself is
+ * loaded with the first line that passes the level: `vitals run` logs at `warn` and mostly never
+ * does, and a module not loaded is memory its supervisor does not hold (issue 13).
  */
 export function createLogger(options: {
-  level: string;
+  level: LogLevel;
   stream: 'stdout' | 'stderr';
   format?: LogFormat;
 }): Logger {
   const fd = options.stream === 'stdout' ? 1 : 2;
   const tty = (fd === 1 ? process.stdout : process.stderr).isTTY === true;
   const pretty = options.format === 'pretty' || ((options.format ?? 'auto') === 'auto' && tty);
-  return pino(
-    { level: options.level, base: { pid: process.pid, name: 'vitals' } },
-    pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
-  ) as unknown as Logger;
+  // The pid of the process that logs, taken now: a line is about the process that made it.
+  const base = { pid: process.pid, name: 'vitals' };
+  return lazyLogger(options.level, () => {
+    const pino = (require('pino') as typeof import('pino')).default;
+    return pino(
+      { level: options.level, base },
+      pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
+    ) as unknown as Logger;
+  });
 }

@@ -151,6 +151,11 @@ export interface AgentLinkOptions {
   readonly onHello: (pid: number, node: string) => void;
   /** A snapshot request was answered. */
   readonly onSnapshot?: (reply: AgentSnapshotReply) => void;
+  /**
+   * A periodic report was published: the supervisor is awake anyway, so work due about now (the
+   * child's `/proc` reading) can share this wake-up instead of taking its own.
+   */
+  readonly onReport?: () => void;
 }
 
 /** A child's GC time is trusted when within this of the supervisor's clock; else `now` is used. */
@@ -204,5 +209,6 @@ export class AgentLink {
       return this.options.publish?.(gcBatch(msg.point, labels, at));
     }
     this.options.publish?.(agentBatch(msg.samples, labels, now));
+    this.options.onReport?.();
   }
 }

@@ -7,7 +7,7 @@ import type { AgentSnapshotReply } from './agent.channel';
 import type { ChildCommand } from './child.command';
 import { groupAlive, signalGroup, spawnChild } from './child.spawn';
 import { MemoryGuard } from './memory.guard';
-import { readChildFigures, readProcessTree } from './process.tree';
+import { ChildStatReader, ProcessTreeScanner } from './process.tree';
 import { startupError } from './startup.errors';
 import type { SupervisorDeps, SupervisorEvent, SupervisorOptions } from './supervisor.options';
 
@@ -57,6 +57,9 @@ export class ChildRunner {
   private terminating = false;
   private startedAt = 0;
   private readings = 0;
+  /** The current child's `/proc/<pid>/stat`, kept open while it runs. */
+  private statReader: ChildStatReader | undefined;
+  private treeScanner: ProcessTreeScanner | undefined;
   private lastReadError = -Infinity;
 
   constructor(
@@ -78,6 +81,7 @@ export class ChildRunner {
         void deps.notifier?.ready(`${name} running`);
       },
       onSnapshot: (reply) => this.onSnapshotReply(reply),
+      onReport: () => this.guard?.piggyback(),
     });
     if (options.maxMemoryBytes === undefined && !stream) return;
     this.guard = new MemoryGuard({
@@ -148,6 +152,9 @@ export class ChildRunner {
     this.terminating = false;
     this.startedAt = this.deps.clock.now();
     this.readings = 0;
+    this.statReader?.close();
+    this.statReader = proc.pid ? new ChildStatReader(proc.pid) : undefined;
+    this.treeScanner = proc.pid ? new ProcessTreeScanner(proc.pid) : undefined;
     this.agent.attach(proc);
     proc.on('exit', (code, signal) => this.exited(proc, code, signal));
     if (proc.pid) {
@@ -221,12 +228,14 @@ export class ChildRunner {
     this.cancelGroupWait?.();
     this.cancelHang?.();
     this.guard?.stop();
+    this.statReader?.close();
     this.failSnapshots('the supervisor stopped');
   }
 
   private exited(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (proc !== this.proc) return;
     this.guard?.stop();
+    this.statReader?.close();
     this.cancelHang?.();
     this.failSnapshots('the child exited');
     const report = () => {
@@ -282,29 +291,42 @@ export class ChildRunner {
     poll();
   }
 
+  /**
+   * Restarts the child once its agent has been silent for the hang timeout. One timer, aimed at
+   * the moment the timeout would run out if no report came; when it fires after reports did come,
+   * it is aimed again at the new moment. So an idle supervisor wakes for this about once per
+   * timeout (not once a second), and a hang is seen as soon as the timeout is over.
+   */
   private watchHang(proc: ChildProcess): void {
-    const every = Math.min(1000, Math.max(100, Math.floor(this.hangTimeoutMs / 10)));
+    // While a heap snapshot blocks the child (it stops reporting), look again this often.
+    const snapshotRecheckMs = Math.min(1000, Math.max(100, Math.floor(this.hangTimeoutMs / 10)));
     const check = () => {
       this.cancelHang = undefined;
       if (this.proc !== proc || this.terminating) return;
+      let nextMs = snapshotRecheckMs;
       try {
         const silentMs = this.agent.silentForMs();
-        if (this.snapshots.size === 0 && silentMs > this.hangTimeoutMs && proc.pid) {
-          this.hooks.emit({ type: 'hang', pid: proc.pid, silentMs });
-          this.hooks.onHang(proc.pid, silentMs);
-          return;
+        if (this.snapshots.size === 0) {
+          if (silentMs > this.hangTimeoutMs && proc.pid) {
+            this.hooks.emit({ type: 'hang', pid: proc.pid, silentMs });
+            this.hooks.onHang(proc.pid, silentMs);
+            return;
+          }
+          // Clamped: a wall clock set back must not push the next look beyond one timeout.
+          nextMs = Math.min(this.hangTimeoutMs, Math.max(0, this.hangTimeoutMs - silentMs)) + 1;
         }
       } catch (error) {
         this.readFailed(error);
       }
-      this.cancelHang = this.deps.clock.setTimeout(check, every);
+      this.cancelHang = this.deps.clock.setTimeout(check, nextMs);
     };
-    this.cancelHang = this.deps.clock.setTimeout(check, every);
+    this.cancelHang = this.deps.clock.setTimeout(check, this.hangTimeoutMs + 1);
   }
 
   /**
-   * The child's own RSS, CPU time and start time from `/proc/<pid>/stat|status`, and its process
-   * tree (every memory check in `tree` scope, every {@link TREE_EVERY}th otherwise), published
+   * The child's own RSS, CPU time and start time from its `/proc/<pid>/stat` (kept open), and its
+   * process tree (every memory check in `tree` scope, every {@link TREE_EVERY}th otherwise, each
+   * scan reading only the processes new since the last one), published
    * labelled `{service}` (`{service,pid}` per process of the tree). Returns the RSS the ceiling
    * is compared with: the child's, or the tree's sum in `tree` scope.
    */
@@ -313,7 +335,9 @@ export class ChildRunner {
     const labels = { service: this.name };
     const figures = this.deps.readRssBytes
       ? { rssBytes: this.deps.readRssBytes(pid) }
-      : readChildFigures(pid);
+      : this.statReader?.pid === pid
+        ? this.statReader.read()
+        : undefined;
     if (figures?.rssBytes === undefined) return undefined;
     const samples: Sample[] = [{ name: METRICS.processRssBytes, value: figures.rssBytes }];
     if ('cpuSeconds' in figures) {
@@ -325,7 +349,11 @@ export class ChildRunner {
     const tree = this.options.memoryScope === 'tree';
     let compared = figures.rssBytes;
     if (tree || this.readings++ % TREE_EVERY === 0) {
-      const processes = (this.deps.readTree ?? readProcessTree)(pid);
+      const processes = this.deps.readTree
+        ? this.deps.readTree(pid)
+        : this.treeScanner?.rootPid === pid
+          ? this.treeScanner.scan()
+          : [];
       if (processes.length > 0) {
         const total = processes.reduce((sum, p) => sum + p.rssBytes, 0);
         if (tree) compared = total;

@@ -91,9 +91,9 @@ export interface SupervisorDeps {
   /** The single-instance lock (from @vitals/process); without it no lock is taken. */
   readonly lock?: InstanceLockService;
   readonly notifier?: SystemdNotifier;
-  /** RSS of a pid in bytes. @default /proc/<pid>/status VmRSS */
+  /** RSS of a pid in bytes. @default `/proc/<pid>/stat` rss × page size (= VmRSS), kept open */
   readonly readRssBytes?: (pid: number) => number | undefined;
-  /** The process tree under a pid. @default one scan of /proc/<pid>/stat parent pids */
+  /** The process tree under a pid. @default scans of /proc/<pid>/stat parent pids (new pids only) */
   readonly readTree?: (pid: number) => readonly TreeProcess[];
 }
 

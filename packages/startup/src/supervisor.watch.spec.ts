@@ -115,6 +115,34 @@ describe('Supervisor watching its child', () => {
     expect(hungState.map((s) => s.value)).toContain(1);
   }, 30_000);
 
+  it('leaves a child that keeps reporting alone for many hang timeouts, and reads its /proc figures meanwhile', async () => {
+    const stream = new MetricStream();
+    const samples = record(stream);
+    supervisor = new Supervisor(
+      {
+        command: fixture('idle'),
+        env,
+        name: 'steady',
+        agentIntervalMs: 100,
+        memoryCheckIntervalMs: 100,
+        hangTimeoutMs: 400,
+        stdout: new OutputLog(),
+      },
+      { stream },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    await log.next('agent');
+    const rss = () =>
+      samples.filter((s) => s.name === METRICS.processRssBytes && s.labels?.service === 'steady');
+    // Ten hang timeouts of reports: the hang timer is re-aimed each time, never fires.
+    await until(() => rss().length >= 10, 20_000);
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(log.of('hang')).toEqual([]);
+    expect(supervisor.service().state).toBe('up');
+    expect(rss().every((s) => s.value > 0)).toBe(true);
+  }, 30_000);
+
   it('restarts a process tree over the ceiling in tree scope and publishes each process with its pid', async () => {
     const stream = new MetricStream();
     const samples = record(stream);

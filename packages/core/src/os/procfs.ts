@@ -130,7 +130,16 @@ export function procPidDir(pid: number | 'self', root: string): string {
  */
 export function readProcStat(pid: Pid, root = DEFAULT_PROC_ROOT): ProcStat | undefined {
   const text = readPseudoFile(join(procPidDir(pid, root), 'stat'));
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseProcStat(text);
+}
+
+/**
+ * Parses the text of one `/proc/<pid>/stat` (for a caller that read it itself, such as through a
+ * descriptor kept open); see {@link readProcStat}.
+ * @returns `undefined` when the text is malformed.
+ * @example parseProcStat(text)?.ppid
+ */
+export function parseProcStat(text: string): ProcStat | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
@@ -166,6 +175,27 @@ const STAT_NUMBERS = [
   'vsizeBytes',
   'rssPages',
 ] as const;
+
+const pageSizes = new Map<string, number>();
+
+/**
+ * Bytes per memory page (the unit of `/proc/<pid>/stat` rss), derived once per proc mount from
+ * `/proc/self/status` VmRSS (kB) over `/proc/self/stat` rss (pages), rounded to a power of two:
+ * Node cannot call `sysconf(_SC_PAGESIZE)`. 4096 when either is unreadable. Both figures are the
+ * kernel's same page counters, so `rssPages × pageSizeBytes()` is VmRSS without the longer file.
+ * @param root - the proc mount. @default '/proc'
+ * @example (readProcStat(pid)?.rssPages ?? 0) * pageSizeBytes()
+ */
+export function pageSizeBytes(root = DEFAULT_PROC_ROOT): number {
+  const cached = pageSizes.get(root);
+  if (cached !== undefined) return cached;
+  const pages = readProcStat('self', root)?.rssPages ?? 0;
+  const kb = Number.parseInt(readProcStatus('self', root)?.VmRSS ?? '', 10);
+  const ratio = pages > 0 && kb > 0 ? (kb * 1024) / pages : 4096;
+  const size = 2 ** Math.round(Math.log2(ratio));
+  pageSizes.set(root, size);
+  return size;
+}
 
 /**
  * Raw key → value pairs of `/proc/<pid>/status`, whitespace runs collapsed to one space

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import {
   clockTicksPerSecond,
   listPids,
+  pageSizeBytes,
   processStartTimeMs,
   readCmdline,
   readProcStat,
-  readProcStatus,
 } from '@vitals/core';
 import { readUserNames } from './user.names';
 
@@ -46,21 +46,6 @@ export interface ProcessTableOptions {
   readonly skipKernelThreads?: boolean;
 }
 
-let pageSize: number | undefined;
-
-/**
- * Bytes per page, derived once from `/proc/self/status` VmRSS (kB) over `/proc/self/stat` rss
- * (pages), rounded to a power of two; Node cannot call `sysconf(_SC_PAGESIZE)`.
- */
-function pageBytes(root: string): number {
-  if (pageSize !== undefined) return pageSize;
-  const pages = readProcStat('self', root)?.rssPages ?? 0;
-  const kb = Number.parseInt(readProcStatus('self', root)?.VmRSS ?? '', 10);
-  const ratio = pages > 0 && kb > 0 ? (kb * 1024) / pages : 4096;
-  pageSize = 2 ** Math.round(Math.log2(ratio));
-  return pageSize;
-}
-
 /**
  * Owner of a process: the uid of its `/proc/<pid>` directory (the effective uid, as `ps` shows it),
  * or undefined when the process is gone.
@@ -85,7 +70,7 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
   const skipKernel = options.skipKernelThreads ?? true;
   const now = options.now ?? Date.now();
   const hz = clockTicksPerSecond();
-  const page = pageBytes(root);
+  const page = pageSizeBytes(root);
   const users = readUserNames();
   const rows: ProcessInfo[] = [];
   for (const pid of listPids(root)) {

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildStatReader, ProcessTreeScanner, readProcessTree, readRssBytes } from './process.tree';
+import { fixture } from './supervisor.test-util';
+
+/** A `/proc/<pid>/stat` line with the given parent and rss (pages). */
+function statLine(pid: number, ppid: number, rssPages: number): string {
+  const rest = [
+    'S',
+    ppid,
+    pid,
+    pid,
+    0,
+    -1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    7,
+    3,
+    0,
+    0,
+    20,
+    0,
+    1,
+    0,
+    500,
+    1e6,
+    rssPages,
+  ];
+  return `${pid} (node) ${rest.join(' ')} 0 0 0\n`;
+}
+
+describe('ProcessTreeScanner', () => {
+  let root: string;
+  const put = (pid: number, ppid: number, rssPages = 10) => {
+    mkdirSync(join(root, String(pid)), { recursive: true });
+    writeFileSync(join(root, String(pid), 'stat'), statLine(pid, ppid, rssPages));
+  };
+  const gone = (pid: number) => rmSync(join(root, String(pid)), { recursive: true, force: true });
+  const pids = (scanner: ProcessTreeScanner) => scanner.scan().map((p) => p.pid);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'vitals-proc-'));
+    put(1, 0);
+    put(100, 1, 25); // the child
+    put(101, 100);
+    put(102, 101);
+    put(200, 1); // someone else's
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lists the root first, then its descendants, with RSS from stat pages', () => {
+    // No self/ in the fake tree: the page size falls back to 4096.
+    expect(readProcessTree(100, root)).toEqual([
+      { pid: 100, ppid: 1, rssBytes: 25 * 4096 },
+      { pid: 101, ppid: 100, rssBytes: 10 * 4096 },
+      { pid: 102, ppid: 101, rssBytes: 10 * 4096 },
+    ]);
+    expect(readProcessTree(999, root)).toEqual([]);
+  });
+
+  it('finds a new descendant and drops one that left the tree, scan after scan', () => {
+    const scanner = new ProcessTreeScanner(100, root);
+    expect(pids(scanner)).toEqual([100, 101, 102]);
+    put(103, 102);
+    expect(pids(scanner)).toEqual([100, 101, 102, 103]);
+    put(101, 1); // its parent died: re-parented to init, with its own child 102 and 103
+    expect(pids(scanner)).toEqual([100]);
+    gone(100);
+    expect(scanner.scan()).toEqual([]);
+  });
+
+  it('reads only new pids between full scans, and catches a reused pid at the next full one', () => {
+    const scanner = new ProcessTreeScanner(100, root, 3);
+    expect(pids(scanner)).toEqual([100, 101, 102]); // scan 0: full
+    // 200 was outside; it exits and its number goes to a new child of the service.
+    put(200, 100);
+    expect(pids(scanner)).toEqual([100, 101, 102]); // scan 1: 200 is taken as known-outside
+    // A known-outside process is not read again: a broken stat there would not matter.
+    writeFileSync(join(root, '1', 'stat'), 'garbage');
+    expect(pids(scanner)).toEqual([100, 101, 102]); // scan 2
+    expect(pids(scanner)).toEqual([100, 101, 200, 102]); // scan 3: full again (breadth first)
+  });
+});
+
+describe('ChildStatReader', () => {
+  it("reads a live child's RSS, CPU time and start time through one descriptor, and nothing once it is gone", async () => {
+    const child = spawn(process.execPath, [fixture('idle')], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const pid = child.pid as number;
+    const reader = new ChildStatReader(pid);
+    try {
+      let first = reader.read();
+      for (let i = 0; i < 50 && (first?.rssBytes ?? 0) < 10 * 1024 * 1024; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        first = reader.read();
+      }
+      expect(first).toBeDefined();
+      const vmRss = readRssBytes(pid) as number;
+      // The same kernel counters as status VmRSS, read a moment apart.
+      expect(Math.abs((first?.rssBytes ?? 0) - vmRss)).toBeLessThan(vmRss * 0.2);
+      expect(first?.cpuSeconds).toBeGreaterThan(0);
+      const startMs = (first?.startTimeSeconds ?? 0) * 1000;
+      expect(Math.abs(startMs - Date.now())).toBeLessThan(60_000);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // Reaped: the descriptor names that process, which is gone (even were the pid reused).
+      expect(reader.read()).toBeUndefined();
+    } finally {
+      reader.close();
+      child.kill('SIGKILL');
+    }
+    expect(reader.read()).toBeUndefined();
+  });
+});
