@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Subscription } from 'rxjs';
-import { filter } from 'rxjs';
+import { filter } from 'rxjs/internal/operators/filter';
 import {
   CLI_COMMAND,
   COLLECTOR,

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import type { Observable } from 'rxjs';
 import { METRICS } from '@vitals/core';
 import type { MetricBatch, Sample } from '@vitals/core';

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import type { Observable } from 'rxjs';
 import { formatDuration } from '@vitals/core';
 import { LeakDetector } from './leak.detector';
