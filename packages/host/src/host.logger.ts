@@ -88,8 +88,10 @@ export function createLogger(options: {
   const pretty = options.format === 'pretty' || ((options.format ?? 'auto') === 'auto' && tty);
   // The pid of the process that logs, taken now: a line is about the process that made it.
   const base = { pid: process.pid, name: 'vitals' };
+  // pino is required now, not at the first line: that line may come when the process is out of
+  // file descriptors (EMFILE), and require() must open files (faults e2e: the supervisor died).
+  const pino = (require('pino') as typeof import('pino')).default;
   return lazyLogger(options.level, () => {
-    const pino = (require('pino') as typeof import('pino')).default;
     return pino(
       { level: options.level, base },
       pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
