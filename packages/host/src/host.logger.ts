@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import pino from 'pino';
 import type { Logger, LogFn, LogLevel } from '@vitals/core';
 
 /** How log lines look: pino JSON, or one readable line each; `auto` is readable on a terminal. */
@@ -74,9 +75,10 @@ export function lazyLogger(level: LogLevel, make: () => Logger): Logger {
 /**
  * The host's pino logger: to stdout for `vitals start` (the service's log) and to stderr for every
  * other command (so `--json` output on stdout stays clean). JSON lines for log collectors; one
- * readable line each on a terminal (`VITALS_LOG_FORMAT=json|pretty` forces either). pino itself is
- * loaded with the first line that passes the level: `vitals run` logs at `warn` and mostly never
- * does, and a module not loaded is memory its supervisor does not hold (issue 13).
+ * readable line each on a terminal (`VITALS_LOG_FORMAT=json|pretty` forces either). The pino
+ * instance is built with the first line that passes the level; the module itself is loaded with
+ * this one, because that first line may come when the process is out of file descriptors (EMFILE)
+ * and `require()` must open files (faults e2e: a lazily required pino killed the supervisor).
  */
 export function createLogger(options: {
   level: LogLevel;
@@ -88,13 +90,12 @@ export function createLogger(options: {
   const pretty = options.format === 'pretty' || ((options.format ?? 'auto') === 'auto' && tty);
   // The pid of the process that logs, taken now: a line is about the process that made it.
   const base = { pid: process.pid, name: 'vitals' };
-  // pino is required now, not at the first line: that line may come when the process is out of
-  // file descriptors (EMFILE), and require() must open files (faults e2e: the supervisor died).
-  const pino = (require('pino') as typeof import('pino')).default;
-  return lazyLogger(options.level, () => {
-    return pino(
-      { level: options.level, base },
-      pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
-    ) as unknown as Logger;
-  });
+  return lazyLogger(
+    options.level,
+    () =>
+      pino(
+        { level: options.level, base },
+        pretty ? prettyStream(fd) : pino.destination({ fd, sync: true }),
+      ) as unknown as Logger,
+  );
 }

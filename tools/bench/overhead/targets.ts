@@ -120,11 +120,39 @@ export async function startVitalsHost(
   return { label, pid: proc.pid ?? 0, scrapeUrl: `${url}/metrics`, stop: () => stopProcess(proc) };
 }
 
+/**
+ * Writes `source` to `dir/file`, runs it with this node, and waits for its `{"port": N}` line: a
+ * scrape target whose /metrics is served by the script on 127.0.0.1.
+ */
+async function startNodeScript(
+  dir: string,
+  file: string,
+  source: string,
+  label: string,
+): Promise<Target> {
+  const script = join(dir, file);
+  writeFileSync(script, source);
+  const proc = spawn(process.execPath, [script], {
+    cwd: dir,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await waitForLine(proc, label, (e) =>
+    typeof e['port'] === 'number' ? e['port'] : undefined,
+  );
+  return {
+    label,
+    pid: proc.pid ?? 0,
+    scrapeUrl: `http://127.0.0.1:${port}/metrics`,
+    stop: () => stopProcess(proc),
+  };
+}
+
 /** prom-client's `collectDefaultMetrics()` behind a bare `node:http` server. */
-export async function startPromClient(root: string, dir: string): Promise<Target> {
-  const script = join(dir, 'prom-client-server.js');
-  writeFileSync(
-    script,
+export function startPromClient(root: string, dir: string): Promise<Target> {
+  return startNodeScript(
+    dir,
+    'prom-client-server.js',
     `'use strict';
 const http = require('node:http');
 const client = require(${JSON.stringify(require.resolve('prom-client', { paths: [root] }))});
@@ -137,36 +165,24 @@ const server = http.createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
 `,
+    'prom-client 15 collectDefaultMetrics() + node:http',
   );
-  const proc = spawn(process.execPath, [script], {
-    cwd: dir,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await waitForLine(proc, 'prom-client', (e) =>
-    typeof e['port'] === 'number' ? e['port'] : undefined,
-  );
-  return {
-    label: 'prom-client 15 collectDefaultMetrics() + node:http',
-    pid: proc.pid ?? 0,
-    scrapeUrl: `http://127.0.0.1:${port}/metrics`,
-    stop: () => stopProcess(proc),
-  };
 }
 
 /**
  * The floor: a bare `node:http` server answering each scrape with a fixed 100-byte body, and the
  * same with `monitorEventLoopDelay({ resolution: 50 })` enabled (the event-loop sampling Vitals'
  * runtime collector runs by default). No exporter costs less than the first while scraped once a
- * second, and none that samples the event loop every 50 ms less than the second.
+ * second, and none that samples the event loop every 50 ms less than the second. The histogram is
+ * kept on `globalThis`: an unreferenced one is collected at the first GC and stops sampling.
  */
-export async function startFloor(dir: string, eventLoop: boolean): Promise<Target> {
-  const script = join(dir, eventLoop ? 'floor-eld.js' : 'floor.js');
-  writeFileSync(
-    script,
+export function startFloor(dir: string, eventLoop: boolean): Promise<Target> {
+  return startNodeScript(
+    dir,
+    eventLoop ? 'floor-eld.js' : 'floor.js',
     `'use strict';
 const http = require('node:http');
-${eventLoop ? "require('node:perf_hooks').monitorEventLoopDelay({ resolution: 50 }).enable();" : ''}
+${eventLoop ? "globalThis.eld = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 50 });\nglobalThis.eld.enable();" : ''}
 const body = '# floor\\nfloor_up 1\\n'.padEnd(100, ' ');
 const server = http.createServer((req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
@@ -174,23 +190,10 @@ const server = http.createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
 `,
-  );
-  const proc = spawn(process.execPath, [script], {
-    cwd: dir,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await waitForLine(proc, 'floor', (e) =>
-    typeof e['port'] === 'number' ? e['port'] : undefined,
-  );
-  return {
-    label: eventLoop
+    eventLoop
       ? 'floor: bare node:http + monitorEventLoopDelay 50 ms'
       : 'floor: bare node:http, fixed answer',
-    pid: proc.pid ?? 0,
-    scrapeUrl: `http://127.0.0.1:${port}/metrics`,
-    stop: () => stopProcess(proc),
-  };
+  );
 }
 
 /** Debian's node_exporter with its default collectors, or undefined when it is not installed. */
