@@ -49,21 +49,21 @@ export const monitorConfigSchema = z.strictObject({
   /** Runtime collector (event loop, handles, heap). @default true */
   runtime: z.boolean().default(true),
   /**
-   * Resolution of the event-loop delay histogram, ms. Each sample wakes the loop (≈ 25 µs of CPU
-   * on the reference machine), so this sets most of the monitor's idle cost: 50 ms keeps the
-   * monitor inside its 0.5 %-of-a-core budget; a stall of B ms reads between B − 50 and B ms. Use
-   * 10–20 when finer delay figures are worth ≈ 0.1–0.2 % more CPU.
+   * Resolution of the event-loop delay histogram, 1ms–10s. Each sample wakes the loop (≈ 40–80 µs
+   * of CPU on a small VM); a stall of B ms reads between B − resolution and B ms. Use 10–20 when
+   * finer delay figures are worth ≈ 0.1–0.2 % more CPU (see `eventLoopQuietMs` for idle loops).
    * @default 50
    */
   eventLoopResolutionMs: schemas.duration(undefined, { min: '1ms', max: '10s' }).default(50),
   /**
-   * Busy time of the event loop in a tick under which the tick is quiet, 0–1s. After 10 quiet
-   * ticks in a row the delay timer pauses (an idle process is not woken 20 times a second); the
-   * first busier tick starts it again and counts one sample as late by that tick's whole busy
-   * time, so a stall is never missed. 0 keeps the timer always on (exact samples, more CPU).
+   * Busy time of the event loop in a tick under which the tick is quiet, 0–100ms. After 10 quiet
+   * ticks in a row the delay timer pauses (an idle process is not woken 20 times a second) and
+   * callbacks shorter than this read as on time; the first busier tick starts it again and counts
+   * one sample as late by that tick's whole busy time (an upper bound: such a stall shows at full
+   * length). 0 keeps the timer always on (real samples, more CPU).
    * @default 10
    */
-  eventLoopQuietMs: schemas.duration(undefined, { min: '0ms', max: '1s' }).default(10),
+  eventLoopQuietMs: schemas.duration(undefined, { min: '0ms', max: '100ms' }).default(10),
   disk: z
     .strictObject({
       /** Filesystem types reported although normally skipped (e.g. `tmpfs`). @default [] */

@@ -48,25 +48,35 @@ export function negotiate(headers: IncomingHttpHeaders): Negotiated {
 
 /**
  * How the metrics route compresses: `auto` gzips when the scraper asks, except for one on this
- * machine (its address is loopback: 127.0.0.0/8, `::1`), where compressing costs both sides CPU
- * (~0.5 ms a scrape of 31 KB on a small VM, with cold caches once a second) and saves nothing but
- * loopback bytes; `gzip` whenever asked; `off` never — unless the scraper refuses an uncompressed
- * body, which then always gets gzip.
+ * machine — its address is loopback (127.0.0.0/8, `::1`) and the request names no proxy
+ * (`Forwarded`, `X-Forwarded-For`, `Via`) — where compressing costs both sides CPU (~0.5 ms a
+ * scrape of 31 KB on a small VM, with cold caches once a second) to save bytes that stay on the
+ * machine; `gzip` whenever asked; `off` never — unless the scraper refuses an uncompressed body,
+ * which then always gets gzip. Behind a proxy on the same machine that adds none of those headers
+ * (an SSH or `kubectl port-forward` tunnel, a plain TCP proxy) the bytes do travel: set `gzip`.
  */
 export type Compression = 'auto' | 'gzip' | 'off';
 
 /**
  * Whether to gzip this answer: see {@link Compression}. `remoteAddress` is the peer's address as
- * the socket reports it (`req.socket.remoteAddress`, undefined once the socket is gone).
- * @example compressFor('auto', negotiate(req.headers), req.socket.remoteAddress)
+ * the socket reports it (`req.socket.remoteAddress`, undefined once the socket is gone);
+ * `headers` the request's, for proxy headers.
+ * @example compressFor('auto', negotiate(req.headers), req.socket.remoteAddress, req.headers)
  */
 export function compressFor(
   mode: Compression,
   negotiated: Negotiated,
   remoteAddress: string | undefined,
+  headers: IncomingHttpHeaders = {},
 ): boolean {
   if (!negotiated.gzip) return false;
   if (!negotiated.identity || mode === 'gzip') return true;
   if (mode === 'off') return false;
-  return remoteAddress === undefined || !isLoopbackHost(remoteAddress);
+  if (remoteAddress === undefined || !isLoopbackHost(remoteAddress)) return true;
+  // A proxy on this machine forwarding a remote scraper: its bytes leave the machine.
+  return (
+    headers.forwarded !== undefined ||
+    headers['x-forwarded-for'] !== undefined ||
+    headers.via !== undefined
+  );
 }

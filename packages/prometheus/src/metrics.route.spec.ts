@@ -110,6 +110,8 @@ describe('metricsRoute', () => {
     const local = await get(port, { 'accept-encoding': 'gzip' });
     expect(local.headers['content-encoding']).toBeUndefined();
     expect(local.body.toString('utf8')).toContain('jobs_done_total{queue="a"} 7\n');
+    const proxied = await get(port, { 'accept-encoding': 'gzip', 'x-forwarded-for': '192.0.2.7' });
+    expect(proxied.headers['content-encoding']).toBe('gzip');
     const strict = await get(port, { 'accept-encoding': 'gzip, identity;q=0' });
     expect(strict.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(strict.body).toString('utf8')).toContain('jobs_done_total{queue="a"} 7\n');
@@ -129,6 +131,10 @@ describe('metricsRoute', () => {
     expect(compressFor('off', gz, '10.1.2.3')).toBe(false);
     expect(compressFor('off', onlyGzip, '127.0.0.1')).toBe(true);
     expect(compressFor('gzip', none, '10.1.2.3')).toBe(false);
+    // A proxy on this machine that says so forwards a remote scraper.
+    expect(compressFor('auto', gz, '127.0.0.1', { 'x-forwarded-for': '10.1.2.3' })).toBe(true);
+    expect(compressFor('auto', gz, '127.0.0.1', { forwarded: 'for=10.1.2.3' })).toBe(true);
+    expect(compressFor('auto', gz, '::1', { via: '1.1 envoy' })).toBe(true);
   });
 
   it('rejects an unknown compression mode in config', () => {

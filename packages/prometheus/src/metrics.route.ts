@@ -142,7 +142,7 @@ export function metricsRoute(
       const s = source();
       const asked = negotiated(req);
       const { openMetrics } = asked;
-      const compress = compressFor(compression, asked, req.socket.remoteAddress);
+      const compress = compressFor(compression, asked, req.socket.remoteAddress, req.headers);
       let body = '';
       if (s) {
         const now = s.clock.now();

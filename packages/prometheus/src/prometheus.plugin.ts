@@ -13,9 +13,10 @@ export const prometheusConfigSchema = z.strictObject({
   /** Reachable without the HTTP token (when the host requires one). @default false */
   public: z.boolean().default(false),
   /**
-   * gzip of `/metrics`: `auto` when the scraper asks, except on loopback (a scraper on this
-   * machine: compressing costs both sides CPU and saves only loopback bytes); `gzip` whenever
-   * asked; `off` never (a scraper that refuses an uncompressed body still gets gzip).
+   * gzip of `/metrics`: `auto` when the scraper asks, except on loopback without proxy headers
+   * (a scraper on this machine: compressing costs both sides CPU and saves only loopback bytes);
+   * `gzip` whenever asked (use it behind a local SSH/kubectl tunnel or TCP proxy); `off` never (a
+   * scraper that refuses an uncompressed body still gets gzip).
    * @default 'auto'
    */
   compression: z

@@ -58,4 +58,19 @@ describe('EventLoopDelayHistogram', () => {
     expect(out.find((s) => s.name === 'd_count')!.value).toBe(2);
     expect(out.find((s) => s.name === 'd_sum')!.value).toBeCloseTo(0.302, 2);
   });
+
+  it('adds a paused window in O(1): on-time samples in the lowest bucket, one late sample where it falls', () => {
+    const h = new EventLoopDelayHistogram('d', 50e6);
+    h.absorbPaused(3_600_000, 0);
+    h.absorbPaused(20, 0.3e9);
+    const out: Sample[] = [];
+    h.samples(out);
+    const bucket = (le: string) =>
+      out.find((x) => x.name === 'd_bucket' && x.labels?.le === le)!.value;
+    expect(bucket('0.001')).toBe(3_600_000 + 19);
+    expect(bucket('0.25')).toBe(3_600_000 + 19);
+    expect(bucket('0.5')).toBe(3_600_020);
+    expect(bucket('+Inf')).toBe(3_600_020);
+    expect(out.find((x) => x.name === 'd_sum')!.value).toBeCloseTo(0.3, 9);
+  });
 });

@@ -86,6 +86,22 @@ export class EventLoopDelayHistogram {
     this.sum += (Math.max(0, meanNs - res) * n) / 1e9;
   }
 
+  /**
+   * Adds `count` samples of a window in which the delay timer was paused: all on time (delay 0,
+   * the lowest bucket) but the last, which is `lateNs` late when `lateNs` > 0. O(buckets), however
+   * many samples.
+   */
+  absorbPaused(count: number, lateNs: number): void {
+    if (count <= 0) return;
+    const late = lateNs > 0;
+    for (let i = 0; i < this.bounds.length; i++) {
+      const fits = !late || lateNs <= this.bounds[i] * 1e9;
+      this.counts[i] += fits ? count : count - 1;
+    }
+    this.count += count;
+    if (late) this.sum += lateNs / 1e9;
+  }
+
   /** `_bucket{le}` (cumulative), `_sum` and `_count` samples. */
   samples(out: Sample[]): void {
     for (let i = 0; i < this.counts.length; i++)

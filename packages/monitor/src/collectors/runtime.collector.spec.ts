@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { METRICS } from '@vitals/core';
 import type { Sample } from '@vitals/core';
 import { QUIET_WINDOWS, RuntimeCollector } from './runtime.collector';
@@ -18,7 +19,8 @@ describe('RuntimeCollector', () => {
 
   it('measures event-loop delay after the loop is blocked for 300 ms, then resets', async () => {
     collector.collect();
-    await turn(30);
+    // Past the first timer fire after the reset: Node records nothing for that interval.
+    await turn(100);
     const end = Date.now() + 300;
     while (Date.now() < end) {
       // block the loop
@@ -39,7 +41,7 @@ describe('RuntimeCollector', () => {
   it('counts every stall between two collections in the cumulative delay histogram', async () => {
     collector.collect();
     for (let i = 0; i < 3; i++) {
-      await turn(30);
+      await turn(100);
       const end = Date.now() + 300;
       while (Date.now() < end) {
         // block the loop
@@ -225,6 +227,33 @@ describe('RuntimeCollector', () => {
       } finally {
         always.close();
         busy.close();
+      }
+    });
+
+    it('counts paused samples exactly however often it collects, in O(1)', async () => {
+      const c = new RuntimeCollector({ eventLoopResolutionMs: 50, eventLoopQuietMs: 20 });
+      try {
+        c.collect();
+        for (let i = 0; i < QUIET_WINDOWS; i++) {
+          await turn(30);
+          c.collect();
+        }
+        expect(c.sampling).toBe(false);
+        const count = (s: readonly Sample[]) => value(s, `${METRICS.eventLoopDelay}_count`)!;
+        const start = performance.now();
+        const first = count(c.collect());
+        // Collected every ~10 ms: windows shorter than the resolution add fractions, not samples.
+        let last = first;
+        for (let i = 0; i < 40; i++) {
+          await turn(10);
+          last = count(c.collect());
+        }
+        const elapsed = performance.now() - start;
+        expect(last - first).toBeGreaterThanOrEqual(Math.floor(elapsed / 50) - 1);
+        expect(last - first).toBeLessThanOrEqual(Math.ceil(elapsed / 50));
+        expect(c.sampling).toBe(false);
+      } finally {
+        c.close();
       }
     });
   });

@@ -4,7 +4,7 @@ import { METRICS } from '@vitals/core';
 import type { Collector, Labels, Sample } from '@vitals/core';
 import { RUNTIME_DESCRIPTORS } from '../monitor.metrics';
 import { EventLoopDelayHistogram } from './event-loop.histogram';
-import { pausedDelays, summarizeDelays } from './event-loop.samples';
+import { summarizeDelays } from './event-loop.samples';
 
 /** Options of the runtime collector. */
 export interface RuntimeCollectorOptions {
@@ -13,7 +13,8 @@ export interface RuntimeCollectorOptions {
   /**
    * Busy time of the event loop in one collection window (event-loop utilisation), ms, under
    * which the window is quiet: after {@link QUIET_WINDOWS} quiet windows in a row the delay timer
-   * pauses, and a busy window starts it again. 0 keeps the timer always on. @default 10
+   * pauses, and a busy window starts it again; while paused, callbacks shorter than this read as
+   * on time. 0 keeps the timer always on. @default 10
    */
   readonly eventLoopQuietMs?: number;
 }
@@ -47,16 +48,21 @@ interface InternalProcess {
  * {@link RuntimeCollector.close}. The first utilisation covers the life of the process.
  *
  * **Quiet loops are not woken.** Each delay sample is a wake-up of the loop (20 a second at 50 ms,
- * ≈ 80 µs of CPU each on a small VM: more than everything else the monitor does). When the loop
+ * ≈ 40–80 µs of CPU each on a small VM: more than everything else the monitor does). When the loop
  * was busy less than `eventLoopQuietMs` in each of {@link QUIET_WINDOWS} windows in a row (busy
  * time from `performance.eventLoopUtilization()`), the timer pauses, and each paused window counts
- * the samples the timer would have taken (window ÷ resolution) as on time: no callback in it ran
- * longer than the window's whole busy time, so none could have been late by more than that. The
- * first window busy for `eventLoopQuietMs` or more starts the timer again and counts one of its
- * samples as late by the window's whole busy time — an upper bound, so a stall in a quiet process
- * is never missed (`vitals_eventloop_delay_seconds` and the lag gauges show it at full length), but
- * a burst of short callbacks in that one window reads as one sample as long as all of them
- * together. Busy processes keep the timer on and get exact samples.
+ * the samples the timer would have taken (window ÷ resolution, fractions carried over) as on time.
+ * What that costs in accuracy: a callback shorter than `eventLoopQuietMs` in a paused window reads
+ * as on time. The first window busy for `eventLoopQuietMs` or more starts the timer again and
+ * counts one of its samples as late by the window's whole busy time — an upper bound, so a stall
+ * at least that long in a quiet process shows at full length (`vitals_eventloop_delay_seconds`,
+ * the lag gauges), while a burst of short callbacks in that one window reads as one sample as long
+ * as all of them together. Busy processes keep the timer on. `vitals_eventloop_delay_sampling`
+ * says which a window was (1: real samples).
+ *
+ * Node's own limit, paused or not: `reset()` (after every collection) makes the timer's next fire
+ * record nothing, so a stall that begins within one resolution of a collection, with the timer
+ * running, is not sampled (measured on Node 20.20; the cumulative histogram misses it too).
  *
  * @example const c = new RuntimeCollector({ eventLoopResolutionMs: 50 }); c.collect(); … c.close();
  */
@@ -74,6 +80,8 @@ export class RuntimeCollector implements Collector {
   private quietWindows = 0;
   /** `performance.now()` of the previous collection, ms. */
   private collectedAt = 0;
+  /** Paused time not yet counted as a sample (less than one resolution), ms. */
+  private pausedCarryMs = 0;
   private readonly typeLabels = new Map<string, Labels>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly version: Sample;
@@ -140,41 +148,37 @@ export class RuntimeCollector implements Collector {
     }
     const quiet = activeMs < this.quietMs;
     const s = (ns: number): number => Math.max(0, ns - this.resolutionNs) / 1e9;
-    // While paused: the samples the timer would have taken, on time, and when the loop woke up,
-    // one of them late by the whole busy time (the longest any callback can have run).
-    const d = this.timerOn
-      ? // From the samples themselves when there are few (the usual tick): Node's mean and
-        // stddev getters walk the whole HDR histogram, ~0.5 ms a tick (see summarizeDelays).
-        summarizeDelays(h)
-      : pausedDelays(
-          this.resolutionNs,
-          Math.round(windowMs / this.resolutionMs),
-          quiet ? 0 : activeMs * 1e6,
+    if (!this.timerOn) {
+      this.pausedWindow(out, windowMs, quiet ? 0 : activeMs);
+    } else {
+      // From the samples themselves when there are few (the usual tick): Node's mean and
+      // stddev getters walk the whole HDR histogram, ~0.5 ms a tick (see summarizeDelays).
+      const d = summarizeDelays(h);
+      if (d) {
+        out.push(
+          { name: METRICS.eventLoopLagMin, value: s(d.min) },
+          { name: METRICS.eventLoopLagMax, value: s(d.max) },
+          { name: METRICS.eventLoopLagMean, value: s(d.mean) },
+          // A spread: the resolution offset cancels out.
+          { name: METRICS.eventLoopLagStddev, value: d.stddev / 1e9 },
+          { name: METRICS.eventLoopLagP50, value: s(d.p50) },
+          { name: METRICS.eventLoopLagP90, value: s(d.p90) },
+          { name: METRICS.eventLoopLagP99, value: s(d.p99) },
         );
-    if (d) {
-      out.push(
-        { name: METRICS.eventLoopLagMin, value: s(d.min) },
-        { name: METRICS.eventLoopLagMax, value: s(d.max) },
-        { name: METRICS.eventLoopLagMean, value: s(d.mean) },
-        // A spread: the resolution offset cancels out.
-        { name: METRICS.eventLoopLagStddev, value: d.stddev / 1e9 },
-        { name: METRICS.eventLoopLagP50, value: s(d.p50) },
-        { name: METRICS.eventLoopLagP90, value: s(d.p90) },
-        { name: METRICS.eventLoopLagP99, value: s(d.p99) },
-      );
-      this.delays.absorbSorted(d.sorted, d.mean);
-    } else if (h.count > 0) {
-      out.push(
-        { name: METRICS.eventLoopLagMin, value: s(h.min) },
-        { name: METRICS.eventLoopLagMax, value: s(h.max) },
-        { name: METRICS.eventLoopLagMean, value: s(h.mean) },
-        // A spread: the resolution offset cancels out.
-        { name: METRICS.eventLoopLagStddev, value: h.stddev / 1e9 },
-        { name: METRICS.eventLoopLagP50, value: s(h.percentile(50)) },
-        { name: METRICS.eventLoopLagP90, value: s(h.percentile(90)) },
-        { name: METRICS.eventLoopLagP99, value: s(h.percentile(99)) },
-      );
-      this.delays.absorb(h);
+        this.delays.absorbSorted(d.sorted, d.mean);
+      } else if (h.count > 0) {
+        out.push(
+          { name: METRICS.eventLoopLagMin, value: s(h.min) },
+          { name: METRICS.eventLoopLagMax, value: s(h.max) },
+          { name: METRICS.eventLoopLagMean, value: s(h.mean) },
+          // A spread: the resolution offset cancels out.
+          { name: METRICS.eventLoopLagStddev, value: h.stddev / 1e9 },
+          { name: METRICS.eventLoopLagP50, value: s(h.percentile(50)) },
+          { name: METRICS.eventLoopLagP90, value: s(h.percentile(90)) },
+          { name: METRICS.eventLoopLagP99, value: s(h.percentile(99)) },
+        );
+        this.delays.absorb(h);
+      }
     }
     this.delays.samples(out);
     h.reset();
@@ -189,7 +193,35 @@ export class RuntimeCollector implements Collector {
     } else if (quiet && this.quietMs > 0 && ++this.quietWindows >= QUIET_WINDOWS) {
       h.disable();
       this.timerOn = false;
+      this.pausedCarryMs = 0;
     } else if (!quiet) this.quietWindows = 0;
+  }
+
+  /**
+   * A paused window's figures: the samples the timer would have taken (the window's length in
+   * resolutions, fractions carried to the next window so the count stays exact whatever the
+   * collection cadence), on time, the last of them `lateMs` late when the loop woke up. O(1).
+   */
+  private pausedWindow(out: Sample[], windowMs: number, lateMs: number): void {
+    const span = this.pausedCarryMs + Math.max(0, windowMs);
+    let n = Math.floor(span / this.resolutionMs);
+    this.pausedCarryMs = span - n * this.resolutionMs;
+    // A wake-up is one sample even in a window shorter than the resolution.
+    if (lateMs > 0 && n === 0) n = 1;
+    if (n === 0) return;
+    const late = lateMs / 1000;
+    const mean = late / n;
+    out.push(
+      { name: METRICS.eventLoopLagMin, value: n > 1 ? 0 : late },
+      { name: METRICS.eventLoopLagMax, value: late },
+      { name: METRICS.eventLoopLagMean, value: mean },
+      { name: METRICS.eventLoopLagStddev, value: Math.sqrt((late * late) / n - mean * mean) },
+      { name: METRICS.eventLoopLagP50, value: n > 1 ? 0 : late },
+      // HdrHistogram's rank: the p-th percentile is the late sample once p/100 × n + 0.5 ≥ n.
+      { name: METRICS.eventLoopLagP90, value: 0.9 * n + 0.5 >= n ? late : 0 },
+      { name: METRICS.eventLoopLagP99, value: 0.99 * n + 0.5 >= n ? late : 0 },
+    );
+    this.delays.absorbPaused(n, lateMs * 1e6);
   }
 
   /** Whether the delay timer runs now (false while a quiet loop lets it pause). */
