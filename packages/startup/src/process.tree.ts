@@ -113,11 +113,12 @@ export class ChildStatReader {
 
 /**
  * The process tree under one root pid, scanned again and again (every 10 s for a supervised
- * child) at the cost of the processes that are new since the last scan, not of every process on
- * the machine. A process that was outside the tree at one scan cannot enter it later: a parent
- * never changes except to a reaper, so a new descendant is always a new process. Only pid reuse
- * could hide one (a number seen outside, freed, then given to a new descendant), so every
- * `fullEvery`-th scan reads every process again.
+ * child, every second in `tree` scope) at the cost of the processes that are new since the last
+ * scan, not of every process on the machine. A process that was outside the tree at one scan
+ * cannot enter it later: a parent never changes except to a reaper, so a new descendant is always
+ * a new process. Only pid reuse could hide one (a number seen outside, freed, then given to a new
+ * descendant before the next scan), so every `fullEvery`-th scan reads every process again (the
+ * supervisor asks for one every 5 minutes).
  *
  * One scan: the list of `/proc`, then `/proc/<pid>/stat` of the tree's members and of the pids
  * not seen before (this kernel has no `/proc/<pid>/task/<tid>/children`: CONFIG_PROC_CHILDREN is
@@ -133,8 +134,8 @@ export class ProcessTreeScanner {
   constructor(
     readonly rootPid: number,
     private readonly procRoot = PROC,
-    /** Every this many scans, every process is read again. @default 6 */
-    private readonly fullEvery = 6,
+    /** Every this many scans, every process is read again (a supervisor: every 5 min). @default 30 */
+    private readonly fullEvery = 30,
   ) {}
 
   /** The tree now, the root first; `[]` when the root is gone. */
