@@ -20,9 +20,17 @@
  * gets a temp PM2_HOME, and `pm2 kill` stops it at the end. Linux only (reads /proc).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { clockTicksPerSecond, readProcStat, readProcStatus } from '@vitals/core';
 import { buildPackages } from './transpile.util';
 
@@ -43,7 +51,9 @@ const cpuTicks = (pid: number) => {
 
 /**
  * What a user runs: the `vitals` CLI's `run` command (host CLI, process plugin for the lock,
- * startup), transpiled from the tree. Returns the launcher script.
+ * startup), transpiled from the tree and started through the package's own `bin/vitals.js`, so the
+ * supervisor runs with the V8 flags the launcher sets (small young generation, no TurboFan or
+ * Sparkplug, `--optimize-for-size`) as a user's does. Returns the launcher script.
  */
 function buildOurs(dir: string): string {
   buildPackages(dir, ['core', 'process', 'startup', 'host']);
@@ -53,14 +63,10 @@ function buildOurs(dir: string): string {
     join(dir, 'vitals.config.json'),
     JSON.stringify({ plugins: ['process', 'startup'], http: { port: 0 } }),
   );
-  const script = join(dir, 'vitals.js');
-  writeFileSync(
-    script,
-    `'use strict';
-require('./host/src/cli.js').main(process.argv.slice(2)).then((code) => process.exit(code));
-`,
-  );
-  return script;
+  // bin/vitals.js loads ../dist/cli.js: here the transpiled sources are that dist.
+  cpSync(join(root, 'packages/host/bin'), join(dir, 'host/bin'), { recursive: true });
+  symlinkSync('src', join(dir, 'host/dist'));
+  return join(dir, 'host/bin/vitals.js');
 }
 
 const WORKLOADS: Record<string, string> = {
@@ -114,7 +120,8 @@ async function main(): Promise<void> {
     const pm2Version = JSON.parse(
       readFileSync(join(pm2Dir, 'node_modules/pm2/package.json'), 'utf8'),
     ).version as string;
-    const script = buildOurs(join(work, 'ours'));
+    const ourDir = join(work, 'ours');
+    const script = buildOurs(ourDir);
     const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), NODE_OPTIONS: '' };
     const pm2Env = { ...process.env, PM2_HOME: pm2Home, NODE_OPTIONS: '' };
 
@@ -126,7 +133,7 @@ async function main(): Promise<void> {
       const ours = spawn(
         process.execPath,
         [script, 'run', '--name', name, '--max-memory', '512M', '--lock-dir', work, '--', file],
-        { env, cwd: dirname(script), stdio: 'ignore' },
+        { env, cwd: ourDir, stdio: 'ignore' }, // where vitals.config.json is
       );
       started.push(ours);
       supervisors[`vitals run (${name})`] = ours.pid ?? 0;
