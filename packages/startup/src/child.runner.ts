@@ -155,10 +155,12 @@ export class ChildRunner {
     this.startedAt = this.deps.clock.now();
     this.readings = 0;
     this.statReader?.close();
-    this.statReader = proc.pid ? new ChildStatReader(proc.pid) : undefined;
-    this.treeScanner = proc.pid
-      ? new ProcessTreeScanner(proc.pid, undefined, this.scansPerFullScan())
-      : undefined;
+    const stats = proc.pid ? new ChildStatReader(proc.pid) : undefined;
+    this.statReader = stats;
+    this.treeScanner =
+      proc.pid && stats
+        ? new ProcessTreeScanner(proc.pid, undefined, this.scansPerFullScan(), () => stats.stat())
+        : undefined;
     this.agent.attach(proc);
     proc.on('exit', (code, signal) => this.exited(proc, code, signal));
     if (proc.pid) {

@@ -78,12 +78,17 @@ export class ChildStatReader {
 
   /** The figures now; `undefined` once the process is gone. Throws on EMFILE, EIO. */
   read(): ChildFigures | undefined {
+    const stat = this.stat();
+    return stat && figuresOf(stat, this.procRoot);
+  }
+
+  /** The whole `stat` now (one `pread`); `undefined` once it is gone. Throws on EMFILE, EIO. */
+  stat(): ProcStat | undefined {
     if (this.closed) return undefined;
     try {
       this.fd ??= openSync(join(this.procRoot, String(this.pid), 'stat'), 'r');
       const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
-      const stat = parseProcStat(this.buf.toString('latin1', 0, n));
-      return stat && figuresOf(stat, this.procRoot);
+      return parseProcStat(this.buf.toString('latin1', 0, n));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (!GONE.has(code)) {
@@ -136,6 +141,8 @@ export class ProcessTreeScanner {
     private readonly procRoot = PROC,
     /** Every this many scans, every process is read again (a supervisor: every 5 min). @default 30 */
     private readonly fullEvery = 30,
+    /** The root's `stat` (a {@link ChildStatReader}'s open descriptor). @default a fresh read */
+    private readonly readRoot: () => ProcStat | undefined = () => readProcStat(rootPid, procRoot),
   ) {}
 
   /** The tree now, the root first; `[]` when the root is gone. */
@@ -155,7 +162,7 @@ export class ProcessTreeScanner {
       else byParent.set(stat.ppid, [pid]);
     }
     const out: TreeProcess[] = [];
-    const root = readProcStat(rootPid, procRoot);
+    const root = this.readRoot();
     if (root === undefined) {
       this.outside.clear();
       return out;
