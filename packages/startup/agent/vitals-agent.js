@@ -331,13 +331,15 @@
         ['nodejs_gc_duration_seconds_count', h.count, { kind }],
       );
     }
-    const message = { vitals: token, type: 'metrics', shape: 0, values: out.map((s) => s[1]) };
-    const series = out.map((s) => (s[2] ? [s[0], s[2]] : [s[0]]));
-    const key = JSON.stringify(series);
+    const values = new Array(out.length);
+    for (let i = 0; i < out.length; i++) values[i] = out[i][1];
+    const message = { vitals: token, type: 'metrics', shape: 0, values };
+    // What can change the shape: the event-loop part (present or not) and the GC kinds seen.
+    const key = `${out.length}|${Object.keys(gc).join()}`;
     if (key !== shapeKey) {
       shapeKey = key;
       shapeId += 1;
-      message.series = series;
+      message.series = out.map((s) => (s[2] ? [s[0], s[2]] : [s[0]]));
     }
     message.shape = shapeId;
     return message;
