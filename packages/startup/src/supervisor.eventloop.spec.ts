@@ -65,45 +65,53 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     return { pid: supervisor.pid as number, reports, output };
   }
 
+  /** Resolves once the last `n` reports stood for on-time samples only (the sampler is off). */
+  async function samplerOff(reports: Report[], n: number): Promise<void> {
+    const off = (r: Report) => r.gauge(METRICS.eventLoopLagMax) === 0;
+    for (let i = 0; i < 100; i++) {
+      if (reports.length >= n && reports.slice(-n).every(off)) return;
+      await sleep(100);
+    }
+    throw new Error(`the sampler never stayed off for ${n} reports`);
+  }
+
   it('stops sampling a quiet child after 10 quiet reports: it wakes for the reports only', async () => {
     const { pid, reports } = await run('quiet');
     // Sampler on for the first 10 reports (1 s): 20 samples + 10 reports a second.
     const sampling = await wakesPerSecond(pid, 700);
-    await sleep(800);
-    const from = Date.now();
-    const quiet = await wakesPerSecond(pid, 1500);
+    await samplerOff(reports, 5);
+    // On a loaded machine a window can read busy and start the sampler for 10 more reports: the
+    // quietest of three half-seconds is the one to judge.
+    const quiet = Math.min(
+      await wakesPerSecond(pid, 500),
+      await wakesPerSecond(pid, 500),
+      await wakesPerSecond(pid, 500),
+    );
     expect(sampling).toBeGreaterThanOrEqual(20);
     expect(quiet).toBeLessThanOrEqual(15);
-    // Windows while it is off stand for on-time samples: 2 per 100 ms report, all of lag 0.
-    const off = reports.filter((r) => r.receivedAt >= from);
-    expect(off.length).toBeGreaterThanOrEqual(10);
-    for (const r of off) {
-      expect(r.gauge(METRICS.eventLoopLagMax)).toBe(0);
-      expect(r.gauge(METRICS.eventLoopLagP99)).toBe(0);
-    }
+    // A window while it is off stands for its on-time samples: 2 per 100 ms report, all of lag 0.
+    const off = reports.slice(-5);
+    for (const r of off) expect(r.gauge(METRICS.eventLoopLagP99)).toBe(0);
     const counts = off.map((r) => r.gauge(`${METRICS.eventLoopDelay}_count`) as number);
-    expect(counts[counts.length - 1] - counts[0]).toBe(2 * (counts.length - 1));
-  }, 15_000);
+    expect(counts[4] - counts[0]).toBe(8);
+  }, 20_000);
 
   it('reports a 300 ms stall that comes while the sampler is off, and samples again', async () => {
-    const { reports, output } = await run('quiet', ['2500', '300']);
-    await output.waitFor('stall');
-    const before = reports.length;
-    // Off before the stall: the last reports stood for on-time samples only.
-    expect(reports.slice(-3).map((r) => r.gauge(METRICS.eventLoopLagMax))).toEqual([0, 0, 0]);
+    const { pid, reports, output } = await run('quiet', ['300']);
+    await samplerOff(reports, 3);
     expect(reports[reports.length - 1].over250ms).toBe(0);
+    const before = reports.length;
+    process.kill(pid, 'SIGUSR2');
     await output.waitFor('stalled');
-    await sleep(600);
-    const after = reports.slice(before);
-    const stall = after.find((r) => (r.gauge(METRICS.eventLoopLagMax) as number) >= 0.25);
+    // The sampler is on again for at least 10 reports: 20 samples a second besides the reports.
+    const sampling = await wakesPerSecond(pid, 700);
+    const stall = reports
+      .slice(before)
+      .find((r) => (r.gauge(METRICS.eventLoopLagMax) as number) >= 0.25);
     expect(stall).toBeDefined();
     expect(stall?.over250ms).toBe(1);
-    // The sampler is on again: the next windows hold real samples (a late timer is never exactly
-    // on time, so a real window's mean is above 0; a made-up quiet window's is 0).
-    const next = after.slice(after.indexOf(stall as Report) + 1);
-    expect(next.length).toBeGreaterThanOrEqual(3);
-    expect(next.some((r) => (r.gauge(METRICS.eventLoopLagMean) as number) > 0)).toBe(true);
-  }, 15_000);
+    expect(sampling).toBeGreaterThanOrEqual(20);
+  }, 20_000);
 
   it('keeps sampling a busy child', async () => {
     const { pid, reports } = await run('busy');
