@@ -107,7 +107,7 @@ function parseSnapshot(msg: NonNullable<Raw>): AgentSnapshotReply | undefined {
  * only, in the order of a numbered shape (names and labels) that it carries itself when it
  * changed (see the agent's `report`): about 0.4 KiB a second instead of 1.6 KiB of names. Malformed
  * values, series and GC points are dropped.
- * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') link.read(msg);
+ * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') msg.values.length;
  */
 export function parseAgentMessage(raw: unknown, token: string): AgentMessage | undefined {
   const msg = raw as Raw;
