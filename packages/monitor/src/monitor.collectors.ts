@@ -24,7 +24,14 @@ export interface BuiltCollectors {
 export function buildCollectors(
   config: Pick<
     MonitorConfig,
-    'system' | 'process' | 'runtime' | 'pid' | 'disk' | 'network' | 'eventLoopResolutionMs'
+    | 'system'
+    | 'process'
+    | 'runtime'
+    | 'pid'
+    | 'disk'
+    | 'network'
+    | 'eventLoopResolutionMs'
+    | 'eventLoopQuietMs'
   >,
 ): BuiltCollectors {
   const list: Collector[] = [];
@@ -45,7 +52,10 @@ export function buildCollectors(
   let runtime: RuntimeCollector | undefined;
   if (config.runtime)
     list.push(
-      (runtime = new RuntimeCollector({ eventLoopResolutionMs: config.eventLoopResolutionMs })),
+      (runtime = new RuntimeCollector({
+        eventLoopResolutionMs: config.eventLoopResolutionMs,
+        eventLoopQuietMs: config.eventLoopQuietMs,
+      })),
     );
   return { list, runtime };
 }

@@ -55,7 +55,15 @@ export const monitorConfigSchema = z.strictObject({
    * 10–20 when finer delay figures are worth ≈ 0.1–0.2 % more CPU.
    * @default 50
    */
-  eventLoopResolutionMs: schemas.positiveInt().default(50),
+  eventLoopResolutionMs: schemas.duration(undefined, { min: '1ms', max: '10s' }).default(50),
+  /**
+   * Busy time of the event loop in a tick under which the tick is quiet, 0–1s. After 10 quiet
+   * ticks in a row the delay timer pauses (an idle process is not woken 20 times a second); the
+   * first busier tick starts it again and counts one sample as late by that tick's whole busy
+   * time, so a stall is never missed. 0 keeps the timer always on (exact samples, more CPU).
+   * @default 10
+   */
+  eventLoopQuietMs: schemas.duration(undefined, { min: '0ms', max: '1s' }).default(10),
   disk: z
     .strictObject({
       /** Filesystem types reported although normally skipped (e.g. `tmpfs`). @default [] */

@@ -80,3 +80,27 @@ export function summarizeDelays(h: HdrReads, maxSamples = 128): DelaySummary | u
     sorted,
   };
 }
+
+/**
+ * A window's figures while the delay timer was paused (see RuntimeCollector): `n` samples (at
+ * least 1) at `resolutionNs` — on time — the last of them `lateNs` later (0: none late). Values in
+ * ns as the HDR histogram would hold them; mean and spread weigh them as {@link summarizeDelays}.
+ */
+export function pausedDelays(resolutionNs: number, n: number, lateNs: number): DelaySummary {
+  const count = Math.max(1, n);
+  const sorted: number[] = new Array<number>(count).fill(resolutionNs);
+  sorted[count - 1] = resolutionNs + Math.round(lateNs);
+  const mean = sorted.reduce((t, v) => t + medianEquivalent(v), 0) / count;
+  const squares = sorted.reduce((t, v) => t + (medianEquivalent(v) - mean) ** 2, 0);
+  return {
+    count,
+    min: sorted[0],
+    max: sorted[count - 1],
+    mean,
+    stddev: Math.sqrt(squares / count),
+    p50: at(sorted, 50),
+    p90: at(sorted, 90),
+    p99: at(sorted, 99),
+    sorted,
+  };
+}

@@ -1,6 +1,6 @@
 import { METRICS } from '@vitals/core';
 import type { Sample } from '@vitals/core';
-import { RuntimeCollector } from './runtime.collector';
+import { QUIET_WINDOWS, RuntimeCollector } from './runtime.collector';
 
 const value = (samples: readonly Sample[], name: string): number | undefined =>
   samples.find((s) => s.name === name)?.value;
@@ -129,5 +129,99 @@ describe('RuntimeCollector', () => {
       samples.some((s) => s.name === METRICS.activeHandles && s.labels?.type === 'FSReqCallback'),
     ).toBe(false);
     expect(value(samples, METRICS.activeRequestsTotal)).toBeGreaterThanOrEqual(1);
+  });
+
+  describe('when the loop is quiet', () => {
+    const bucket = (samples: readonly Sample[], le: string): number =>
+      samples.find((s) => s.name === `${METRICS.eventLoopDelay}_bucket` && s.labels?.le === le)!
+        .value;
+    const block = (ms: number): void => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        // block the loop
+      }
+    };
+    /** Collects QUIET_WINDOWS quiet 30 ms windows: the timer pauses after the last. */
+    const quietDown = async (c: RuntimeCollector): Promise<readonly Sample[]> => {
+      c.collect();
+      let last: readonly Sample[] = [];
+      for (let i = 0; i < QUIET_WINDOWS; i++) {
+        await turn(30);
+        last = c.collect();
+      }
+      return last;
+    };
+
+    it('pauses the delay timer and counts the samples it would have taken as on time', async () => {
+      const c = new RuntimeCollector({ eventLoopResolutionMs: 10, eventLoopQuietMs: 20 });
+      try {
+        const before = await quietDown(c);
+        expect(c.sampling).toBe(false);
+        const count0 = value(before, `${METRICS.eventLoopDelay}_count`)!;
+        const low0 = bucket(before, '0.001');
+        await turn(100);
+        const paused = c.collect();
+        expect(c.sampling).toBe(false);
+        // ≈ 100 ms ÷ 10 ms samples (timers fire a little late), all in the lowest bucket.
+        const added = value(paused, `${METRICS.eventLoopDelay}_count`)! - count0;
+        expect(added).toBeGreaterThanOrEqual(9);
+        expect(added).toBeLessThanOrEqual(14);
+        expect(bucket(paused, '0.001') - low0).toBe(added);
+        expect(value(paused, METRICS.eventLoopLagMax)).toBe(0);
+        expect(value(paused, METRICS.eventLoopLagP99)).toBe(0);
+      } finally {
+        c.close();
+      }
+    });
+
+    it('never misses a stall while paused: it counts one sample as late as the busy time, and resumes', async () => {
+      const c = new RuntimeCollector({ eventLoopResolutionMs: 10, eventLoopQuietMs: 20 });
+      try {
+        const before = await quietDown(c);
+        expect(c.sampling).toBe(false);
+        await turn(20);
+        block(300);
+        await turn(20);
+        const woke = c.collect();
+        expect(c.sampling).toBe(true);
+        // One sample between the stall and the whole window's busy time.
+        expect(value(woke, METRICS.eventLoopLagMax)).toBeGreaterThanOrEqual(0.3);
+        expect(value(woke, METRICS.eventLoopLagMax)).toBeLessThan(1);
+        const late = (s: readonly Sample[]) =>
+          value(s, `${METRICS.eventLoopDelay}_count`)! - bucket(s, '0.25');
+        expect(late(woke) - late(before)).toBe(1);
+        // The timer runs again: the next stall is measured by real samples.
+        await turn(20);
+        block(300);
+        await turn(30);
+        const sampled = c.collect();
+        expect(c.sampling).toBe(true);
+        expect(value(sampled, METRICS.eventLoopLagMax)).toBeGreaterThanOrEqual(0.25);
+        expect(value(sampled, METRICS.eventLoopLagMax)).toBeLessThan(1);
+        expect(late(sampled) - late(woke)).toBeGreaterThanOrEqual(1);
+      } finally {
+        c.close();
+      }
+    });
+
+    it('keeps the timer on with eventLoopQuietMs 0, and while the loop is busy', async () => {
+      const always = new RuntimeCollector({ eventLoopResolutionMs: 10, eventLoopQuietMs: 0 });
+      const busy = new RuntimeCollector({ eventLoopResolutionMs: 10, eventLoopQuietMs: 5 });
+      try {
+        always.collect();
+        busy.collect();
+        for (let i = 0; i < QUIET_WINDOWS + 2; i++) {
+          await turn(15);
+          block(8);
+          always.collect();
+          busy.collect();
+        }
+        expect(always.sampling).toBe(true);
+        expect(busy.sampling).toBe(true);
+      } finally {
+        always.close();
+        busy.close();
+      }
+    });
   });
 });

@@ -4,13 +4,22 @@ import { METRICS } from '@vitals/core';
 import type { Collector, Labels, Sample } from '@vitals/core';
 import { RUNTIME_DESCRIPTORS } from '../monitor.metrics';
 import { EventLoopDelayHistogram } from './event-loop.histogram';
-import { summarizeDelays } from './event-loop.samples';
+import { pausedDelays, summarizeDelays } from './event-loop.samples';
 
 /** Options of the runtime collector. */
 export interface RuntimeCollectorOptions {
   /** Sampling resolution of `monitorEventLoopDelay`, ms (each sample wakes the loop). @default 50 */
   readonly eventLoopResolutionMs?: number;
+  /**
+   * Busy time of the event loop in one collection window (event-loop utilisation), ms, under
+   * which the window is quiet: after {@link QUIET_WINDOWS} quiet windows in a row the delay timer
+   * pauses, and a busy window starts it again. 0 keeps the timer always on. @default 10
+   */
+  readonly eventLoopQuietMs?: number;
 }
+
+/** Quiet windows in a row after which the event-loop delay timer pauses. */
+export const QUIET_WINDOWS = 10;
 
 /** Node's internal lists prom-client reads (deprecated, but still what its figures mean). */
 interface InternalProcess {
@@ -37,6 +46,18 @@ interface InternalProcess {
  * The delay histogram starts on the first collection (that one reports no delay) and runs until
  * {@link RuntimeCollector.close}. The first utilisation covers the life of the process.
  *
+ * **Quiet loops are not woken.** Each delay sample is a wake-up of the loop (20 a second at 50 ms,
+ * ≈ 80 µs of CPU each on a small VM: more than everything else the monitor does). When the loop
+ * was busy less than `eventLoopQuietMs` in each of {@link QUIET_WINDOWS} windows in a row (busy
+ * time from `performance.eventLoopUtilization()`), the timer pauses, and each paused window counts
+ * the samples the timer would have taken (window ÷ resolution) as on time: no callback in it ran
+ * longer than the window's whole busy time, so none could have been late by more than that. The
+ * first window busy for `eventLoopQuietMs` or more starts the timer again and counts one of its
+ * samples as late by the window's whole busy time — an upper bound, so a stall in a quiet process
+ * is never missed (`vitals_eventloop_delay_seconds` and the lag gauges show it at full length), but
+ * a burst of short callbacks in that one window reads as one sample as long as all of them
+ * together. Busy processes keep the timer on and get exact samples.
+ *
  * @example const c = new RuntimeCollector({ eventLoopResolutionMs: 50 }); c.collect(); … c.close();
  */
 export class RuntimeCollector implements Collector {
@@ -47,6 +68,12 @@ export class RuntimeCollector implements Collector {
   private elu?: EventLoopUtilization;
   private readonly resolutionNs: number;
   private readonly resolutionMs: number;
+  private readonly quietMs: number;
+  /** False while the delay timer is paused (see the class comment). */
+  private timerOn = true;
+  private quietWindows = 0;
+  /** `performance.now()` of the previous collection, ms. */
+  private collectedAt = 0;
   private readonly typeLabels = new Map<string, Labels>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly version: Sample;
@@ -59,6 +86,7 @@ export class RuntimeCollector implements Collector {
   constructor(options: RuntimeCollectorOptions = {}) {
     this.resolutionMs = Math.max(1, Math.round(options.eventLoopResolutionMs ?? 50));
     this.resolutionNs = this.resolutionMs * 1e6;
+    this.quietMs = Math.max(0, options.eventLoopQuietMs ?? 10);
     this.delays = new EventLoopDelayHistogram(METRICS.eventLoopDelay, this.resolutionNs);
     const [major, minor, patch] = process.versions.node.split('.');
     this.version = {
@@ -71,11 +99,13 @@ export class RuntimeCollector implements Collector {
   collect(): Sample[] {
     const out: Sample[] = [];
     if (this.lag !== undefined) out.push({ name: METRICS.eventLoopLag, value: this.lag });
-    setImmediate(this.onImmediate, performance.now());
-    this.eventLoop(out);
+    const now = performance.now();
+    setImmediate(this.onImmediate, now);
     const elu = performance.eventLoopUtilization();
     const delta = this.elu ? performance.eventLoopUtilization(elu, this.elu) : elu;
     this.elu = elu;
+    this.eventLoop(out, delta.active, now - this.collectedAt);
+    this.collectedAt = now;
     out.push(
       { name: METRICS.eventLoopUtilization, value: delta.utilization },
       { name: METRICS.eventLoopActiveSeconds, value: elu.active / 1000 },
@@ -98,17 +128,29 @@ export class RuntimeCollector implements Collector {
     this.histogram = undefined;
   }
 
-  private eventLoop(out: Sample[]): void {
+  /** One window's delay figures; `activeMs`: the loop's busy time in it, `windowMs`: its length. */
+  private eventLoop(out: Sample[], activeMs: number, windowMs: number): void {
     const h = this.histogram;
     if (!h) {
       this.histogram = monitorEventLoopDelay({ resolution: this.resolutionMs });
       this.histogram.enable();
+      this.timerOn = true;
+      this.quietWindows = 0;
       return;
     }
+    const quiet = activeMs < this.quietMs;
     const s = (ns: number): number => Math.max(0, ns - this.resolutionNs) / 1e9;
-    // From the samples themselves when there are few (the usual tick): Node's mean and stddev
-    // getters walk the whole HDR histogram, ~0.5 ms a tick (see summarizeDelays).
-    const d = summarizeDelays(h);
+    // While paused: the samples the timer would have taken, on time, and when the loop woke up,
+    // one of them late by the whole busy time (the longest any callback can have run).
+    const d = this.timerOn
+      ? // From the samples themselves when there are few (the usual tick): Node's mean and
+        // stddev getters walk the whole HDR histogram, ~0.5 ms a tick (see summarizeDelays).
+        summarizeDelays(h)
+      : pausedDelays(
+          this.resolutionNs,
+          Math.round(windowMs / this.resolutionMs),
+          quiet ? 0 : activeMs * 1e6,
+        );
     if (d) {
       out.push(
         { name: METRICS.eventLoopLagMin, value: s(d.min) },
@@ -136,6 +178,21 @@ export class RuntimeCollector implements Collector {
     }
     this.delays.samples(out);
     h.reset();
+    if (!this.timerOn) {
+      if (!quiet) {
+        h.enable();
+        this.timerOn = true;
+        this.quietWindows = 0;
+      }
+    } else if (quiet && this.quietMs > 0 && ++this.quietWindows >= QUIET_WINDOWS) {
+      h.disable();
+      this.timerOn = false;
+    } else if (!quiet) this.quietWindows = 0;
+  }
+
+  /** Whether the delay timer runs now (false while a quiet loop lets it pause). */
+  get sampling(): boolean {
+    return this.timerOn;
   }
 
   private resources(out: Sample[]): void {
