@@ -275,19 +275,21 @@
   function eventLoop(out, activeMs, windowMs) {
     const lags = windowLags(activeMs, windowMs);
     const n = lags.length;
-    if (n === 0) return;
     let total = 0;
     for (const v of lags) total += v;
     // HdrHistogram's percentile rank (the value at rank trunc(p/100 × n + 0.5)).
     const at = (p) => lags[Math.min(n, Math.max(1, Math.trunc((p / 100) * n + 0.5))) - 1];
-    out.push(
-      ['nodejs_eventloop_lag_min_seconds', lags[0]],
-      ['nodejs_eventloop_lag_max_seconds', lags[n - 1]],
-      ['nodejs_eventloop_lag_mean_seconds', total / n],
-      ['nodejs_eventloop_lag_p50_seconds', at(50)],
-      ['nodejs_eventloop_lag_p90_seconds', at(90)],
-      ['nodejs_eventloop_lag_p99_seconds', at(99)],
-    );
+    // No sample in the window (its timer not due yet, or due in the same turn as the report: the
+    // sample then lands in the next window): no per-window figures, the histogram as it was.
+    if (n > 0)
+      out.push(
+        ['nodejs_eventloop_lag_min_seconds', lags[0]],
+        ['nodejs_eventloop_lag_max_seconds', lags[n - 1]],
+        ['nodejs_eventloop_lag_mean_seconds', total / n],
+        ['nodejs_eventloop_lag_p50_seconds', at(50)],
+        ['nodejs_eventloop_lag_p90_seconds', at(90)],
+        ['nodejs_eventloop_lag_p99_seconds', at(99)],
+      );
     let k = 0;
     for (let i = 0; i < DELAY_BUCKETS.length; i++) {
       while (k < n && lags[k] <= DELAY_BUCKETS[i]) k++;
@@ -302,6 +304,8 @@
       ['vitals_eventloop_delay_seconds_bucket', delayCount, { le: '+Inf' }],
       ['vitals_eventloop_delay_seconds_sum', delaySum],
       ['vitals_eventloop_delay_seconds_count', delayCount],
+      // 1 while the sampler runs into the next window, 0 while it is off (lags read exactly 0).
+      ['vitals_eventloop_delay_sampling', samplerOn ? 1 : 0],
     );
   }
 
@@ -334,7 +338,8 @@
     const values = new Array(out.length);
     for (let i = 0; i < out.length; i++) values[i] = out[i][1];
     const message = { vitals: token, type: 'metrics', shape: 0, values };
-    // What can change the shape: the event-loop part (present or not) and the GC kinds seen.
+    // What can change the shape: the per-window event-loop figures (present or not) and the GC
+    // kinds seen.
     const key = `${out.length}|${Object.keys(gc).join()}`;
     if (key !== shapeKey) {
       shapeKey = key;

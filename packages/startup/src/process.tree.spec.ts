@@ -87,8 +87,10 @@ describe('ProcessTreeScanner', () => {
   });
 
   it("reads the root through the reader it is given (a ChildStatReader's open descriptor)", async () => {
-    const child = spawn(process.execPath, [fixture('idle')], { stdio: 'ignore' });
-    await new Promise((resolve) => child.once('spawn', resolve));
+    const child = spawn(process.execPath, [fixture('idle')], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise((resolve) => child.stdout?.once('data', resolve)); // its `ready` line
     const pid = child.pid as number;
     const stats = new ChildStatReader(pid);
     try {

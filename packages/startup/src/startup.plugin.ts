@@ -20,6 +20,12 @@ import { SUPERVISOR_DESCRIPTORS } from './supervisor.metrics';
 
 const AGENT_LABELS = ['service'];
 
+/**
+ * 1 while the agent in a supervised child samples its event-loop delay, 0 while the loop is quiet
+ * and the sampler is off (the lag figures then stand for on-time samples: see the README).
+ */
+export const EVENT_LOOP_SAMPLING = 'vitals_eventloop_delay_sampling';
+
 /** Declarations for the agent's metrics, used only where no other plugin declared the name. */
 const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
   {
@@ -85,6 +91,13 @@ const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
     help: 'Event-loop delay samples (how late each 50 ms timer fired; see the startup README)',
     unit: 'seconds',
     type: 'histogram',
+    labelNames: AGENT_LABELS,
+  },
+  {
+    name: EVENT_LOOP_SAMPLING,
+    help: '1 while the agent samples the event-loop delay, 0 while the loop is quiet and it does not',
+    unit: 'count',
+    type: 'gauge',
     labelNames: AGENT_LABELS,
   },
   {
