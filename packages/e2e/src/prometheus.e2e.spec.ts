@@ -97,7 +97,9 @@ describe('a real Prometheus scraping a Vitals host', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vitals-prom-'));
     host = createHost({
-      plugins: [monitorPlugin(), memoryPlugin(), prometheusPlugin()],
+      // gzip even on loopback (the default skips it there): the real Prometheus must take our
+      // compressed bodies, as it will from another machine.
+      plugins: [monitorPlugin(), memoryPlugin(), prometheusPlugin({ compression: 'gzip' })],
       config: { http: { port: 0 }, monitor: { intervalMs: 500 } },
       env: { NODE_ENV: 'test' },
     });
@@ -338,6 +340,7 @@ describe('a real Prometheus scraping a Vitals host', () => {
     expect(res.headers.get('content-type')).toMatch(
       /^application\/openmetrics-text; version=1\.0\.0/,
     );
+    expect(res.headers.get('content-encoding')).toBe('gzip');
     const om = await res.text(); // fetch inflates the gzip body
     expect(om.endsWith('# EOF\n')).toBe(true);
     const text = await (await fetch(`http://${targets.vitals}/metrics`)).text();

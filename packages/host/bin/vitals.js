@@ -10,16 +10,30 @@
 // this process only (not `vitals run`'s child, nor a library user's process).
 const v8 = require('node:v8');
 v8.setFlagsFromString('--semi-space-growth-factor=1');
-// No optimizing or baseline compiler in the CLI process. What it runs steadily is a few thousand
-// lines once a second (collectors, the scrape, the supervisor's bookkeeping), where TurboFan and
-// Sparkplug buy nothing measurable but cost memory: their code pages in the node binary, the
-// compilers' zones, the generated code. Measured on `vitals start` (monitor + prometheus) scraped
-// once a second over 180 s: RSS 66.6 → 59.3 MiB, CPU 148 → 150 ticks (within the run-to-run
-// noise of ±8). `--optimize-for-size` lets V8 keep the heap tight. Set at run time (the CLI has no
-// say over node's own flags); like the line above, it touches this process only.
-for (const flag of ['--no-opt', '--no-turbofan', '--no-sparkplug', '--optimize-for-size'])
-  v8.setFlagsFromString(flag);
+// No optimizing compiler in the CLI process. What it runs steadily is a few thousand lines once a
+// second (collectors, the scrape, the supervisor's bookkeeping), where TurboFan buys nothing
+// measurable but costs memory: its code pages in the node binary, its zones, the generated code.
+// Measured on `vitals start` (monitor + prometheus) scraped once a second over 180 s: RSS 66.6 →
+// 59.3 MiB, CPU 148 → 150 ticks (within the run-to-run noise of ±8). `--optimize-for-size` lets
+// V8 keep the heap tight. The baseline compiler (Sparkplug) stays on for `start`, whose tick and
+// scrape are most of its CPU: `npm run bench:overhead -- --baseline` with and without it, same
+// run, 3 × 60 s: CPU −13 % for +1.6 MiB. Everywhere else (`run`'s supervisor idles between the
+// agent's reports; short commands) it is off: no CPU to win, the memory to lose. Set at run time
+// (the CLI has no say over node's own flags); like the line above, it touches this process only.
+const flags = ['--no-opt', '--no-turbofan', '--optimize-for-size'];
+if (commandWord(process.argv.slice(2)) !== 'start') flags.push('--no-sparkplug');
+for (const flag of flags) v8.setFlagsFromString(flag);
 let cli;
+
+/** The command: the first word before `--` that is not an option nor `-c`/`--config`'s value. */
+function commandWord(args) {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] === '-c' || args[i] === '--config') i++;
+    else if (!args[i].startsWith('-')) return args[i];
+  }
+  return undefined;
+}
+
 try {
   cli = require('../dist/cli.js');
 } catch (error) {

@@ -377,6 +377,12 @@ export const RUNTIME_DESCRIPTORS: readonly MetricDescriptor[] = [
     'Event-loop utilisation since the previous tick (0-1)',
   ),
   d(
+    METRICS.eventLoopDelaySampling,
+    'gauge',
+    'count',
+    '1 while the event-loop delay timer samples, 0 while the loop is quiet and it is paused',
+  ),
+  d(
     METRICS.activeHandles,
     'gauge',
     'count',

@@ -11,8 +11,8 @@ export {
 } from './exposition.renderer';
 export type { DescriptorLookup, RenderOptions } from './exposition.renderer';
 export { metricsRoute, alertSeries, ALERT_METRICS } from './metrics.route';
-export { negotiate } from './content.negotiation';
-export type { Negotiated } from './content.negotiation';
+export { compressFor, negotiate } from './content.negotiation';
+export type { Compression, Negotiated } from './content.negotiation';
 export type { MetricsSource } from './metrics.route';
 export { rulesExportCommand } from './rules.command';
 export {

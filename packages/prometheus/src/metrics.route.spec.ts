@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { createHost } from '@vitals/core';
 import type { HostHandle } from '@vitals/core';
-import { negotiate } from './content.negotiation';
+import { compressFor, negotiate } from './content.negotiation';
 import { parseExposition } from './exposition.test-util';
 import { prometheusPlugin } from './prometheus.plugin';
 
@@ -32,8 +32,11 @@ describe('metricsRoute', () => {
     host = undefined;
   });
 
-  async function started(): Promise<number> {
-    host = createHost({ plugins: [prometheusPlugin()], config: { http: { port: 0 } } });
+  async function started(compression: 'auto' | 'gzip' | 'off' = 'gzip'): Promise<number> {
+    host = createHost({
+      plugins: [prometheusPlugin({ compression })],
+      config: { http: { port: 0 } },
+    });
     host.descriptors.declare('t', {
       name: 'jobs_done_total',
       type: 'counter',
@@ -102,18 +105,56 @@ describe('metricsRoute', () => {
     expect(text.endsWith('# EOF\n')).toBe(true);
   });
 
+  it('does not gzip for a scraper on loopback by default, unless it refuses an uncompressed body', async () => {
+    const port = await started('auto');
+    const local = await get(port, { 'accept-encoding': 'gzip' });
+    expect(local.headers['content-encoding']).toBeUndefined();
+    expect(local.body.toString('utf8')).toContain('jobs_done_total{queue="a"} 7\n');
+    const strict = await get(port, { 'accept-encoding': 'gzip, identity;q=0' });
+    expect(strict.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(strict.body).toString('utf8')).toContain('jobs_done_total{queue="a"} 7\n');
+  });
+
+  it('decides compression from the mode, what the scraper accepts and where it is', () => {
+    const gz = negotiate({ 'accept-encoding': 'gzip' });
+    const none = negotiate({});
+    const onlyGzip = negotiate({ 'accept-encoding': 'gzip, identity;q=0' });
+    expect(compressFor('auto', gz, '127.0.0.1')).toBe(false);
+    expect(compressFor('auto', gz, '::1')).toBe(false);
+    expect(compressFor('auto', gz, '::ffff:127.0.0.1')).toBe(false);
+    expect(compressFor('auto', gz, '10.1.2.3')).toBe(true);
+    expect(compressFor('auto', gz, '::ffff:10.1.2.3')).toBe(true);
+    expect(compressFor('auto', gz, undefined)).toBe(true);
+    expect(compressFor('gzip', gz, '127.0.0.1')).toBe(true);
+    expect(compressFor('off', gz, '10.1.2.3')).toBe(false);
+    expect(compressFor('off', onlyGzip, '127.0.0.1')).toBe(true);
+    expect(compressFor('gzip', none, '10.1.2.3')).toBe(false);
+  });
+
+  it('rejects an unknown compression mode in config', () => {
+    expect(() =>
+      createHost({
+        plugins: [prometheusPlugin({ compression: 'brotli' as 'gzip' })],
+        config: { http: { port: 0 } },
+      }),
+    ).toThrow(/compression must be "auto", "gzip" or "off"/);
+  });
+
   it('negotiates by q-values', () => {
-    expect(negotiate({})).toEqual({ openMetrics: false, gzip: false });
+    expect(negotiate({})).toEqual({ openMetrics: false, gzip: false, identity: true });
     expect(negotiate({ accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' })).toEqual({
       openMetrics: true,
       gzip: true,
+      identity: true,
     });
     expect(
       negotiate({
         accept: 'text/plain;q=1, application/openmetrics-text;q=0.5',
         'accept-encoding': 'gzip;q=0, *',
       }),
-    ).toEqual({ openMetrics: false, gzip: false });
+    ).toEqual({ openMetrics: false, gzip: false, identity: true });
     expect(negotiate({ 'accept-encoding': 'br, *;q=0.1' }).gzip).toBe(true);
+    expect(negotiate({ 'accept-encoding': 'gzip, *;q=0' }).identity).toBe(false);
+    expect(negotiate({ 'accept-encoding': 'gzip, identity;q=0.5, *;q=0' }).identity).toBe(true);
   });
 });

@@ -12,8 +12,8 @@ import type {
 import { EXPOSITION_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './exposition.renderer';
 import type { DescriptorLookup } from './exposition.renderer';
 import { ExpositionCache } from './exposition.cache';
-import { negotiate } from './content.negotiation';
-import type { Negotiated } from './content.negotiation';
+import { compressFor, negotiate } from './content.negotiation';
+import type { Compression, Negotiated } from './content.negotiation';
 
 /** What the route reads. */
 export interface MetricsSource {
@@ -90,8 +90,9 @@ const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
 /**
  * `GET <path>`: the host's latest values in the Prometheus text format 0.0.4, or OpenMetrics
  * 1.0.0 when the `Accept` header prefers `application/openmetrics-text` (as Prometheus' scraper
- * does), gzip-compressed (level 1) when `Accept-Encoding` allows gzip — on the loop up to 256 KiB,
- * on libuv's thread pool above. It renders what the stream already holds (its live records, see
+ * does), gzip-compressed (level 1) when `Accept-Encoding` allows gzip and `options.compression`
+ * (default `auto`: not for a scraper on loopback, see {@link Compression}) agrees — on the loop up
+ * to 256 KiB, on libuv's thread pool above. It renders what the stream already holds (its live records, see
  * `MetricStream.live()`) plus the alert state, through an {@link ExpositionCache}, so a scrape
  * never collects or blocks on a collector, and series that did not change cost almost nothing.
  *
@@ -99,8 +100,14 @@ const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
  */
 export function metricsRoute(
   source: () => MetricsSource | undefined,
-  options: { path?: string; staleAfterMs?: number; public?: boolean } = {},
+  options: {
+    path?: string;
+    staleAfterMs?: number;
+    public?: boolean;
+    compression?: Compression;
+  } = {},
 ): HttpRoute {
+  const compression = options.compression ?? 'auto';
   let cached: { source: MetricsSource; cache: ExpositionCache } | undefined;
   const cacheFor = (s: MetricsSource): ExpositionCache => {
     if (cached?.source !== s) {
@@ -133,7 +140,9 @@ export function metricsRoute(
     public: options.public ?? false,
     handle(req: IncomingMessage, res: ServerResponse) {
       const s = source();
-      const { openMetrics, gzip: compress } = negotiated(req);
+      const asked = negotiated(req);
+      const { openMetrics } = asked;
+      const compress = compressFor(compression, asked, req.socket.remoteAddress);
       let body = '';
       if (s) {
         const now = s.clock.now();

@@ -12,6 +12,15 @@ export const prometheusConfigSchema = z.strictObject({
   staleAfterMs: schemas.duration().default(5 * 60_000),
   /** Reachable without the HTTP token (when the host requires one). @default false */
   public: z.boolean().default(false),
+  /**
+   * gzip of `/metrics`: `auto` when the scraper asks, except on loopback (a scraper on this
+   * machine: compressing costs both sides CPU and saves only loopback bytes); `gzip` whenever
+   * asked; `off` never (a scraper that refuses an uncompressed body still gets gzip).
+   * @default 'auto'
+   */
+  compression: z
+    .enum(['auto', 'gzip', 'off'], { error: 'must be "auto", "gzip" or "off"' })
+    .default('auto'),
 });
 
 /** Options as written in code or config. */
@@ -41,6 +50,7 @@ export function prometheusPlugin(options: PrometheusOptions = {}): Plugin<Promet
           path: config.path,
           staleAfterMs: config.staleAfterMs,
           public: config.public,
+          compression: config.compression,
         }),
       });
       container.register(CLI_COMMAND, { useValue: rulesExportCommand });

@@ -71,6 +71,8 @@ export const METRICS = {
   /** Cumulative histogram of event-loop delay samples: every stall between two scrapes counts. */
   eventLoopDelay: 'vitals_eventloop_delay_seconds', // histogram
   eventLoopUtilization: 'vitals_eventloop_utilization_ratio',
+  /** 1 while the event-loop delay timer samples, 0 while a quiet loop lets it pause. */
+  eventLoopDelaySampling: 'vitals_eventloop_delay_sampling',
   /** Time the event loop was busy, seconds (counter: `rate()` is the utilisation over any window). */
   eventLoopActiveSeconds: 'vitals_eventloop_active_seconds_total',
   /** prom-client's meaning: `process._getActiveHandles()` by constructor name. */

@@ -169,6 +169,9 @@ describe('RuntimeCollector', () => {
         expect(bucket(paused, '0.001') - low0).toBe(added);
         expect(value(paused, METRICS.eventLoopLagMax)).toBe(0);
         expect(value(paused, METRICS.eventLoopLagP99)).toBe(0);
+        // The window's figures stand for a paused timer, and say so.
+        expect(value(paused, METRICS.eventLoopDelaySampling)).toBe(0);
+        expect(value(before, METRICS.eventLoopDelaySampling)).toBe(1);
       } finally {
         c.close();
       }
@@ -196,6 +199,7 @@ describe('RuntimeCollector', () => {
         await turn(30);
         const sampled = c.collect();
         expect(c.sampling).toBe(true);
+        expect(value(sampled, METRICS.eventLoopDelaySampling)).toBe(1);
         expect(value(sampled, METRICS.eventLoopLagMax)).toBeGreaterThanOrEqual(0.25);
         expect(value(sampled, METRICS.eventLoopLagMax)).toBeLessThan(1);
         expect(late(sampled) - late(woke)).toBeGreaterThanOrEqual(1);

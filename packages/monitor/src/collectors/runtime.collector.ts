@@ -178,6 +178,8 @@ export class RuntimeCollector implements Collector {
     }
     this.delays.samples(out);
     h.reset();
+    // What the figures above stood for: real samples (1) or a paused window's (0).
+    out.push({ name: METRICS.eventLoopDelaySampling, value: this.timerOn ? 1 : 0 });
     if (!this.timerOn) {
       if (!quiet) {
         h.enable();
