@@ -1,4 +1,4 @@
-export { EVENT_LOOP_SAMPLING, startupPlugin } from './startup.plugin';
+export { startupPlugin } from './startup.plugin';
 export { startupConfigSchema } from './startup.options';
 export type { StartupConfig, StartupOptions } from './startup.options';
 export { READINESS } from './startup.tokens';

@@ -20,12 +20,6 @@ import { SUPERVISOR_DESCRIPTORS } from './supervisor.metrics';
 
 const AGENT_LABELS = ['service'];
 
-/**
- * 1 while the agent in a supervised child samples its event-loop delay, 0 while the loop is quiet
- * and the sampler is off (the lag figures then stand for on-time samples: see the README).
- */
-export const EVENT_LOOP_SAMPLING = 'vitals_eventloop_delay_sampling';
-
 /** Declarations for the agent's metrics, used only where no other plugin declared the name. */
 const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
   {
@@ -94,7 +88,7 @@ const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
     labelNames: AGENT_LABELS,
   },
   {
-    name: EVENT_LOOP_SAMPLING,
+    name: METRICS.eventLoopDelaySampling,
     help: '1 while the agent samples the event-loop delay, 0 while the loop is quiet and it does not',
     unit: 'count',
     type: 'gauge',

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { METRICS, MetricStream } from '@vitals/core';
-import { EVENT_LOOP_SAMPLING } from './startup.plugin';
 import { Supervisor } from './supervisor';
 import { OutputLog, fixture, killAll } from './supervisor.test-util';
 
@@ -82,7 +81,7 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     const sampling = await wakesPerSecond(pid, 700);
     await samplerOff(reports, 5);
     const off = reports.slice(-5);
-    for (const r of off) expect(r.gauge(EVENT_LOOP_SAMPLING)).toBe(0);
+    for (const r of off) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(0);
     // On a loaded machine a window can read busy and start the sampler for 10 more reports: the
     // quietest of three half-seconds is the one to judge.
     const quiet = Math.min(
@@ -116,7 +115,7 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
       .find((r) => (r.gauge(METRICS.eventLoopLagMax) as number) >= 0.25);
     expect(stall).toBeDefined();
     expect(stall?.over250ms).toBe(1);
-    expect(stall?.gauge(EVENT_LOOP_SAMPLING)).toBe(1);
+    expect(stall?.gauge(METRICS.eventLoopDelaySampling)).toBe(1);
     expect(sampling).toBeGreaterThanOrEqual(20);
   }, 20_000);
 
@@ -128,7 +127,7 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     await sleep(1000);
     const late = reports.filter((r) => r.receivedAt >= from);
     expect(late.length).toBeGreaterThanOrEqual(5);
-    for (const r of late) expect(r.gauge(EVENT_LOOP_SAMPLING)).toBe(1);
+    for (const r of late) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(1);
     // Its loop is busy 25 ms in 30: real samples, most of them late.
     const withLag = late.filter((r) => (r.gauge(METRICS.eventLoopLagMax) as number) > 0);
     expect(withLag.length).toBeGreaterThanOrEqual(Math.ceil(late.length / 2));
