@@ -10,8 +10,9 @@
  * ProcessContainerFork), and as a bare `node` child of this benchmark. For N seconds every child
  * and both supervisors are sampled once a second from /proc, from outside: RSS (`/proc/<pid>/status`
  * VmRSS: median and max) and CPU (`/proc/<pid>/stat` utime + stime over the window, % of one
- * core). The child rows answer "what does the agent's reporting cost the child" beside PM2's
- * wrapper and beside no wrapper at all, in the same run.
+ * core; and time on a CPU from `/proc/<pid>/task/<tid>/schedstat` of every thread, µs per second,
+ * which counts in ns where the ticks count in 10 ms). The child rows answer "what does the agent's
+ * reporting cost the child" beside PM2's wrapper and beside no wrapper at all, in the same run.
  *
  * Fairness: our supervisor does not run under ts-node (whose compiler alone is ~100 MB): the core,
  * process, startup and host sources are transpiled with @swc/core into a temp dir first and run as
@@ -20,9 +21,18 @@
  * gets a temp PM2_HOME, and `pm2 kill` stops it at the end. Linux only (reads /proc).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { clockTicksPerSecond, readProcStat, readProcStatus } from '@vitals/core';
 import { buildPackages } from './transpile.util';
 
@@ -40,10 +50,28 @@ const cpuTicks = (pid: number) => {
   const stat = readProcStat(pid);
   return stat ? stat.utimeTicks + stat.stimeTicks : Number.NaN;
 };
+/**
+ * Time on a CPU so far, ns, summed over the process's threads (`/proc/<pid>/task/<tid>/schedstat`
+ * field 1, the scheduler's own clock): the ticks above count in 10 ms steps, too coarse for a
+ * process that uses 0.1 % of a core (6 ticks a minute). A thread that exits in the window takes
+ * its time with it (the workloads here start none).
+ */
+const cpuNs = (pid: number) => {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns;
+  } catch {
+    return Number.NaN;
+  }
+};
 
 /**
  * What a user runs: the `vitals` CLI's `run` command (host CLI, process plugin for the lock,
- * startup), transpiled from the tree. Returns the launcher script.
+ * startup), transpiled from the tree and started through the package's own `bin/vitals.js`, so the
+ * supervisor runs with the V8 flags the launcher sets (small young generation, no TurboFan or
+ * Sparkplug, `--optimize-for-size`) as a user's does. Returns the launcher script.
  */
 function buildOurs(dir: string): string {
   buildPackages(dir, ['core', 'process', 'startup', 'host']);
@@ -53,14 +81,10 @@ function buildOurs(dir: string): string {
     join(dir, 'vitals.config.json'),
     JSON.stringify({ plugins: ['process', 'startup'], http: { port: 0 } }),
   );
-  const script = join(dir, 'vitals.js');
-  writeFileSync(
-    script,
-    `'use strict';
-require('./host/src/cli.js').main(process.argv.slice(2)).then((code) => process.exit(code));
-`,
-  );
-  return script;
+  // bin/vitals.js loads ../dist/cli.js: here the transpiled sources are that dist.
+  cpSync(join(root, 'packages/host/bin'), join(dir, 'host/bin'), { recursive: true });
+  symlinkSync('src', join(dir, 'host/dist'));
+  return join(dir, 'host/bin/vitals.js');
 }
 
 const WORKLOADS: Record<string, string> = {
@@ -114,7 +138,8 @@ async function main(): Promise<void> {
     const pm2Version = JSON.parse(
       readFileSync(join(pm2Dir, 'node_modules/pm2/package.json'), 'utf8'),
     ).version as string;
-    const script = buildOurs(join(work, 'ours'));
+    const ourDir = join(work, 'ours');
+    const script = buildOurs(ourDir);
     const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), NODE_OPTIONS: '' };
     const pm2Env = { ...process.env, PM2_HOME: pm2Home, NODE_OPTIONS: '' };
 
@@ -126,7 +151,7 @@ async function main(): Promise<void> {
       const ours = spawn(
         process.execPath,
         [script, 'run', '--name', name, '--max-memory', '512M', '--lock-dir', work, '--', file],
-        { env, cwd: dirname(script), stdio: 'ignore' },
+        { env, cwd: ourDir, stdio: 'ignore' }, // where vitals.config.json is
       );
       started.push(ours);
       supervisors[`vitals run (${name})`] = ours.pid ?? 0;
@@ -149,6 +174,7 @@ async function main(): Promise<void> {
     const all = { ...pids, ...supervisors };
     const rss: Record<string, number[]> = Object.fromEntries(Object.keys(all).map((k) => [k, []]));
     const cpu0 = Object.fromEntries(Object.entries(all).map(([k, pid]) => [k, cpuTicks(pid)]));
+    const ns0 = Object.fromEntries(Object.entries(all).map(([k, pid]) => [k, cpuNs(pid)]));
     const t0 = process.hrtime.bigint();
     for (let s = 0; s < SECONDS; s++) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -157,13 +183,17 @@ async function main(): Promise<void> {
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const hz = clockTicksPerSecond();
     const cpuPct = (k: string) => ((cpuTicks(all[k]) - cpu0[k]) / hz / wall) * 100;
-    const rows: string[][] = [['process', 'RSS median', 'RSS max', 'CPU (% of a core)']];
+    const onCpuUs = (k: string) => (cpuNs(all[k]) - ns0[k]) / 1000 / wall;
+    const rows: string[][] = [
+      ['process', 'RSS median', 'RSS max', 'CPU (% of a core)', 'on a CPU (µs/s, schedstat)'],
+    ];
     const row = (label: string, k: string) =>
       rows.push([
         label,
         `${quantile(rss[k], 0.5).toFixed(1)} MiB`,
         `${Math.max(...rss[k]).toFixed(1)} MiB`,
         `${cpuPct(k).toFixed(2)} %`,
+        `${onCpuUs(k).toFixed(0)}`,
       ]);
     for (const name of Object.keys(WORKLOADS))
       for (const how of ['bare node', 'vitals run (agent)', 'PM2 7 (wrapper)'])

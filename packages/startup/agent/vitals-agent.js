@@ -5,6 +5,13 @@
  * sends them to the supervisor over the IPC channel; the supervisor publishes them on its metric
  * stream. Plain CommonJS with no dependencies, so it loads into any Node ≥ 18 program unchanged.
  *
+ * What it costs the child is mostly wake-ups (~80 µs of CPU each on a small VM), so:
+ * - the event-loop delay sampler (50 ms) runs only while the loop works: it stops after 10 reports
+ *   in a row with < 10 ms of loop activity each, and such a window then stands for on-time samples;
+ *   a window with ≥ 10 ms of activity starts it again and stands for one sample of that activity
+ *   (an upper bound of its longest callback). See the event-loop section below and the README.
+ * - a report is values only, in the order of a numbered shape sent when it changes.
+ *
  * Rules it keeps (see README "The agent"):
  * - It never keeps the child alive: the channel is unref()ed explicitly (so the listeners it adds
  *   for requests and disconnect do not ref it again) and its timer is unref()ed.
@@ -66,25 +73,37 @@
   } = require('node:perf_hooks');
 
   // ---- sending: one message in flight, a short queue behind it (GC points must not be lost) ----
+  // A report that names its values (`series`) is never the one dropped, and one that could not be
+  // sent makes the next report name them again: the supervisor reads values by that shape.
   const MAX_QUEUE = 64;
   const queue = [];
+  let shapeKey = '';
+  let shapeId = 0;
   let inFlight = false;
+  function lost(message) {
+    if (message.series) shapeKey = '';
+  }
   function flush() {
     if (inFlight || queue.length === 0 || !process.connected) return;
     inFlight = true;
     const message = queue.shift();
     try {
-      process.send(message, undefined, { swallowErrors: true }, () => {
+      process.send(message, undefined, { swallowErrors: true }, (error) => {
+        if (error) lost(message);
         inFlight = false;
         flush();
       });
     } catch {
+      lost(message);
       inFlight = false;
     }
   }
   function send(message) {
-    if (!process.connected) return;
-    if (queue.length >= MAX_QUEUE) queue.shift();
+    if (!process.connected) return lost(message);
+    if (queue.length >= MAX_QUEUE) {
+      const i = queue.findIndex((m) => !m.series);
+      lost(queue.splice(i < 0 ? 0 : i, 1)[0]);
+    }
     queue.push(message);
     flush();
   }
@@ -198,55 +217,137 @@
     postGc(performance.timeOrigin + to, true, (to - from) / 1000);
   }
 
-  // ---- the periodic report ----
-  // 50 ms, as @vitals/monitor's default: an idle child wakes 20 times a second for the histogram
-  // (measured: 0.53 % of a core at 20 ms vs PM2's 0.15 %); a stall of B ms still reads as B - 50
-  // to B ms, so the 200 ms event-loop alert is unaffected.
+  // ---- event-loop delay, sampled only while the loop does something ----
+  // Every sample of monitorEventLoopDelay is one wake-up of the child (20 a second at 50 ms, the
+  // resolution of @vitals/monitor; on this kind of VM a wake-up costs ~80 µs of CPU). The sampler
+  // runs while the loop works and stops after QUIET_WINDOWS quiet windows in a row (a window is
+  // one report interval; quiet: less than QUIET_ACTIVE_MS of the loop's active time in it, from
+  // performance.eventLoopUtilization). While it is off, no callback of the window can have run
+  // longer than the window's active time A, so the window stands for n = round(window /
+  // resolution) on-time samples (lag 0); a window with A ≥ QUIET_ACTIVE_MS turns the sampler on
+  // again and stands for n − 1 on-time samples and one of lag A: an upper bound of its longest
+  // callback, so a stall is never missed (a burst of short callbacks in that one window reads as
+  // a single delay of their sum). @vitals/monitor's in-process collector keeps the same rules.
   const RESOLUTION_MS = 50;
+  const RESOLUTION_NS = RESOLUTION_MS * 1e6;
+  const QUIET_ACTIVE_MS = 10;
+  const QUIET_WINDOWS = 10;
+  // vitals_eventloop_delay_seconds buckets (as @vitals/monitor's EVENT_LOOP_DELAY_BUCKETS), s.
+  const DELAY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const delayCounts = DELAY_BUCKETS.map(() => 0);
+  let delayCount = 0;
+  let delaySum = 0;
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
+  let samplerOn = true;
+  let quietWindows = 0;
   let lastElu = performance.eventLoopUtilization();
 
-  const lagSeconds = (ns) => Math.max(0, ns / 1e9 - RESOLUTION_MS / 1000);
-
-  function sample(mem) {
-    const heap = v8.getHeapStatistics();
-    const elu = performance.eventLoopUtilization(lastElu);
-    lastElu = performance.eventLoopUtilization();
-    const samples = [
-      { name: 'nodejs_heap_size_used_bytes', value: mem.heapUsed },
-      { name: 'nodejs_heap_size_total_bytes', value: mem.heapTotal },
-      { name: 'nodejs_external_memory_bytes', value: mem.external },
-      { name: 'vitals_nodejs_array_buffers_bytes', value: mem.arrayBuffers },
-      { name: 'vitals_nodejs_heap_size_limit_bytes', value: heap.heap_size_limit },
-      { name: 'vitals_eventloop_utilization_ratio', value: elu.utilization },
-      { name: 'vitals_measurement_gc_total', value: measuredCount },
-      { name: 'vitals_measurement_gc_seconds_total', value: measuredSeconds },
-    ];
-    if (delay.count > 0) {
-      samples.push(
-        { name: 'nodejs_eventloop_lag_p50_seconds', value: lagSeconds(delay.percentile(50)) },
-        { name: 'nodejs_eventloop_lag_p99_seconds', value: lagSeconds(delay.percentile(99)) },
-        { name: 'nodejs_eventloop_lag_max_seconds', value: lagSeconds(delay.max) },
-      );
+  /** The window's delay samples as lags in seconds, ascending; from the histogram or made up. */
+  function windowLags(activeMs, windowMs) {
+    if (samplerOn) {
+      const n = delay.count;
+      const lags = new Array(n);
+      // The k-th smallest sample: HDR reads rank trunc(p/100 × n + 0.5), so k − 0.25 is exact.
+      for (let k = 1; k <= n; k++)
+        lags[k - 1] = Math.max(0, delay.percentile(((k - 0.25) / n) * 100) - RESOLUTION_NS) / 1e9;
+      delay.reset();
+      quietWindows = activeMs < QUIET_ACTIVE_MS ? quietWindows + 1 : 0;
+      if (quietWindows >= QUIET_WINDOWS) {
+        delay.disable();
+        samplerOn = false;
+      }
+      return lags;
     }
-    delay.reset();
+    const n = Math.max(1, Math.round(windowMs / RESOLUTION_MS));
+    const lags = new Array(n).fill(0);
+    if (activeMs >= QUIET_ACTIVE_MS) {
+      lags[n - 1] = activeMs / 1000;
+      delay.reset();
+      delay.enable();
+      samplerOn = true;
+      quietWindows = 0;
+    }
+    return lags;
+  }
+
+  /** The window's per-window gauges and the cumulative histogram, in `out` as [name, value]. */
+  function eventLoop(out, activeMs, windowMs) {
+    const lags = windowLags(activeMs, windowMs);
+    const n = lags.length;
+    let total = 0;
+    for (const v of lags) total += v;
+    // HdrHistogram's percentile rank (the value at rank trunc(p/100 × n + 0.5)).
+    const at = (p) => lags[Math.min(n, Math.max(1, Math.trunc((p / 100) * n + 0.5))) - 1];
+    // No sample in the window (its timer not due yet, or due in the same turn as the report: the
+    // sample then lands in the next window): no per-window figures, the histogram as it was.
+    if (n > 0)
+      out.push(
+        ['nodejs_eventloop_lag_min_seconds', lags[0]],
+        ['nodejs_eventloop_lag_max_seconds', lags[n - 1]],
+        ['nodejs_eventloop_lag_mean_seconds', total / n],
+        ['nodejs_eventloop_lag_p50_seconds', at(50)],
+        ['nodejs_eventloop_lag_p90_seconds', at(90)],
+        ['nodejs_eventloop_lag_p99_seconds', at(99)],
+      );
+    let k = 0;
+    for (let i = 0; i < DELAY_BUCKETS.length; i++) {
+      while (k < n && lags[k] <= DELAY_BUCKETS[i]) k++;
+      delayCounts[i] += k;
+    }
+    delayCount += n;
+    delaySum += total;
+    DELAY_BUCKETS.forEach((le, i) =>
+      out.push(['vitals_eventloop_delay_seconds_bucket', delayCounts[i], { le: String(le) }]),
+    );
+    out.push(
+      ['vitals_eventloop_delay_seconds_bucket', delayCount, { le: '+Inf' }],
+      ['vitals_eventloop_delay_seconds_sum', delaySum],
+      ['vitals_eventloop_delay_seconds_count', delayCount],
+      // 1 while the sampler runs into the next window, 0 while it is off (lags read exactly 0).
+      ['vitals_eventloop_delay_sampling', samplerOn ? 1 : 0],
+    );
+  }
+
+  // ---- the periodic report: values only; their names and labels (the shape) when they change ----
+  function report(elu) {
+    const mem = process.memoryUsage();
+    const heap = v8.getHeapStatistics();
+    const out = [
+      ['nodejs_heap_size_used_bytes', mem.heapUsed],
+      ['nodejs_heap_size_total_bytes', mem.heapTotal],
+      ['nodejs_external_memory_bytes', mem.external],
+      ['vitals_nodejs_array_buffers_bytes', mem.arrayBuffers],
+      ['vitals_nodejs_heap_size_limit_bytes', heap.heap_size_limit],
+      ['vitals_eventloop_utilization_ratio', elu.utilization],
+      ['vitals_measurement_gc_total', measuredCount],
+      ['vitals_measurement_gc_seconds_total', measuredSeconds],
+    ];
+    eventLoop(out, elu.active, elu.active + elu.idle);
     for (const kind of Object.keys(gc)) {
       const h = gc[kind];
-      GC_BUCKETS.forEach((le, i) => {
-        samples.push({
-          name: 'nodejs_gc_duration_seconds_bucket',
-          value: h.buckets[i],
-          labels: { kind, le: String(le) },
-        });
-      });
-      samples.push(
-        { name: 'nodejs_gc_duration_seconds_bucket', value: h.count, labels: { kind, le: '+Inf' } },
-        { name: 'nodejs_gc_duration_seconds_sum', value: h.sum, labels: { kind } },
-        { name: 'nodejs_gc_duration_seconds_count', value: h.count, labels: { kind } },
+      GC_BUCKETS.forEach((le, i) =>
+        out.push(['nodejs_gc_duration_seconds_bucket', h.buckets[i], { kind, le: String(le) }]),
+      );
+      out.push(
+        ['nodejs_gc_duration_seconds_bucket', h.count, { kind, le: '+Inf' }],
+        ['nodejs_gc_duration_seconds_sum', h.sum, { kind }],
+        ['nodejs_gc_duration_seconds_count', h.count, { kind }],
       );
     }
-    return samples;
+    const values = new Array(out.length);
+    for (let i = 0; i < out.length; i++) values[i] = out[i][1];
+    const message = { vitals: token, type: 'metrics', shape: 0, values };
+    // What can change the shape: the per-window event-loop figures (present or not) and the GC
+    // kinds seen.
+    const key = `${out.length}|${Object.keys(gc).join()}`;
+    if (key !== shapeKey) {
+      shapeKey = key;
+      shapeId += 1;
+      message.series = out.map((s) => (s[2] ? [s[0], s[2]] : [s[0]]));
+    }
+    message.shape = shapeId;
+    return message;
   }
 
   // ---- requests from the supervisor: heap snapshots ----
@@ -340,9 +441,13 @@
       clearInterval(timer);
       return;
     }
-    const mem = process.memoryUsage();
+    // The window ends now: its utilisation is read before the measurement GC, whose pause (the
+    // loop is blocked meanwhile) belongs to the next window.
+    const now = performance.eventLoopUtilization();
+    const elu = performance.eventLoopUtilization(now, lastElu);
+    lastElu = now;
     maybeMeasure();
-    send({ vitals: token, type: 'metrics', pid: process.pid, samples: sample(mem) });
+    send(report(elu));
   }, intervalMs);
   timer.unref();
 })();

@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { AGENT_PATH, agentBatch, parseAgentMessage } from './agent.channel';
+import type { MetricBatch } from '@vitals/core';
+import { AGENT_PATH, AGENT_SOURCE, AgentLink, parseAgentMessage } from './agent.channel';
 
 describe('agent channel', () => {
   it('ships the agent at the path it resolves to', () => {
@@ -17,33 +19,48 @@ describe('agent channel', () => {
     });
   });
 
-  it('drops malformed samples and labels the rest with service and pid', () => {
-    const msg = parseAgentMessage(
+  it('names report values by the shape sent with the first report and drops malformed values', () => {
+    const batches: MetricBatch[] = [];
+    const link = new AgentLink({
+      token: 't',
+      now: () => 5,
+      publish: (b) => batches.push(b),
+      labels: () => ({ service: 's' }),
+      onHello: () => undefined,
+    });
+    const child = new EventEmitter() as EventEmitter & { pid: number };
+    child.pid = 9;
+    link.attach(child);
+    const report = (fields: object) =>
+      child.emit('message', { vitals: 't', type: 'metrics', ...fields });
+    report({
+      shape: 1,
+      series: [['a', { kind: 'major' }], ['b'], [3], ['c', { le: 1 }]],
+      values: [1, 2, 3, 4],
+    });
+    report({ shape: 1, values: [10, 'x', 30, 40] });
+    // A shape never sent, and values that do not fit the shape: nothing can be named.
+    report({ shape: 2, values: [1, 2, 3, 4] });
+    report({ shape: 1, values: [1, 2] });
+    expect(batches).toEqual([
       {
-        vitals: 't',
-        type: 'metrics',
-        pid: 9,
+        source: AGENT_SOURCE,
+        at: 5,
         samples: [
-          { name: 'a', value: 1, labels: { kind: 'major' } },
-          { name: 'b', value: 'x' },
-          { value: 2 },
-          null,
+          { name: 'a', value: 1, labels: { kind: 'major', service: 's' } },
+          { name: 'b', value: 2, labels: { service: 's' } },
         ],
       },
-      't',
-    );
-    expect(msg?.type === 'metrics' && msg.samples).toEqual([
-      { name: 'a', value: 1, labels: { kind: 'major' } },
+      {
+        source: AGENT_SOURCE,
+        at: 5,
+        samples: [{ name: 'a', value: 10, labels: { kind: 'major', service: 's' } }],
+      },
     ]);
-    const batch = agentBatch(
-      msg?.type === 'metrics' ? msg.samples : [],
-      { service: 's', pid: '9' },
-      5,
-    );
-    expect(batch).toEqual({
-      source: 'startup.agent',
-      at: 5,
-      samples: [{ name: 'a', value: 1, labels: { kind: 'major', service: 's', pid: '9' } }],
-    });
+    // A new child starts with no shape.
+    const next = new EventEmitter() as EventEmitter & { pid: number };
+    link.attach(next);
+    next.emit('message', { vitals: 't', type: 'metrics', shape: 1, values: [1, 2, 3, 4] });
+    expect(batches).toHaveLength(2);
   });
 });

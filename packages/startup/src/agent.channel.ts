@@ -40,22 +40,39 @@ export type AgentSnapshotReply =
 /** A message the agent sends over the IPC channel. */
 export type AgentMessage =
   | { readonly type: 'hello'; readonly pid: number; readonly node: string }
-  | { readonly type: 'metrics'; readonly pid: number; readonly samples: readonly Sample[] }
+  | {
+      readonly type: 'metrics';
+      readonly pid: number;
+      /** Which shape `values` follow (the agent numbers its shapes 1, 2, …). */
+      readonly shape: number;
+      /** The shape's names and labels, sent when it changed; malformed entries are `undefined`. */
+      readonly series: readonly (AgentSeries | undefined)[] | undefined;
+      /** One value per series of the shape, in its order; `null` for one not a finite number. */
+      readonly values: readonly (number | null)[];
+    }
   | { readonly type: 'gc'; readonly pid: number; readonly point: AgentGcPoint }
   | { readonly type: 'snapshot'; readonly pid: number; readonly reply: AgentSnapshotReply };
 
+/** One series of a report's shape: a metric name and its own labels (`kind`, `le`). */
+export interface AgentSeries {
+  readonly name: string;
+  readonly labels?: Labels;
+}
+
 const MAX_SAMPLES = 1000;
 
-function isSample(value: unknown): value is Sample {
-  const s = value as Sample | null;
-  if (typeof s?.name !== 'string' || typeof s.value !== 'number' || !Number.isFinite(s.value))
-    return false;
-  if (s.labels === undefined) return true;
-  return (
-    typeof s.labels === 'object' &&
-    s.labels !== null &&
-    Object.values(s.labels).every((v) => typeof v === 'string')
-  );
+/** `[name]` or `[name, labels]` as the agent sends it; `undefined` when malformed. */
+function parseSeries(value: unknown): AgentSeries | undefined {
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return undefined;
+  const labels = value[1] as unknown;
+  if (labels === undefined) return { name: value[0] };
+  if (
+    typeof labels !== 'object' ||
+    labels === null ||
+    !Object.values(labels).every((v) => typeof v === 'string')
+  )
+    return undefined;
+  return { name: value[0], labels: labels as Labels };
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -86,17 +103,25 @@ function parseSnapshot(msg: NonNullable<Raw>): AgentSnapshotReply | undefined {
 
 /**
  * Reads one IPC message: an agent message carrying `token`, or `undefined` for anything else (the
- * child's own `process.send` traffic, which the supervisor leaves alone). Malformed samples and
- * GC points are dropped.
- * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') publish(msg);
+ * child's own `process.send` traffic, which the supervisor leaves alone). A report carries values
+ * only, in the order of a numbered shape (names and labels) that it carries itself when it
+ * changed (see the agent's `report`): about 0.4 KiB a second instead of 1.6 KiB of names. Malformed
+ * values, series and GC points are dropped.
+ * @example const msg = parseAgentMessage(raw, token); if (msg?.type === 'metrics') msg.values.length;
  */
 export function parseAgentMessage(raw: unknown, token: string): AgentMessage | undefined {
   const msg = raw as Raw;
   if (typeof msg !== 'object' || msg === null || msg.vitals !== token) return undefined;
   const pid = typeof msg.pid === 'number' ? msg.pid : 0;
   if (msg.type === 'hello') return { type: 'hello', pid, node: text(msg.node) };
-  if (msg.type === 'metrics' && Array.isArray(msg.samples)) {
-    return { type: 'metrics', pid, samples: msg.samples.slice(0, MAX_SAMPLES).filter(isSample) };
+  if (msg.type === 'metrics' && Array.isArray(msg.values) && finite(msg.shape)) {
+    const values = (msg.values as unknown[])
+      .slice(0, MAX_SAMPLES)
+      .map((v) => (finite(v) ? v : null));
+    const series = Array.isArray(msg.series)
+      ? (msg.series as unknown[]).slice(0, MAX_SAMPLES).map(parseSeries)
+      : undefined;
+    return { type: 'metrics', pid, shape: msg.shape, series, values };
   }
   if (msg.type === 'gc') {
     const point = parseGc(msg);
@@ -112,7 +137,7 @@ export function parseAgentMessage(raw: unknown, token: string): AgentMessage | u
 /**
  * The batch the supervisor publishes for an agent report: the well-known metric names, each
  * sample labelled with `labels` (`{ service }`) beside its own labels such as `kind`.
- * @example stream.publish(agentBatch(msg.samples, { service: 'api' }, clock.now()))
+ * @example stream.publish(agentBatch([{ name: 'up', value: 1 }], { service: 'api' }, clock.now()))
  */
 export function agentBatch(samples: readonly Sample[], labels: Labels, at: number): MetricBatch {
   return {
@@ -171,12 +196,18 @@ const MAX_SKEW_MS = 60_000;
 export class AgentLink {
   private child: { pid?: number } | undefined;
   private lastAt: number | undefined;
+  /** The current child's report shape: each series with the supervisor's labels merged in. */
+  private shape: { readonly id: number; readonly series: readonly (AgentSeries | undefined)[] } = {
+    id: -1,
+    series: [],
+  };
 
   constructor(private readonly options: AgentLinkOptions) {}
 
   /** Listens to a newly started child (and forgets the previous one); the spawn counts as a report. */
   attach(child: { pid?: number; on(event: 'message', fn: (raw: unknown) => void): unknown }): void {
     this.child = child;
+    this.shape = { id: -1, series: [] };
     this.lastAt = this.options.now();
     child.on('message', (raw) => this.receive(child, raw));
   }
@@ -208,7 +239,24 @@ export class AgentLink {
       const at = Math.abs(msg.point.at - now) <= MAX_SKEW_MS ? msg.point.at : now;
       return this.options.publish?.(gcBatch(msg.point, labels, at));
     }
-    this.options.publish?.(agentBatch(msg.samples, labels, now));
+    if (msg.series) {
+      this.shape = {
+        id: msg.shape,
+        series: msg.series.map(
+          (s) => s && { name: s.name, labels: Object.freeze({ ...s.labels, ...labels }) },
+        ),
+      };
+    }
+    const { id, series } = this.shape;
+    // Values of a shape never received (or of another length) cannot be named: dropped.
+    if (id === msg.shape && series.length === msg.values.length) {
+      const samples: Sample[] = [];
+      msg.values.forEach((value, i) => {
+        const s = series[i];
+        if (s && value !== null) samples.push({ name: s.name, value, labels: s.labels });
+      });
+      this.options.publish?.({ source: AGENT_SOURCE, at: now, samples });
+    }
     this.options.onReport?.();
   }
 }

@@ -24,6 +24,8 @@ export interface ChildRunnerHooks {
 
 /** Tree readings in `child` scope happen every this many memory checks (each costs a /proc scan). */
 const TREE_EVERY = 10;
+/** A tree scan reads every process again this often (see {@link ProcessTreeScanner}). */
+const FULL_TREE_SCAN_MS = 5 * 60_000;
 
 /** The default hang timeout: 30 s, or 3 report intervals when those are longer. */
 export function defaultHangTimeoutMs(agentIntervalMs = 1000): number {
@@ -153,8 +155,12 @@ export class ChildRunner {
     this.startedAt = this.deps.clock.now();
     this.readings = 0;
     this.statReader?.close();
-    this.statReader = proc.pid ? new ChildStatReader(proc.pid) : undefined;
-    this.treeScanner = proc.pid ? new ProcessTreeScanner(proc.pid) : undefined;
+    const stats = proc.pid ? new ChildStatReader(proc.pid) : undefined;
+    this.statReader = stats;
+    this.treeScanner =
+      proc.pid && stats
+        ? new ProcessTreeScanner(proc.pid, undefined, this.scansPerFullScan(), () => stats.stat())
+        : undefined;
     this.agent.attach(proc);
     proc.on('exit', (code, signal) => this.exited(proc, code, signal));
     if (proc.pid) {
@@ -162,6 +168,18 @@ export class ChildRunner {
       if (this.withAgent && this.hangTimeoutMs > 0) this.watchHang(proc);
     }
     return proc;
+  }
+
+  /**
+   * Tree scans between two full ones: 5 minutes' worth. Between them a scan reads only the pids new
+   * since the last one, so only a pid freed and reused by a new descendant within those 5 minutes
+   * is missed until the next full scan.
+   */
+  private scansPerFullScan(): number {
+    const everyMs =
+      (this.options.memoryCheckIntervalMs ?? 1000) *
+      (this.options.memoryScope === 'tree' ? 1 : TREE_EVERY);
+    return Math.max(1, Math.round(FULL_TREE_SCAN_MS / everyMs));
   }
 
   /**

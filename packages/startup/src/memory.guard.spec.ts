@@ -64,14 +64,14 @@ describe('MemoryGuard', () => {
     expect(readings).toEqual([1000, 2000]);
   });
 
-  it('goes back to its timer within three intervals when the reports stop, then every interval', () => {
+  it('goes back to its timer within five intervals when the reports stop, then every interval', () => {
     const { clock, guard, readings } = guarded();
     guard.start(42);
     for (let at = 1000; at <= 5000; at += 1000) reportAt(clock, guard, at);
     expect(readings).toEqual([1000, 2000, 3000, 4000, 5000]);
     clock.advance(10_000); // silence: the child hung or stopped reporting
     const after = readings.filter((t) => t > 5000);
-    expect(after[0]).toBeLessThanOrEqual(8000);
+    expect(after[0]).toBeLessThanOrEqual(10_000);
     for (let i = 1; i < after.length; i++) expect(after[i] - after[i - 1]).toBe(1000);
     expect(after[after.length - 1]).toBeGreaterThan(14_000);
   });
@@ -81,7 +81,7 @@ describe('MemoryGuard', () => {
     guard.start(42);
     reportAt(clock, guard, 1000);
     reportAt(clock, guard, 2000);
-    clock.advance(1500); // no report: the timer looks at 4000 (three intervals after 1000)…
+    clock.advance(1500); // no report: the timer looks at 7000 (five intervals after the last)…
     reportAt(clock, guard, 3600);
     expect(ceilings).toEqual([3600]);
     // …and after the restart began there are no more readings for this child.

@@ -85,6 +85,30 @@ describe('ProcessTreeScanner', () => {
     expect(pids(scanner)).toEqual([100, 101, 102]); // scan 2
     expect(pids(scanner)).toEqual([100, 101, 200, 102]); // scan 3: full again (breadth first)
   });
+
+  it("reads the root through the reader it is given (a ChildStatReader's open descriptor)", async () => {
+    const child = spawn(process.execPath, [fixture('idle')], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise((resolve) => child.stdout?.once('data', resolve)); // its `ready` line
+    const pid = child.pid as number;
+    const stats = new ChildStatReader(pid);
+    try {
+      put(pid, 1, 77); // the fake tree's copy of the root: not what is read
+      put(300, pid);
+      const tree = new ProcessTreeScanner(pid, root, 30, () => stats.stat()).scan();
+      expect(tree.map((p) => p.pid)).toEqual([pid, 300]);
+      // The live child's RSS, not the 77 pages of the fake copy.
+      expect(tree[0].rssBytes).toBeGreaterThan(0);
+      expect(tree[0].rssBytes).not.toBe(77 * 4096);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(new ProcessTreeScanner(pid, root, 30, () => stats.stat()).scan()).toEqual([]);
+    } finally {
+      stats.close();
+      child.kill('SIGKILL');
+    }
+  });
 });
 
 describe('ChildStatReader', () => {

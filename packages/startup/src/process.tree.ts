@@ -78,12 +78,17 @@ export class ChildStatReader {
 
   /** The figures now; `undefined` once the process is gone. Throws on EMFILE, EIO. */
   read(): ChildFigures | undefined {
+    const stat = this.stat();
+    return stat && figuresOf(stat, this.procRoot);
+  }
+
+  /** The whole `stat` now (one `pread`); `undefined` once it is gone. Throws on EMFILE, EIO. */
+  stat(): ProcStat | undefined {
     if (this.closed) return undefined;
     try {
       this.fd ??= openSync(join(this.procRoot, String(this.pid), 'stat'), 'r');
       const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
-      const stat = parseProcStat(this.buf.toString('latin1', 0, n));
-      return stat && figuresOf(stat, this.procRoot);
+      return parseProcStat(this.buf.toString('latin1', 0, n));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (!GONE.has(code)) {
@@ -113,11 +118,12 @@ export class ChildStatReader {
 
 /**
  * The process tree under one root pid, scanned again and again (every 10 s for a supervised
- * child) at the cost of the processes that are new since the last scan, not of every process on
- * the machine. A process that was outside the tree at one scan cannot enter it later: a parent
- * never changes except to a reaper, so a new descendant is always a new process. Only pid reuse
- * could hide one (a number seen outside, freed, then given to a new descendant), so every
- * `fullEvery`-th scan reads every process again.
+ * child, every second in `tree` scope) at the cost of the processes that are new since the last
+ * scan, not of every process on the machine. A process that was outside the tree at one scan
+ * cannot enter it later: a parent never changes except to a reaper, so a new descendant is always
+ * a new process. Only pid reuse could hide one (a number seen outside, freed, then given to a new
+ * descendant before the next scan), so every `fullEvery`-th scan reads every process again (the
+ * supervisor asks for one every 5 minutes).
  *
  * One scan: the list of `/proc`, then `/proc/<pid>/stat` of the tree's members and of the pids
  * not seen before (this kernel has no `/proc/<pid>/task/<tid>/children`: CONFIG_PROC_CHILDREN is
@@ -133,8 +139,10 @@ export class ProcessTreeScanner {
   constructor(
     readonly rootPid: number,
     private readonly procRoot = PROC,
-    /** Every this many scans, every process is read again. @default 6 */
-    private readonly fullEvery = 6,
+    /** Every this many scans, every process is read again (a supervisor: every 5 min). @default 30 */
+    private readonly fullEvery = 30,
+    /** The root's `stat` (a {@link ChildStatReader}'s open descriptor). @default a fresh read */
+    private readonly readRoot: () => ProcStat | undefined = () => readProcStat(rootPid, procRoot),
   ) {}
 
   /** The tree now, the root first; `[]` when the root is gone. */
@@ -154,7 +162,7 @@ export class ProcessTreeScanner {
       else byParent.set(stat.ppid, [pid]);
     }
     const out: TreeProcess[] = [];
-    const root = readProcStat(rootPid, procRoot);
+    const root = this.readRoot();
     if (root === undefined) {
       this.outside.clear();
       return out;

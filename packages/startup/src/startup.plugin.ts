@@ -64,24 +64,33 @@ const AGENT_DESCRIPTORS: readonly MetricDescriptor[] = [
     type: 'gauge',
     labelNames: AGENT_LABELS,
   },
-  {
-    name: METRICS.eventLoopLagP50,
-    help: 'Event-loop delay p50',
+  ...(
+    [
+      [METRICS.eventLoopLagMin, 'min'],
+      [METRICS.eventLoopLagMean, 'mean'],
+      [METRICS.eventLoopLagP50, 'p50'],
+      [METRICS.eventLoopLagP90, 'p90'],
+      [METRICS.eventLoopLagP99, 'p99'],
+      [METRICS.eventLoopLagMax, 'max'],
+    ] as const
+  ).map(([name, what]): MetricDescriptor => ({
+    name,
+    help: `Event-loop delay ${what} over the last report interval`,
     unit: 'seconds',
     type: 'gauge',
     labelNames: AGENT_LABELS,
-  },
+  })),
   {
-    name: METRICS.eventLoopLagP99,
-    help: 'Event-loop delay p99',
+    name: METRICS.eventLoopDelay,
+    help: 'Event-loop delay samples (how late each 50 ms timer fired; see the startup README)',
     unit: 'seconds',
-    type: 'gauge',
+    type: 'histogram',
     labelNames: AGENT_LABELS,
   },
   {
-    name: METRICS.eventLoopLagMax,
-    help: 'Event-loop delay max',
-    unit: 'seconds',
+    name: METRICS.eventLoopDelaySampling,
+    help: '1 while the agent samples the event-loop delay, 0 while the loop is quiet and it does not',
+    unit: 'count',
     type: 'gauge',
     labelNames: AGENT_LABELS,
   },

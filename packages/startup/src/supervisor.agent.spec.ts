@@ -96,6 +96,46 @@ describe('Supervisor and its agent', () => {
     expect(new Set(batches.map((b) => b.at)).size).toBe(3);
   });
 
+  it('names the values of a report whose shape changed: a GC kind first seen after the first reports', async () => {
+    const stream = new MetricStream();
+    supervisor = new Supervisor(
+      {
+        command: 'node',
+        args: ['--expose-gc', fixture('gc-churn')],
+        env,
+        name: 'kinds',
+        agentIntervalMs: 100,
+        stdout: new OutputLog(),
+      },
+      { stream },
+    );
+    const shapes: string[] = [];
+    stream.batches$.subscribe((b) => {
+      const kinds = b.samples
+        .filter((s) => s.name === `${METRICS.gcDuration}_count`)
+        .map((s) => s.labels?.kind)
+        .sort()
+        .join();
+      if (b.samples.some((s) => s.name === METRICS.eventLoopUtilization) && shapes.at(-1) !== kinds)
+        shapes.push(kinds);
+    });
+    await supervisor.start();
+    const major = await nextBatch(stream, (b) =>
+      b.samples.some(
+        (s) =>
+          s.name === `${METRICS.gcDuration}_count` && s.labels?.kind === 'major' && s.value > 0,
+      ),
+    );
+    // The first report (at 100 ms) comes before the fixture's first full GC (at 200 ms): the
+    // reports name the new kind when it appears.
+    expect(shapes[0]).not.toContain('major');
+    expect(shapes.at(-1)).toContain('major');
+    const count = major.samples.find(
+      (s) => s.name === `${METRICS.gcDuration}_count` && s.labels?.kind === 'major',
+    );
+    expect(count?.labels).toEqual({ kind: 'major', service: 'kinds' });
+  });
+
   it("publishes the child's own RSS, CPU time and start time, read from /proc, not the supervisor's", async () => {
     const stream = new MetricStream();
     supervisor = new Supervisor(

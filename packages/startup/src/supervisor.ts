@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { Subject } from 'rxjs';
+import { Subject } from 'rxjs/internal/Subject';
 import type { Observable } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';

@@ -1,4 +1,5 @@
 import { readProcessTable } from '../table/process.table';
+import type { ProcessTableCache } from '../table/process.table';
 import { findDuplicateGroups } from './duplicate.finder';
 import type { DuplicateGroup } from './duplicate.finder';
 
@@ -15,6 +16,8 @@ export interface DuplicateScopeOptions {
   readonly selfUid?: number;
   /** @default '/proc' */
   readonly procRoot?: string;
+  /** For a scan repeated every few seconds (see ProcessTableCache). */
+  readonly cache?: ProcessTableCache;
 }
 
 /**
@@ -26,9 +29,13 @@ export interface DuplicateScopeOptions {
 export function duplicatesInScope(options: DuplicateScopeOptions): DuplicateGroup[] {
   const selfPid = options.selfPid ?? process.pid;
   const uid = options.selfUid ?? process.geteuid?.();
-  let table = readProcessTable({ procRoot: options.procRoot });
+  const { procRoot, cache } = options;
+  let table = readProcessTable({ procRoot, cache });
   if (options.scope === 'user' && uid !== undefined) table = table.filter((p) => p.uid === uid);
-  const groups = findDuplicateGroups(table, { services: options.services });
+  const groups = findDuplicateGroups(table, {
+    services: options.services,
+    cwdOf: cache && ((pid) => cache.cwd(pid, procRoot)),
+  });
   if (options.scope !== 'self') return groups;
   return groups.filter(
     (g) => g.key.startsWith('service:') || g.members.some((m) => m.pid === selfPid),

@@ -1,4 +1,5 @@
 import { ManualClock, Snapshot } from '@vitals/core';
+import type { Sample } from '@vitals/core';
 import { Children } from '../__fixtures__/children.test-util';
 import { createDuplicatesCheck } from './duplicates.check';
 import { createDuplicatesCollector } from './duplicates.collector';
@@ -27,6 +28,31 @@ describe('duplicates check and collector', () => {
       }),
     ]);
     expect(samples).toEqual([{ name: 'vitals_duplicate_processes', value: 1 }]);
+  });
+
+  it('counts copies that start and stop between scans, reading the kept ones from its cache', async () => {
+    const dir = children.botDir();
+    const a = await children.start(['bot/bot.js'], dir);
+    const b = await children.start(['bot/bot.js'], dir);
+    const clock = new ManualClock();
+    const collector = createDuplicatesCollector({ scope: 'self', selfPid: b.pid, clock });
+    const count = async () => {
+      clock.advance(10_000);
+      const samples = (await collector.collect()) as readonly Sample[];
+      return samples[0].value;
+    };
+    await new Promise((r) => setTimeout(r, 2100)); // old enough to be kept
+    expect(await count()).toBe(1);
+    expect(await count()).toBe(1); // a and b from the cache
+    const c = await children.start(['bot/bot.js'], dir);
+    expect(await count()).toBe(2);
+    const gone = children.exited(a);
+    a.kill('SIGKILL');
+    await gone;
+    expect(await count()).toBe(1);
+    c.kill('SIGKILL');
+    await children.exited(c);
+    expect(await count()).toBe(0);
   });
 
   it('is ok, with a zero count, when the current process runs once', async () => {

@@ -8,6 +8,7 @@ import {
   readCmdline,
   readProcStat,
 } from '@vitals/core';
+import type { ProcStat } from '@vitals/core';
 import { readUserNames } from './user.names';
 
 /** One row of the process table. */
@@ -44,6 +45,82 @@ export interface ProcessTableOptions {
   readonly now?: number;
   /** Skip kernel threads (children of kthreadd, pid 2, and pid 2 itself). @default true */
   readonly skipKernelThreads?: boolean;
+  /** For a table read again and again: what a process keeps while it runs is read once. */
+  readonly cache?: ProcessTableCache;
+}
+
+/** What a process keeps while it runs one program: read once, then taken from the cache. */
+interface Kept {
+  readonly startTimeTicks: number;
+  readonly comm: string;
+  readonly argv: readonly string[];
+  readonly uid: number;
+  cwd?: string;
+}
+
+/**
+ * What {@link readProcessTable} read of each process that does not change while it runs the same
+ * program (its arguments, owner and working folder), so that a table read every 10 s reads
+ * `/proc/<pid>/stat` of each process but `cmdline`, the owner and `cwd` only of processes new
+ * since the last read: 1 file per process instead of 4. A process is the same while its pid,
+ * start time and `comm` are (an `exec` of another program changes `comm`). Kept only from 2 s of
+ * age (a fork reads as its parent until it execs), and every `fullEvery`-th read (a supervisor or
+ * host: every 5 minutes at the 10 s refresh) reads everything again, which bounds the one thing
+ * the cache can miss: a process that re-execs the same program with other arguments, or changes
+ * its owner or folder, shows its new ones within that span.
+ * @example const cache = new ProcessTableCache(); setInterval(() => readProcessTable({ cache }), 10_000);
+ */
+export class ProcessTableCache {
+  private kept = new Map<number, Kept>();
+  private users: Map<number, string> | undefined;
+  private reads = 0;
+  private seen = new Set<number>();
+
+  /** @param fullEvery - every this many reads, nothing is taken from the cache. @default 30 */
+  constructor(private readonly fullEvery = 30) {}
+
+  /** Starts a read; a full one forgets everything. */
+  begin(): void {
+    if (this.reads++ % this.fullEvery === 0) {
+      this.kept.clear();
+      this.users = undefined;
+    }
+    this.seen.clear();
+  }
+
+  /** User names, read once per full read. */
+  userNames(): Map<number, string> {
+    return (this.users ??= readUserNames());
+  }
+
+  /** What is kept of `pid` if it still runs the same program. */
+  get(pid: number, stat: ProcStat): Kept | undefined {
+    this.seen.add(pid);
+    const kept = this.kept.get(pid);
+    return kept?.startTimeTicks === stat.startTimeTicks && kept.comm === stat.comm
+      ? kept
+      : undefined;
+  }
+
+  /** Keeps what was read of `pid` (a process younger than 2 s is read again next time). */
+  keep(pid: number, kept: Kept, ageMs: number): void {
+    if (ageMs >= 2000) this.kept.set(pid, kept);
+    else this.kept.delete(pid);
+  }
+
+  /** `/proc/<pid>/cwd`, read once for a kept process. */
+  cwd(pid: number, procRoot = '/proc'): string | undefined {
+    const kept = this.kept.get(pid);
+    if (kept && kept.cwd !== undefined) return kept.cwd;
+    const cwd = processCwd(pid, procRoot);
+    if (kept && cwd !== undefined) kept.cwd = cwd;
+    return cwd;
+  }
+
+  /** Ends a read: processes gone since are forgotten. */
+  end(): void {
+    for (const pid of this.kept.keys()) if (!this.seen.has(pid)) this.kept.delete(pid);
+  }
 }
 
 /**
@@ -69,18 +146,26 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
   const root = options.procRoot ?? '/proc';
   const skipKernel = options.skipKernelThreads ?? true;
   const now = options.now ?? Date.now();
+  const cache = options.cache;
   const hz = clockTicksPerSecond();
   const page = pageSizeBytes(root);
-  const users = readUserNames();
+  cache?.begin();
+  const users = cache ? cache.userNames() : readUserNames();
   const rows: ProcessInfo[] = [];
   for (const pid of listPids(root)) {
     const stat = readProcStat(pid, root);
     if (!stat) continue;
     if (skipKernel && (pid === 2 || stat.ppid === 2)) continue;
-    const argv = readCmdline(pid, root) ?? [];
-    const uid = processOwnerUid(pid, root);
-    if (uid === undefined) continue;
     const startTimeMs = processStartTimeMs(stat, root);
+    let kept = cache?.get(pid, stat);
+    if (!kept) {
+      const uid = processOwnerUid(pid, root);
+      if (uid === undefined) continue;
+      const { startTimeTicks, comm } = stat;
+      kept = { startTimeTicks, comm, argv: readCmdline(pid, root) ?? [], uid };
+      cache?.keep(pid, kept, now - startTimeMs);
+    }
+    const { argv, uid } = kept;
     const cpuSeconds = (stat.utimeTicks + stat.stimeTicks) / hz;
     const elapsed = Math.max((now - startTimeMs) / 1000, 1 / hz);
     rows.push({
@@ -100,6 +185,7 @@ export function readProcessTable(options: ProcessTableOptions = {}): ProcessInfo
       threads: stat.numThreads,
     });
   }
+  cache?.end();
   return rows;
 }
 

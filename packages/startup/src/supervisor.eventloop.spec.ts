@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { METRICS, MetricStream } from '@vitals/core';
+import { Supervisor } from './supervisor';
+import { OutputLog, fixture, killAll } from './supervisor.test-util';
+
+const env = { PATH: process.env.PATH };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Context switches of the main thread of `pid` so far (voluntary: each is one wake-up). */
+function switches(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1]);
+}
+
+/** Main-thread wake-ups of `pid` per second over the next `ms`. */
+async function wakesPerSecond(pid: number, ms: number): Promise<number> {
+  const before = switches(pid);
+  await sleep(ms);
+  return ((switches(pid) - before) * 1000) / ms;
+}
+
+/** One agent report as the supervisor published it. */
+interface Report {
+  readonly receivedAt: number;
+  readonly gauge: (name: string) => number | undefined;
+  /** `vitals_eventloop_delay_seconds` samples over 250 ms, since the child started. */
+  readonly over250ms: number;
+}
+
+describe('Supervisor: the agent samples the event loop only while it works', () => {
+  let supervisor: Supervisor | undefined;
+
+  afterEach(async () => {
+    await killAll(supervisor);
+    supervisor = undefined;
+  });
+
+  /** Runs `name` (args) under a supervisor with 100 ms reports; its reports land in the array. */
+  async function run(name: string, args: string[] = []) {
+    const stream = new MetricStream();
+    const reports: Report[] = [];
+    stream.batches$.subscribe((b) => {
+      // The agent's reports (the child's /proc figures come under the same source).
+      if (!b.samples.some((s) => s.name === METRICS.eventLoopUtilization)) return;
+      const byName = new Map<string, number>();
+      let le025 = 0;
+      for (const s of b.samples) {
+        if (s.labels?.le === '0.25') le025 = s.value;
+        else if (!s.labels?.le) byName.set(s.name, s.value);
+      }
+      const count = byName.get(`${METRICS.eventLoopDelay}_count`) ?? 0;
+      reports.push({
+        receivedAt: Date.now(),
+        gauge: (n) => byName.get(n),
+        over250ms: count - le025,
+      });
+    });
+    const output = new OutputLog();
+    supervisor = new Supervisor(
+      { command: fixture(name), args, env, name, agentIntervalMs: 100, stdout: output },
+      { stream },
+    );
+    await supervisor.start();
+    await output.waitFor('ready');
+    return { pid: supervisor.pid as number, reports, output };
+  }
+
+  /** Resolves once the last `n` reports stood for on-time samples only (the sampler is off). */
+  async function samplerOff(reports: Report[], n: number): Promise<void> {
+    const off = (r: Report) => r.gauge(METRICS.eventLoopLagMax) === 0;
+    for (let i = 0; i < 100; i++) {
+      if (reports.length >= n && reports.slice(-n).every(off)) return;
+      await sleep(100);
+    }
+    throw new Error(`the sampler never stayed off for ${n} reports`);
+  }
+
+  it('stops sampling a quiet child after 10 quiet reports: it wakes for the reports only', async () => {
+    const { pid, reports } = await run('quiet');
+    // Sampler on for the first 10 reports (1 s): 20 samples + 10 reports a second.
+    const sampling = await wakesPerSecond(pid, 700);
+    await samplerOff(reports, 5);
+    const off = reports.slice(-5);
+    for (const r of off) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(0);
+    // On a loaded machine a window can read busy and start the sampler for 10 more reports: the
+    // quietest of three half-seconds is the one to judge.
+    const quiet = Math.min(
+      await wakesPerSecond(pid, 500),
+      await wakesPerSecond(pid, 500),
+      await wakesPerSecond(pid, 500),
+    );
+    expect(sampling).toBeGreaterThanOrEqual(20);
+    expect(quiet).toBeLessThanOrEqual(15);
+    // A window while it is off stands for its on-time samples, all of lag 0: round(window / 50 ms),
+    // 2 per 100 ms report (3 for a report a little late).
+    for (const r of off) expect(r.gauge(METRICS.eventLoopLagMean)).toBe(0);
+    const counts = off.map((r) => r.gauge(`${METRICS.eventLoopDelay}_count`) as number);
+    for (let i = 1; i < counts.length; i++) {
+      expect(counts[i] - counts[i - 1]).toBeGreaterThanOrEqual(2);
+      expect(counts[i] - counts[i - 1]).toBeLessThanOrEqual(3);
+    }
+  }, 20_000);
+
+  it('reports a 300 ms stall that comes while the sampler is off, and samples again', async () => {
+    const { pid, reports, output } = await run('quiet', ['300']);
+    await samplerOff(reports, 3);
+    expect(reports[reports.length - 1].over250ms).toBe(0);
+    const before = reports.length;
+    process.kill(pid, 'SIGUSR2');
+    await output.waitFor('stalled');
+    // The sampler is on again for at least 10 reports: 20 samples a second besides the reports.
+    const sampling = await wakesPerSecond(pid, 700);
+    const stall = reports
+      .slice(before)
+      .find((r) => (r.gauge(METRICS.eventLoopLagMax) as number) >= 0.25);
+    expect(stall).toBeDefined();
+    expect(stall?.over250ms).toBe(1);
+    expect(stall?.gauge(METRICS.eventLoopDelaySampling)).toBe(1);
+    expect(sampling).toBeGreaterThanOrEqual(20);
+  }, 20_000);
+
+  it('keeps sampling a busy child', async () => {
+    const { reports } = await run('busy');
+    // Past the 10 windows after which a quiet loop's sampler would stop.
+    await sleep(1500);
+    const from = Date.now();
+    await sleep(1000);
+    const late = reports.filter((r) => r.receivedAt >= from);
+    expect(late.length).toBeGreaterThanOrEqual(5);
+    for (const r of late) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(1);
+    // Its loop is busy 25 ms in 30: real samples, most of them late.
+    const withLag = late.filter((r) => (r.gauge(METRICS.eventLoopLagMax) as number) > 0);
+    expect(withLag.length).toBeGreaterThanOrEqual(Math.ceil(late.length / 2));
+  }, 15_000);
+});
