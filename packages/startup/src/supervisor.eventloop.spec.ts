@@ -82,13 +82,11 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     await samplerOff(reports, 5);
     const off = reports.slice(-5);
     for (const r of off) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(0);
-    // On a loaded machine a window can read busy and start the sampler for 10 more reports: the
-    // quietest of three half-seconds is the one to judge.
-    const quiet = Math.min(
-      await wakesPerSecond(pid, 500),
-      await wakesPerSecond(pid, 500),
-      await wakesPerSecond(pid, 500),
-    );
+    // On a loaded machine a window can read busy and start the sampler for 10 more reports (1 s):
+    // the quietest half-second of up to ten is the one to judge.
+    let quiet = Infinity;
+    for (let i = 0; i < 10 && quiet > 15; i++)
+      quiet = Math.min(quiet, await wakesPerSecond(pid, 500));
     expect(sampling).toBeGreaterThanOrEqual(20);
     expect(quiet).toBeLessThanOrEqual(15);
     // A window while it is off stands for its on-time samples, all of lag 0: round(window / 50 ms),
