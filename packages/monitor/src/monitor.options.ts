@@ -56,7 +56,8 @@ export const monitorConfigSchema = z.strictObject({
    */
   eventLoopResolutionMs: schemas.duration(undefined, { min: '1ms', max: '10s' }).default(50),
   /**
-   * Busy time of the event loop in a tick under which the tick is quiet, 0–100ms. After 10 quiet
+   * Busy time of the event loop in a tick (per second of a tick longer than 1 s) under which the
+   * tick is quiet, 0–100ms. After 10 quiet
    * ticks in a row the delay timer pauses (an idle process is not woken 20 times a second) and
    * callbacks shorter than this read as on time; the first busier tick starts it again and counts
    * one sample as late by that tick's whole busy time (an upper bound: such a stall shows at full

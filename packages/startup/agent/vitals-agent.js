@@ -221,12 +221,12 @@
   // Every sample of monitorEventLoopDelay is one wake-up of the child (20 a second at 50 ms, the
   // resolution of @vitals/monitor; on this kind of VM a wake-up costs ~80 µs of CPU). The sampler
   // runs while the loop works and stops after QUIET_WINDOWS quiet windows in a row (a window is
-  // one report interval; quiet: less than QUIET_ACTIVE_MS of the loop's active time in it, from
-  // performance.eventLoopUtilization). While it is off, no callback of the window can have run
+  // one report interval; quiet: less than QUIET_ACTIVE_MS of the loop's active time in it, per
+  // second of a window longer than 1 s, from performance.eventLoopUtilization). While it is off, no callback of the window can have run
   // longer than the window's active time A, so the window stands for n = round(window /
-  // resolution) on-time samples (lag 0); a window with A ≥ QUIET_ACTIVE_MS turns the sampler on
+  // resolution) on-time samples (lag 0); a window with A at or above the threshold turns the sampler on
   // again and stands for n − 1 on-time samples and one of lag A: an upper bound of its longest
-  // callback, so a stall is never missed (a burst of short callbacks in that one window reads as
+  // callback, so a stall at least the threshold long is never missed (a burst of short callbacks in that one window reads as
   // a single delay of their sum). @vitals/monitor's in-process collector keeps the same rules.
   const RESOLUTION_MS = 50;
   const RESOLUTION_NS = RESOLUTION_MS * 1e6;
@@ -243,6 +243,14 @@
   let quietWindows = 0;
   let lastElu = performance.eventLoopUtilization();
 
+  /**
+   * The quiet threshold of a window, ms: QUIET_ACTIVE_MS per second of a window longer than 1 s
+   * (the sampler's own wake-ups are loop work too: 14 ms in an idle 5 s window kept it on).
+   */
+  function quietMsFor(windowMs) {
+    return QUIET_ACTIVE_MS * Math.max(1, windowMs / 1000);
+  }
+
   /** The window's delay samples as lags in seconds, ascending; from the histogram or made up. */
   function windowLags(activeMs, windowMs) {
     if (samplerOn) {
@@ -252,7 +260,7 @@
       for (let k = 1; k <= n; k++)
         lags[k - 1] = Math.max(0, delay.percentile(((k - 0.25) / n) * 100) - RESOLUTION_NS) / 1e9;
       delay.reset();
-      quietWindows = activeMs < QUIET_ACTIVE_MS ? quietWindows + 1 : 0;
+      quietWindows = activeMs < quietMsFor(windowMs) ? quietWindows + 1 : 0;
       if (quietWindows >= QUIET_WINDOWS) {
         delay.disable();
         samplerOn = false;
@@ -261,7 +269,7 @@
     }
     const n = Math.max(1, Math.round(windowMs / RESOLUTION_MS));
     const lags = new Array(n).fill(0);
-    if (activeMs >= QUIET_ACTIVE_MS) {
+    if (activeMs >= quietMsFor(windowMs)) {
       lags[n - 1] = activeMs / 1000;
       delay.reset();
       delay.enable();

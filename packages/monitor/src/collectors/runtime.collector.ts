@@ -11,8 +11,8 @@ export interface RuntimeCollectorOptions {
   /** Sampling resolution of `monitorEventLoopDelay`, ms (each sample wakes the loop). @default 50 */
   readonly eventLoopResolutionMs?: number;
   /**
-   * Busy time of the event loop in one collection window (event-loop utilisation), ms, under
-   * which the window is quiet: after {@link QUIET_WINDOWS} quiet windows in a row the delay timer
+   * Busy time of the event loop in one collection window (event-loop utilisation), ms — per
+   * second of a window longer than 1 s — under which the window is quiet: after {@link QUIET_WINDOWS} quiet windows in a row the delay timer
    * pauses, and a busy window starts it again; while paused, callbacks shorter than this read as
    * on time. 0 keeps the timer always on. @default 10
    */
@@ -146,7 +146,9 @@ export class RuntimeCollector implements Collector {
       this.quietWindows = 0;
       return;
     }
-    const quiet = activeMs < this.quietMs;
+    // Per second of a window longer than 1 s: the timer's own wake-ups are loop work too (an idle
+    // 5 s window read 14 ms busy and kept it on).
+    const quiet = activeMs < this.quietMs * Math.max(1, windowMs / 1000);
     const s = (ns: number): number => Math.max(0, ns - this.resolutionNs) / 1e9;
     if (!this.timerOn) {
       this.pausedWindow(out, windowMs, quiet ? 0 : activeMs);
