@@ -119,7 +119,11 @@ describe('ChildStatReader', () => {
     const reader = new ChildStatReader(pid);
     try {
       let first = reader.read();
-      for (let i = 0; i < 50 && (first?.rssBytes ?? 0) < 10 * 1024 * 1024; i++) {
+      // Until node has loaded and been charged a clock tick (10 ms) of CPU: read too early, the
+      // kernel's utime + stime may still be 0 (it was once in CI).
+      const settled = () =>
+        (first?.rssBytes ?? 0) >= 10 * 1024 * 1024 && (first?.cpuSeconds ?? 0) > 0;
+      for (let i = 0; i < 50 && !settled(); i++) {
         await new Promise((r) => setTimeout(r, 100));
         first = reader.read();
       }
