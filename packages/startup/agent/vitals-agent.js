@@ -256,10 +256,27 @@
     if (samplerOn) {
       const n = delay.count;
       const lags = new Array(n);
+      let covered = 0;
       // The k-th smallest sample: HDR reads rank trunc(p/100 × n + 0.5), so k − 0.25 is exact.
-      for (let k = 1; k <= n; k++)
-        lags[k - 1] = Math.max(0, delay.percentile(((k - 0.25) / n) * 100) - RESOLUTION_NS) / 1e9;
+      for (let k = 1; k <= n; k++) {
+        const raw = delay.percentile(((k - 0.25) / n) * 100);
+        covered += raw;
+        lags[k - 1] = Math.max(0, raw - RESOLUTION_NS) / 1e9;
+      }
       delay.reset();
+      // A stall no sample saw: reset() makes the next fire record nothing, and a report due in the
+      // same turn as a fire may run first. Each sample is the time since the fire before it, so
+      // the window less their sum is the time no sample covered; up to two resolutions of that (one
+      // on average) are the window's two ends, and more than three (plus 0.2 % for HDR's rounding)
+      // count as one sample, late by the uncovered time less one resolution (within one
+      // resolution of Node's own figure; as @vitals/monitor's RuntimeCollector does).
+      const uncovered = windowMs * 1e6 - covered;
+      if (uncovered > 3 * RESOLUTION_NS + windowMs * 2e3) {
+        const late = (uncovered - RESOLUTION_NS) / 1e9;
+        let at = lags.length;
+        while (at > 0 && lags[at - 1] > late) at--;
+        lags.splice(at, 0, late);
+      }
       quietWindows = activeMs < quietMsFor(windowMs) ? quietWindows + 1 : 0;
       if (quietWindows >= QUIET_WINDOWS) {
         delay.disable();

@@ -117,6 +117,24 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     expect(sampling).toBeGreaterThanOrEqual(20);
   }, 20_000);
 
+  it('counts every stall once, also when a report falls due during it before the sampler fires', async () => {
+    // A report every 100 ms: a 400 ms stall always has some due during it, and about one in four
+    // runs before the sampler's own fire and resets the histogram first. (400 ms: Node's own
+    // sample of a stall is up to one resolution, 50 ms, shorter than the stall.)
+    const { pid, reports, output } = await run('quiet', ['400']);
+    await samplerOff(reports, 3);
+    const before = reports[reports.length - 1].over250ms;
+    const stalls = 12;
+    for (let i = 0; i < stalls; i++) {
+      process.kill(pid, 'SIGUSR2');
+      await output.waitForCount('stalled', i + 1);
+      // 130–330 ms apart: some stalls come while the sampler runs, none within its first fire.
+      await sleep(130 + Math.random() * 200);
+    }
+    await sleep(400);
+    expect(reports[reports.length - 1].over250ms - before).toBe(stalls);
+  }, 30_000);
+
   it('keeps sampling a busy child', async () => {
     const { reports } = await run('busy');
     // Past the 10 windows after which a quiet loop's sampler would stop.

@@ -1,6 +1,7 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { METRICS } from '@vitals/core';
 import type { Sample } from '@vitals/core';
+import { EventLoopDelayHistogram } from './event-loop.histogram';
 import { QUIET_WINDOWS, RuntimeCollector } from './runtime.collector';
 
 const value = (samples: readonly Sample[], name: string): number | undefined =>
@@ -70,6 +71,80 @@ describe('RuntimeCollector', () => {
         .value,
     ).toBe(bucket('0.25') + (value(next, `${METRICS.eventLoopDelay}_count`)! - count));
     expect(value(next, METRICS.eventLoopActiveSeconds)).toBeGreaterThan(0.9);
+  });
+
+  describe("stalls Node's reset() would hide", () => {
+    const block = (ms: number): void => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        // block the loop
+      }
+    };
+    const over = (samples: readonly Sample[], le: string): number =>
+      value(samples, `${METRICS.eventLoopDelay}_count`)! -
+      samples.find((s) => s.name === `${METRICS.eventLoopDelay}_bucket` && s.labels?.le === le)!
+        .value;
+
+    it('counts a stall that begins right after a collection, before the timer fires again', async () => {
+      collector.collect();
+      await turn(30);
+      const before = collector.collect();
+      // The first fire after reset() records nothing: this stall is in no sample of Node's.
+      block(300);
+      await turn(30);
+      const after = collector.collect();
+      expect(over(after, '0.25') - over(before, '0.25')).toBe(1);
+      expect(value(after, METRICS.eventLoopLagMax)).toBeGreaterThanOrEqual(0.25);
+      expect(value(after, METRICS.eventLoopLagMax)).toBeLessThan(1);
+    });
+
+    it('counts a stall when the collection runs before the delay timer records it, and once only', async () => {
+      const c = new RuntimeCollector({ eventLoopResolutionMs: 50, eventLoopQuietMs: 0 });
+      try {
+        c.collect();
+        await turn(120);
+        const before = c.collect();
+        await turn(120);
+        // Both timers fall due during the stall; the collection's first, so it resets the
+        // histogram before the delay timer's fire.
+        const during = new Promise<readonly Sample[]>((resolve) =>
+          setTimeout(() => resolve(c.collect()), 1),
+        );
+        block(400);
+        const stalled = await during;
+        expect(over(stalled, '0.25') - over(before, '0.25')).toBe(1);
+        await turn(150);
+        // The fire after the reset records nothing: the stall is not counted twice.
+        expect(over(c.collect(), '0.1')).toBe(over(stalled, '0.1'));
+      } finally {
+        c.close();
+      }
+    });
+
+    it('counts the same stalls as a delay timer that is never reset', async () => {
+      const raw = monitorEventLoopDelay({ resolution: 10 });
+      raw.enable();
+      collector.collect();
+      const tick = setInterval(() => collector.collect(), 37);
+      try {
+        // Short and long blocks at random moments: only the long ones are later than 100 ms.
+        for (let i = 0; i < 24; i++) {
+          await turn(Math.random() * 60);
+          block(i % 3 === 0 ? 150 : 15);
+        }
+        await turn(60);
+      } finally {
+        clearInterval(tick);
+        raw.disable();
+      }
+      const mine = collector.collect();
+      const reference = new EventLoopDelayHistogram(METRICS.eventLoopDelay, 10e6);
+      reference.absorb(raw);
+      const theirs: Sample[] = [];
+      reference.samples(theirs);
+      expect(over(theirs, '0.1')).toBeGreaterThanOrEqual(8);
+      expect(over(mine, '0.1')).toBe(over(theirs, '0.1'));
+    });
   });
 
   it("reports prom-client's nodejs_eventloop_lag_seconds from a setImmediate", async () => {
