@@ -74,6 +74,8 @@ const line = (prefix: string, value: number): string => `${prefix}${formatValue(
 export class ExpositionCache {
   private readonly layouts = new Map<string, Layout>();
   private key = '';
+  /** The pieces of the body being rendered, reused: render() is synchronous. */
+  private readonly parts: string[] = [];
 
   constructor(private readonly descriptors: DescriptorLookup) {}
 
@@ -97,20 +99,27 @@ export class ExpositionCache {
     // A published series named like an extra one would make one family of both: the plain way.
     if (dynamic.some((f) => layout.names.has(f.name)))
       return renderExposition([...values, ...extra], this.descriptors, options);
-    let out = '';
+    // One array of pieces joined once: the body is built flat (a `+=` per line made a rope of
+    // 600 cons strings that the write then flattened again).
+    const out = this.parts;
+    out.length = 0;
+    const families = layout.families;
     let d = 0;
-    for (const family of layout.families) {
-      while (d < dynamic.length && dynamic[d].name < family.name) out += plain(dynamic[d++], om);
-      const text = family.unstable
-        ? undefined
-        : family.lines
-          ? lines(family, cutoff)
-          : histogram(family, cutoff);
-      out += text ?? fresh(family.family, cutoff, om);
+    for (let i = 0; i < families.length; i++) {
+      const family = families[i];
+      while (d < dynamic.length && dynamic[d].name < family.name) out.push(plain(dynamic[d++], om));
+      const mark = out.length;
+      const ok =
+        !family.unstable &&
+        (family.lines ? lines(family, cutoff, out) : histogram(family, cutoff, out));
+      if (!ok) {
+        out.length = mark;
+        out.push(fresh(family.family, cutoff, om));
+      }
     }
-    while (d < dynamic.length) out += plain(dynamic[d++], om);
-    if (om) out += '# EOF\n';
-    return out;
+    while (d < dynamic.length) out.push(plain(dynamic[d++], om));
+    if (om) out.push('# EOF\n');
+    return out.join('');
   }
 
   private layout(values: readonly SeriesValue[], version: number, om: boolean): Layout {
@@ -206,15 +215,19 @@ function groups(family: Family): Group[] {
 }
 
 /**
- * The lines of a plain family, or undefined when staleness reorders it (a series written twice
- * under one sanitized name whose first is stale and a later one fresh): render it the plain way.
+ * Appends the lines of a plain family to `out`; false when staleness reorders it (a series
+ * written twice under one sanitized name whose first is stale and a later one fresh): render it
+ * the plain way. Indexed loops: without an optimizing compiler a `for…of` allocates per element.
  */
-function lines(family: CachedFamily, cutoff: number): string | undefined {
-  let out = '';
-  for (const l of family.lines as Line[]) {
+function lines(family: CachedFamily, cutoff: number, out: string[]): boolean {
+  const all = family.lines as Line[];
+  const start = out.length;
+  out.push(family.header);
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i];
     const slot = l.slots[0];
     if (slot.at < cutoff) {
-      if (l.slots.some((s) => s.at >= cutoff)) return undefined;
+      if (l.slots.some((s) => s.at >= cutoff)) return false;
       continue;
     }
     const v = slot.value;
@@ -222,38 +235,46 @@ function lines(family: CachedFamily, cutoff: number): string | undefined {
       l.value = v;
       l.text = line(l.prefix, v);
     }
-    out += l.text;
+    out.push(l.text);
   }
-  return out === '' ? '' : family.header + out;
+  if (out.length === start + 1) out.length = start;
+  return true;
 }
 
-/** The lines of a histogram family, or undefined when staleness reorders its label sets. */
-function histogram(family: CachedFamily, cutoff: number): string | undefined {
-  let out = '';
-  for (const g of family.groups as Group[]) {
-    if (g.members[0].at < cutoff && g.members.some((s) => s.at >= cutoff)) return undefined;
+/** Appends the lines of a histogram family to `out`; false when staleness reorders its label sets. */
+function histogram(family: CachedFamily, cutoff: number, out: string[]): boolean {
+  const groups = family.groups as Group[];
+  const start = out.length;
+  out.push(family.header);
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    if (g.members[0].at < cutoff && g.members.some((s) => s.at >= cutoff)) return false;
     let any = false;
     let inf = false;
     let last: number | undefined;
-    for (const b of g.buckets) {
+    const buckets = g.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      const b = buckets[i];
       if (b.slot.at < cutoff) continue;
       any = true;
       inf ||= b.inf;
       last = b.slot.value;
-      out += line(b.prefix, last);
+      out.push(line(b.prefix, last));
     }
     let sum: number | undefined;
-    for (const s of g.sums) if (s.at >= cutoff) sum = s.value;
+    for (let i = 0; i < g.sums.length; i++) if (g.sums[i].at >= cutoff) sum = g.sums[i].value;
     let count: number | undefined;
-    for (const c of g.counts) if (c.at >= cutoff) count = c.value;
+    for (let i = 0; i < g.counts.length; i++)
+      if (g.counts[i].at >= cutoff) count = g.counts[i].value;
     if (!any && sum === undefined && count === undefined && !g.others.some((o) => o.at >= cutoff))
       continue;
     const total = count ?? last ?? 0;
-    if (!inf) out += line(g.infPrefix, total);
-    if (sum !== undefined) out += line(g.sumPrefix, sum);
-    out += line(g.countPrefix, total);
+    if (!inf) out.push(line(g.infPrefix, total));
+    if (sum !== undefined) out.push(line(g.sumPrefix, sum));
+    out.push(line(g.countPrefix, total));
   }
-  return out === '' ? '' : family.header + out;
+  if (out.length === start + 1) out.length = start;
+  return true;
 }
 
 /** A family rendered the plain way from its series fresh at `cutoff` ('' when none is). */

@@ -160,8 +160,11 @@ export function metricsRoute(
         Vary: 'Accept, Accept-Encoding',
       };
       const plain = () => {
-        res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
+        // A Buffer, not the string: Node would copy headers and a string body into one more
+        // string to send them in one write.
+        const data = Buffer.from(body);
+        res.writeHead(200, { ...headers, 'Content-Length': data.length });
+        res.end(data);
       };
       const zipped = (data: Buffer) => {
         res.writeHead(200, {

@@ -228,19 +228,19 @@ export class AlertEngine {
 
   /** Resolves firing alerts (and forgets pending ones) whose series stopped reporting. */
   private sweepStale(at: number): void {
-    for (const r of this.byId.values()) {
-      if (r.states.size === 0) continue;
+    this.byId.forEach((r) => {
+      if (r.states.size === 0) return;
       const stale: SeriesState[] = [];
-      for (const state of r.states.values()) {
+      r.states.forEach((state) => {
         if (at - state.seenAt > this.staleAfterMs) stale.push(state);
-      }
+      });
       for (const state of stale) {
         r.states.delete(r.rule.metric, state.labels);
         if (state.phase !== FIRING || !state.firing) continue;
         const note = `no data for ${Math.round((at - state.seenAt) / 1000)}s: the series stopped reporting`;
         this.emit(r, 'resolved', state, state.value, state.firing.threshold, at, note);
       }
-    }
+    });
   }
 
   private step(r: CompiledRule, sample: Sample, at: number): void {
@@ -366,10 +366,13 @@ export class AlertEngine {
    */
   active(): AlertEvent[] {
     const out: AlertEvent[] = [];
-    for (const r of this.byId.values()) {
-      for (const state of r.states.values())
-        if (state.firing) out.push(current(state.firing, state));
-    }
+    // forEach: asked on every scrape; for…of would allocate per rule and per series.
+    this.byId.forEach((r) => {
+      if (r.states.size > 0)
+        r.states.forEach((state) => {
+          if (state.firing) out.push(current(state.firing, state));
+        });
+    });
     return out;
   }
 
@@ -379,11 +382,12 @@ export class AlertEngine {
    */
   pending(): AlertEvent[] {
     const out: AlertEvent[] = [];
-    for (const r of this.byId.values()) {
-      for (const state of r.states.values()) {
-        if (state.phase === PENDING && state.pending) out.push(current(state.pending, state));
-      }
-    }
+    this.byId.forEach((r) => {
+      if (r.states.size > 0)
+        r.states.forEach((state) => {
+          if (state.phase === PENDING && state.pending) out.push(current(state.pending, state));
+        });
+    });
     return out;
   }
 

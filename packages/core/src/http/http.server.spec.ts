@@ -43,6 +43,17 @@ describe('HttpServer', () => {
     expect(asset.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('sends one Date header, the time of the answer to the second (RFC 9110 IMF-fixdate)', async () => {
+    await serve([echo('GET', '/metrics')]);
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const res = await send(port, '/metrics');
+    const after = Date.now();
+    const date = res.headers.date as string;
+    expect(date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/);
+    expect(Date.parse(date)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(date)).toBeLessThanOrEqual(after);
+  });
+
   it('answers 404 as JSON naming the path', async () => {
     await serve([echo('GET', '/metrics')]);
     const res = await send(port, '/nope/x?y=1');

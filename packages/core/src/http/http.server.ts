@@ -69,6 +69,18 @@ const BASELINE_HEADERS: readonly (readonly [string, string])[] = [
   ['Referrer-Policy', 'no-referrer'],
 ];
 
+let dateSecond = -1;
+let dateText = '';
+/** An IMF-fixdate (RFC 9110 §5.6.7) for `ms`, the string kept while the second is the same. */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 /**
  * The host's one HTTP server (`node:http`) for every plugin's {@link HttpRoute}s. Listens on
  * `config.host:config.port` (127.0.0.1:9477 by default; port 0 picks a free one). Off loopback it
@@ -285,7 +297,12 @@ export class HttpServer {
     res: ServerResponse,
     expectContinue: boolean,
   ): Promise<void> {
-    for (const [name, value] of BASELINE_HEADERS) res.setHeader(name, value);
+    for (let i = 0; i < BASELINE_HEADERS.length; i++)
+      res.setHeader(BASELINE_HEADERS[i][0], BASELINE_HEADERS[i][1]);
+    // Our own Date: Node's caches the string for the rest of the second and arms a timer to drop
+    // it, one more wake-up of the host per scrape.
+    res.sendDate = false;
+    res.setHeader('Date', httpDate(Date.now()));
     if (this.stopping) res.setHeader('Connection', 'close');
     // An early answer leaves the body unread: close instead of draining it for keep-alive.
     const early = (status: number, body: unknown, headers: Record<string, string> = {}): void =>

@@ -71,6 +71,10 @@ describe('SeriesIndex', () => {
     expect([...index.values()].sort((p, q) => p - q)).toEqual(
       [...reference.values()].sort((p, q) => p - q),
     );
+    // forEach visits the same values in the same order.
+    const visited: number[] = [];
+    index.forEach((v) => visited.push(v));
+    expect(visited).toEqual([...index.values()]);
   });
 
   it('lists values grouped by name, in first-seen order', () => {

@@ -29,13 +29,26 @@ export interface CpuTimes {
  */
 export function readMeminfo(root = DEFAULT_PROC_ROOT): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const line of readPseudoFile(join(root, 'meminfo'))?.split('\n') ?? []) {
-    const m = /^([^:]+):\s+(\d+)(\s+kB)?/.exec(line);
-    const n = m ? (m[3] ? Number(m[2]) * 1024 : Number(m[2])) : NaN;
-    if (m && Number.isFinite(n) && m[1] !== '__proto__') out[m[1]] = n;
+  const text = readPseudoFile(join(root, 'meminfo')) ?? '';
+  // `Key:   12345 kB` by index, not a regex match per line: read every tick.
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(':', at);
+    if (colon > at && colon < end) {
+      const key = text.slice(at, colon);
+      const field = text.slice(colon + 1, end).trim();
+      const kb = field.endsWith(' kB');
+      const digits = kb ? field.slice(0, -3).trimEnd() : field;
+      const n = DIGITS.test(digits) ? Number(digits) * (kb ? 1024 : 1) : NaN;
+      if (Number.isFinite(n) && key !== '__proto__') out[key] = n;
+    }
+    at = end + 1;
   }
   return out;
 }
+
+const DIGITS = /^\d+$/;
 
 const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 

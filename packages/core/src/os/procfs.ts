@@ -211,13 +211,22 @@ export function readProcStatus(
   if (text === undefined) return undefined;
   // No prototype: a key such as `__proto__` or `constructor` is just a key.
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    const value = line.slice(colon + 1).trim();
-    if (colon > 0) out[line.slice(0, colon)] = value.replace(/\s+/g, ' ');
+  // By index, not split/trim/replace per line: read every tick for the host itself.
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(':', at);
+    if (colon > at && colon < end) {
+      const value = text.slice(colon + 1, end).trim();
+      out[text.slice(at, colon)] = MULTI_SPACE.test(value) ? value.replace(/\s+/g, ' ') : value;
+    }
+    at = end + 1;
   }
   return out;
 }
+
+/** A run of whitespace that is not one plain space (tabs between `Uid` columns). */
+const MULTI_SPACE = /\s\s|[^\S ]/;
 
 const LIMIT_KEYS: Record<string, keyof ProcLimits> = {
   'Max open files': 'openFiles',

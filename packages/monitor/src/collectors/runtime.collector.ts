@@ -282,14 +282,21 @@ export class RuntimeCollector implements Collector {
   /** `{type}` counts and a total; a type seen before and gone now reads 0, not its last count. */
   private byType(out: Sample[], name: string, total: string, types: readonly string[]): void {
     const counts = new Map<string, number>();
-    for (const t of types) if (t !== '') counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i];
+      if (t !== '') counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
     let seen = this.seen.get(name);
     if (!seen) this.seen.set(name, (seen = new Set()));
-    for (const t of seen) if (!counts.has(t)) counts.set(t, 0);
-    for (const [t, n] of counts) {
-      seen.add(t);
+    // forEach, not for…of: no iterator result per entry on every tick.
+    seen.forEach((t) => {
+      if (!counts.has(t)) counts.set(t, 0);
+    });
+    const known = seen;
+    counts.forEach((n, t) => {
+      known.add(t);
       out.push({ name, value: n, labels: this.label(t) });
-    }
+    });
     out.push({ name: total, value: types.length });
   }
 
