@@ -33,10 +33,14 @@ export interface ChildFigures {
   readonly startTimeSeconds: number;
 }
 
+const VM_RSS = ['VmRSS'];
+
 /** VmRSS of `/proc/<pid>/status` in bytes; `undefined` when the process is gone. */
 export function readRssBytes(pid: number, procRoot?: string): number | undefined {
-  const vmRss = readProcStatus(pid, procRoot)?.VmRSS;
-  if (vmRss === undefined) return readProcStatus(pid, procRoot) ? 0 : undefined; // zombie: no VmRSS
+  const status = readProcStatus(pid, procRoot, VM_RSS);
+  if (status === undefined) return undefined;
+  const vmRss = status.VmRSS;
+  if (vmRss === undefined) return 0; // zombie: no VmRSS
   const kb = Number.parseInt(vmRss, 10);
   return Number.isFinite(kb) ? kb * 1024 : undefined;
 }

@@ -88,6 +88,11 @@ describe('procfs (fake tree)', () => {
       VmRSS: '12345 kB',
       Threads: '9',
     });
+    // Only the keys asked for, the first line's too; a missing key (a zombie's VmRSS) is absent,
+    // and a key that is only the end of another (`RSS` in `VmRSS`) is not found.
+    const some = readProcStatus(5, tree.root, ['Name', 'Uid', 'VmRSS', 'VmData', 'RSS']);
+    expect(some).toEqual({ Name: 'my app', Uid: '0 0 0 0', VmRSS: '12345 kB' });
+    expect(readProcStatus(99, tree.root, ['VmRSS'])).toBeUndefined();
   });
 
   it('reads limits with unlimited as Infinity', () => {

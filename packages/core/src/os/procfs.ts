@@ -201,16 +201,35 @@ export function pageSizeBytes(root = DEFAULT_PROC_ROOT): number {
  * Raw key → value pairs of `/proc/<pid>/status`, whitespace runs collapsed to one space
  * (`VmRSS` → `'12345 kB'`, `Uid` → `'1000 1000 1000 1000'`, `Threads` → `'11'`).
  * @param root - the proc mount. @default '/proc'
+ * @param keys - only these keys (found by search, not by parsing all ~55 lines: for callers that
+ *   read a status every tick); a key the file lacks is absent.
  * @example Number(readProcStatus('self')?.Threads)
+ * @example readProcStatus(pid, '/proc', ['VmRSS'])?.VmRSS // '12345 kB', or undefined for a zombie
  */
 export function readProcStatus(
   pid: Pid,
   root = DEFAULT_PROC_ROOT,
+  keys?: readonly string[],
 ): Record<string, string> | undefined {
   const text = readPseudoFile(join(procPidDir(pid, root), 'status'));
   if (text === undefined) return undefined;
   // No prototype: a key such as `__proto__` or `constructor` is just a key.
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (keys !== undefined) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      let at = 0;
+      if (!text.startsWith(`${key}:`)) {
+        at = text.indexOf(`\n${key}:`) + 1;
+        if (at === 0) continue;
+      }
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const value = text.slice(at + key.length + 1, end).trim();
+      out[key] = MULTI_SPACE.test(value) ? value.replace(/\s+/g, ' ') : value;
+    }
+    return out;
+  }
   // By index, not split/trim/replace per line: read every tick for the host itself.
   for (let at = 0; at < text.length;) {
     let end = text.indexOf('\n', at);

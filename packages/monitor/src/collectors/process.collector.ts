@@ -27,6 +27,9 @@ export interface ProcessCollectorOptions {
 }
 
 /** `'12345 kB'` → bytes. */
+/** What the collector reads of `/proc/<pid>/status` (found by search, not by parsing it all). */
+const STATUS_KEYS = ['VmRSS', 'VmData'];
+
 const kb = (v: string | undefined): number | undefined =>
   v ? Number(v.split(' ')[0]) * 1024 : undefined;
 
@@ -74,7 +77,7 @@ export class ProcessCollector implements Collector {
     let user: number;
     let system: number;
     let rss: number | undefined;
-    const status = readProcStatus(this.pid, root);
+    const status = readProcStatus(this.pid, root, STATUS_KEYS);
     if (this.self) {
       // Microsecond resolution instead of /proc's 10 ms ticks.
       const usage = process.cpuUsage();
