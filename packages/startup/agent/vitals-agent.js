@@ -73,8 +73,11 @@
   } = require('node:perf_hooks');
 
   // ---- sending: one message in flight, a short queue behind it (GC points must not be lost) ----
-  // A report that names its values (`series`) is never the one dropped, and one that could not be
-  // sent makes the next report name them again: the supervisor reads values by that shape.
+  // When the queue is full, the oldest periodic report that does not name its values goes first:
+  // the next report carries the same cumulative counters, where a GC point or a snapshot reply
+  // would be lost for good. A report that names its values (`series`) is never the one dropped,
+  // and one that could not be sent makes the next report name them again: the supervisor reads
+  // values by that shape.
   const MAX_QUEUE = 64;
   const queue = [];
   let shapeKey = '';
@@ -101,7 +104,8 @@
   function send(message) {
     if (!process.connected) return lost(message);
     if (queue.length >= MAX_QUEUE) {
-      const i = queue.findIndex((m) => !m.series);
+      let i = queue.findIndex((m) => m.type === 'metrics' && !m.series);
+      if (i < 0) i = queue.findIndex((m) => !m.series);
       lost(queue.splice(i < 0 ? 0 : i, 1)[0]);
     }
     queue.push(message);

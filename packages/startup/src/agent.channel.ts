@@ -61,15 +61,52 @@ export interface AgentSeries {
 
 const MAX_SAMPLES = 1000;
 
-/** `[name]` or `[name, labels]` as the agent sends it; `undefined` when malformed. */
+/**
+ * The metric names `vitals-agent.js` reports, and nothing else is taken from a child: the child
+ * can read the agent's token (from `/proc/self/environ`, whatever the agent deletes from
+ * `process.env`) and must not publish under the supervisor's own names
+ * (`vitals_supervisor_restarts_total`, `process_*` read from `/proc`, `up`).
+ */
+export const AGENT_METRICS: ReadonlySet<string> = new Set([
+  'nodejs_eventloop_lag_max_seconds',
+  'nodejs_eventloop_lag_mean_seconds',
+  'nodejs_eventloop_lag_min_seconds',
+  'nodejs_eventloop_lag_p50_seconds',
+  'nodejs_eventloop_lag_p90_seconds',
+  'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_external_memory_bytes',
+  'nodejs_gc_duration_seconds_bucket',
+  'nodejs_gc_duration_seconds_count',
+  'nodejs_gc_duration_seconds_sum',
+  'nodejs_heap_size_total_bytes',
+  'nodejs_heap_size_used_bytes',
+  'vitals_eventloop_delay_sampling',
+  'vitals_eventloop_delay_seconds_bucket',
+  'vitals_eventloop_delay_seconds_count',
+  'vitals_eventloop_delay_seconds_sum',
+  'vitals_eventloop_utilization_ratio',
+  'vitals_measurement_gc_seconds_total',
+  'vitals_measurement_gc_total',
+  'vitals_nodejs_array_buffers_bytes',
+  'vitals_nodejs_heap_size_limit_bytes',
+]);
+
+/** The label names the agent's series carry (GC kind, histogram bucket). */
+const AGENT_LABELS: ReadonlySet<string> = new Set(['kind', 'le']);
+
+/**
+ * `[name]` or `[name, labels]` as the agent sends it; `undefined` when malformed, or when the name
+ * is not one of {@link AGENT_METRICS} or a label not one the agent uses.
+ */
 function parseSeries(value: unknown): AgentSeries | undefined {
-  if (!Array.isArray(value) || typeof value[0] !== 'string') return undefined;
+  if (!Array.isArray(value) || typeof value[0] !== 'string' || !AGENT_METRICS.has(value[0]))
+    return undefined;
   const labels = value[1] as unknown;
   if (labels === undefined) return { name: value[0] };
   if (
     typeof labels !== 'object' ||
     labels === null ||
-    !Object.values(labels).every((v) => typeof v === 'string')
+    !Object.entries(labels).every(([k, v]) => AGENT_LABELS.has(k) && typeof v === 'string')
   )
     return undefined;
   return { name: value[0], labels: labels as Labels };
