@@ -62,7 +62,7 @@ export { compareSeverity, worstSeverity } from './health/health.types';
 export type { Finding, HealthCheck, Severity, HealthArea } from './health/health.types';
 export type { ShutdownHook, CleanupHandler } from './host/hooks.types';
 export type { HttpRoute, HttpContext, HttpMethod } from './http/http.types';
-export { HttpServer, isLoopbackHost } from './http/http.server';
+export { HttpServer, httpUrl, isLoopbackHost } from './http/http.server';
 export type { CliCommand, CliContext, CliOption } from './cli/cli.types';
 
 export type { Plugin, PluginContext, RegisterContext } from './host/plugin.types';
@@ -89,6 +89,7 @@ export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
 export { escapeControl } from './util/escape-control';
+export { trustedFolder, untrustedFolder } from './util/trusted-folder';
 export type { DeadlineResult } from './util/deadline';
 export {
   parseDuration,

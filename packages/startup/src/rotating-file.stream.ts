@@ -9,8 +9,9 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
+import { trustedFolder } from '@vitals/core';
 
 /** Options of {@link RotatingFileStream}. */
 export interface RotatingFileOptions {
@@ -53,15 +54,26 @@ export class RotatingFileStream extends Writable {
   private readonly maxBytes: number;
   private readonly maxFiles: number;
 
+  /** The file, in its folder with links resolved (the folder that was checked). */
+  readonly path: string;
+
+  /**
+   * @throws Error `code` 'EUNTRUSTED' when the folder goes through a link another user owns, or
+   *   is (or is inside) a folder another user owns or can write without the sticky bit; the file
+   *   system's error (EACCES, ELOOP for a link at the name) otherwise.
+   */
   constructor(
-    readonly path: string,
+    path: string,
     private readonly options: RotatingFileOptions = {},
   ) {
     super();
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 5;
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, OPEN_FLAGS, 0o640);
+    // Through the folder that was checked: a link on the way, or a folder others can write, could
+    // send a root supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
+    this.path = join(trustedFolder(dirname(path), process.geteuid?.() ?? 0), basename(path));
+    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
     this.size = fstatSync(this.fd).size;
   }
 

@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -146,6 +155,38 @@ describe('vitals run', () => {
       expect(said).toMatch(message);
       expect(said.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it("refuses a log file in a folder others can write or behind another user's link, with exit 64 (root)", async () => {
+    const { command, context, out } = setup([]);
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const target = join(dir, 'etc');
+    mkdirSync(target);
+    const link = join(dir, 'logs');
+    symlinkSync(target, link);
+    lchownSync(link, 65534, 65534);
+    const cases: [CliContext['options'], RegExp][] = [
+      [
+        { 'log-file': join(open, 'app.log') },
+        /^vitals: --log-file: .*open is in a folder other users can write \(.*open\); log to a folder only you or root can write$/m,
+      ],
+      [
+        { 'error-file': join(link, 'err.log') },
+        /^vitals: --error-file: .*logs goes through a link owned by uid 65534 \(.*logs\)/m,
+      ],
+    ];
+    for (const [options, message] of cases) {
+      const before = out().length;
+      expect(await command.run(context(options, [fixture('print-env')]))).toBe(64);
+      const said = out().slice(before);
+      expect(said).toMatch(message);
+      expect(said.trim().split('\n')).toHaveLength(1);
+    }
+    // Nothing was written through the link: its target holds no log.
+    expect(readdirSync(target)).toEqual([]);
+    expect(readdirSync(open)).toEqual([]);
   });
 
   it('accepts "off" for the hang timeout and durations with units', async () => {

@@ -5,6 +5,7 @@ import {
   V8_TUNER,
   formatBytes,
   formatDuration,
+  httpUrl,
   isVitalsError,
   readCgroupLimits,
 } from '@vitals/core';
@@ -144,8 +145,24 @@ export function createRunCommand(
       const { flags, lines } = tunedFlags(cfg, container);
       const lock = resolveOptional(container, INSTANCE_LOCK);
       const { host } = ctx;
-      const out = output(cfg.logFile, cfg, say);
-      const err = cfg.errorFile ? output(cfg.errorFile, cfg, say) : out;
+      let out: RotatingFileStream | undefined;
+      let err: RotatingFileStream | undefined;
+      let opening: [flag: string, file: string | undefined] = ['--log-file', cfg.logFile];
+      try {
+        out = output(cfg.logFile, cfg, say);
+        opening = ['--error-file', cfg.errorFile];
+        err = cfg.errorFile ? output(cfg.errorFile, cfg, say) : out;
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        const [flag, file] = opening;
+        ctx.stderr.write(
+          e.code === 'EUNTRUSTED'
+            ? `vitals: ${flag}: ${e.message}; log to a folder only you or root can write\n`
+            : `vitals: ${flag}: cannot open ${file} (${e.code ?? e.message}); choose a file you can write\n`,
+        );
+        out?.destroy();
+        return EXIT_USAGE;
+      }
       const token = (ctx.config.http as { token?: string } | undefined)?.token;
       const supervisor = new Supervisor(
         {
@@ -266,7 +283,7 @@ export function createRunCommand(
           throw error;
         });
         const address = host.httpAddress();
-        if (address) say(`HTTP server on http://${address.host}:${address.port}`);
+        if (address) say(`HTTP server on ${httpUrl(address)}`);
         await supervisor.start();
         if (supervisor.pid !== undefined) say(`${supervisor.name} started (pid ${supervisor.pid})`);
         const code = await supervisor.done;

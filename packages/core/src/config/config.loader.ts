@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ZodType } from 'zod';
 import { VitalsError, describeError } from '../errors';
 import { escapeControl } from '../util/escape-control';
+import { untrustedFolder } from '../util/trusted-folder';
 import type { Thresholds, VitalsConfig } from './config.types';
 import { describeIssue } from './config.issues';
 import { DEFAULT_MAX_CONNECTIONS } from '../http/http.server';
@@ -175,32 +176,17 @@ function refuseForeignCode(file: string, uid: number): void {
   else if (st.uid !== uid && st.uid !== 0)
     why = `is owned by uid ${st.uid}, not by you (uid ${uid})`;
   else if (st.mode & 0o022) why = 'can be written by other users';
-  else why = untrustedFolder(path.dirname(file), uid);
+  else {
+    const folder = untrustedFolder(path.dirname(file), uid);
+    // Whoever controls the folder could rename the checked file away and put their own in its
+    // place between the check and the load.
+    if (folder) why = `${folder}, who could replace it`;
+  }
   if (why) {
     throw new VitalsError(
       'ERR_CONFIG_FILE',
       `${shown} in ${path.dirname(file)} ${why}; it is code and would run as you: name it with -c ${file} if you trust it`,
     );
-  }
-}
-
-/**
- * Why a folder holding code cannot be trusted, or undefined: it, or a folder above it, is owned by
- * someone other than `uid` or root, or can be written by others without the sticky bit. Such a
- * user could rename the checked file away and put their own in its place between the check and
- * the load (as git refuses a repository in a folder someone else owns).
- */
-function untrustedFolder(dir: string, uid: number): string | undefined {
-  let d = fs.realpathSync(dir);
-  for (;;) {
-    const st = fs.statSync(d);
-    if (st.uid !== uid && st.uid !== 0)
-      return `is in a folder owned by uid ${st.uid} (${d}), who could replace it`;
-    if (st.mode & 0o022 && !(st.mode & 0o1000))
-      return `is in a folder other users can write (${d}), who could replace it`;
-    const parent = path.dirname(d);
-    if (parent === d) return undefined;
-    d = parent;
   }
 }
 

@@ -1,0 +1,61 @@
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+
+/**
+ * Why a folder cannot be trusted with files written or read as `uid`, or undefined when it can.
+ * Checked twice, links never trusted blindly:
+ *
+ * - along the path as given, without following links: a link on the way must belong to `uid` or
+ *   root (whoever owns a link decides where it leads), and a folder on the way must belong to
+ *   `uid` or root and not be writable by others unless sticky (they could swap what comes next);
+ * - along the folder it resolves to (`realpath`), by the same folder rule, so a trusted link does
+ *   not lead into a folder others control.
+ *
+ * Callers then use the resolved folder ({@link trustedFolder}) so that what they open is what was
+ * checked. As git refuses a repository in a folder someone else owns, and logrotate a log folder
+ * others can write.
+ * @param dir - an existing folder.
+ * @example untrustedFolder('/var/log/api', 0) // undefined, or 'is in a folder other users can write (/tmp/x)'
+ */
+export function untrustedFolder(dir: string, uid: number): string | undefined {
+  const given = resolve(dir);
+  const parts = given.split(sep).filter(Boolean);
+  let at: string = sep;
+  for (const part of ['', ...parts]) {
+    at = part === '' ? sep : at === sep ? `${sep}${part}` : `${at}${sep}${part}`;
+    const st = lstatSync(at);
+    if (st.isSymbolicLink()) {
+      if (st.uid !== uid && st.uid !== 0)
+        return `goes through a link owned by uid ${st.uid} (${at})`;
+      continue;
+    }
+    const why = folderRule(at, st, uid);
+    if (why) return why;
+  }
+  for (let d = realpathSync(given); ; d = dirname(d)) {
+    const why = folderRule(d, statSync(d), uid);
+    if (why) return why;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * `dir` resolved (links followed) once {@link untrustedFolder} found nothing wrong with it.
+ * @throws Error saying why the folder cannot be trusted (`code` 'EUNTRUSTED'), or the file
+ *   system's error (ENOENT, EACCES).
+ */
+export function trustedFolder(dir: string, uid: number): string {
+  const why = untrustedFolder(dir, uid);
+  if (why) {
+    const error: NodeJS.ErrnoException = new Error(`${dir} ${why}`);
+    error.code = 'EUNTRUSTED';
+    throw error;
+  }
+  return realpathSync(dir);
+}
+
+function folderRule(d: string, st: { uid: number; mode: number }, uid: number): string | undefined {
+  if (st.uid !== uid && st.uid !== 0) return `is in a folder owned by uid ${st.uid} (${d})`;
+  if (st.mode & 0o022 && !(st.mode & 0o1000)) return `is in a folder other users can write (${d})`;
+  return undefined;
+}
