@@ -19,7 +19,7 @@ import {
   SHUTDOWN_HOOK,
 } from '../core.tokens';
 import { VitalsError, describeError } from '../errors';
-import { HttpServer } from '../http/http.server';
+import { HttpServer, httpUrl } from '../http/http.server';
 import type { HttpRoute } from '../http/http.types';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
@@ -161,7 +161,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
       if (routes.length > 0) {
         http = new HttpServer(config.http, routes, logger.child({ component: 'http' }), { clock });
         const address = await http.start();
-        logger.info(address, `http server listening on http://${address.host}:${address.port}`);
+        logger.info(address, `http server listening on ${httpUrl(address)}`);
       }
     } catch (error) {
       await teardown();

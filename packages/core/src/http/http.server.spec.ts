@@ -1,7 +1,7 @@
 import { createMemoryLogger } from '../logging/logger';
 import { ManualClock } from '../util/clock';
 import type { HttpConfig } from '../config/config.types';
-import { HttpServer } from './http.server';
+import { HttpServer, httpUrl } from './http.server';
 import type { HttpRoute } from './http.types';
 import { echoRoute as echo, send, testHttpConfig as config } from './http.test-util';
 
@@ -41,6 +41,12 @@ describe('HttpServer', () => {
     const asset = await send(port, '/dashboard/js/app.js');
     expect(asset.json()).toMatchObject({ route: '/dashboard/*', params: { '*': 'js/app.js' } });
     expect(asset.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('names its address as a URL, an IPv6 host in brackets', () => {
+    expect(httpUrl({ host: '127.0.0.1', port: 9477 })).toBe('http://127.0.0.1:9477');
+    expect(httpUrl({ host: '::', port: 9477 })).toBe('http://[::]:9477');
+    expect(httpUrl({ host: '::1', port: 80 })).toBe('http://[::1]:80');
   });
 
   it('sends one Date header, the time of the answer to the second (RFC 9110 IMF-fixdate)', async () => {

@@ -59,6 +59,15 @@ const ACCEPT_ERROR_LOG_MS = 60_000;
 type Address = { host: string; port: number };
 
 /**
+ * The base URL of a listening address, an IPv6 host in brackets (RFC 3986 §3.2.2).
+ * @example httpUrl({ host: '::', port: 9477 }) // 'http://[::]:9477'
+ */
+export function httpUrl(address: { host: string; port: number }): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `http://${host}:${address.port}`;
+}
+
+/**
  * Headers on every answer, set before any route runs (a route may replace them, as the
  * dashboard's page sets its own CSP): nothing here is meant to be rendered, sniffed or framed.
  */

@@ -1,4 +1,4 @@
-import { keepingAlive, type CliCommand } from '@vitals/core';
+import { httpUrl, keepingAlive, type CliCommand } from '@vitals/core';
 
 /**
  * `vitals start`: runs the host in the foreground until SIGINT or SIGTERM, logging every alert
@@ -31,7 +31,7 @@ export const startCommand: CliCommand = {
     await host.start();
     const address = host.httpAddress();
     host.logger.info(
-      { plugins: host.plugins, http: address ? `http://${address.host}:${address.port}` : null },
+      { plugins: host.plugins, http: address ? httpUrl(address) : null },
       `vitals host running with ${host.plugins.length} plugin(s): ${host.plugins.join(', ') || 'none'}; stop with Ctrl-C`,
     );
     // Monitoring timers are unref()ed so they never keep a service alive; the foreground host is
