@@ -167,6 +167,7 @@ export class ChildRunner {
       this.guard?.start(proc.pid);
       if (this.withAgent && this.hangTimeoutMs > 0) this.watchHang(proc);
     }
+    if (this.withAgent) proc.once('disconnect', () => this.disconnected(proc));
     return proc;
   }
 
@@ -307,6 +308,26 @@ export class ChildRunner {
       else done();
     };
     poll();
+  }
+
+  /**
+   * The IPC channel closed. When the child exits it closes too; a child that closed it itself
+   * (`process.disconnect()`) and lives on can no longer report, which is not a hang: hang
+   * detection stops for this child (it was restarted as hung every timeout) and one warning says so.
+   */
+  private disconnected(proc: ChildProcess): void {
+    if (this.proc !== proc || this.terminating) return;
+    this.cancelHang?.();
+    this.cancelHang = undefined;
+    // 'disconnect' may come just before 'exit': say nothing of a child that is ending.
+    this.deps.clock.setTimeout(() => {
+      if (this.proc !== proc || this.terminating) return;
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      this.deps.logger.warn(
+        { childPid: proc.pid },
+        'the child closed its IPC channel (process.disconnect()): no agent reports and no hang detection until it restarts',
+      );
+    }, 200);
   }
 
   /**

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METRICS, ManualClock, MetricStream } from '@vitals/core';
+import { METRICS, ManualClock, MetricStream, createMemoryLogger } from '@vitals/core';
 import type { Logger, MetricBatch, Sample } from '@vitals/core';
 import { SupervisorRegistry } from './service.registry';
 import { Supervisor } from './supervisor';
@@ -114,6 +114,33 @@ describe('Supervisor watching its child', () => {
     );
     expect(hungState.map((s) => s.value)).toContain(1);
   }, 30_000);
+
+  it('does not restart a child that closed its IPC channel as hung, and says why it stopped watching', async () => {
+    const logger = createMemoryLogger();
+    const out = new OutputLog();
+    supervisor = new Supervisor(
+      {
+        command: fixture('disconnect'),
+        env,
+        name: 'quiet-ipc',
+        agentIntervalMs: 100,
+        hangTimeoutMs: 500,
+        stdout: out,
+      },
+      { stream: new MetricStream(), logger },
+    );
+    const log = new EventLog(supervisor);
+    await supervisor.start();
+    const pid = supervisor.pid;
+    await out.waitFor('disconnected');
+    // Four hang timeouts with no report.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(log.of('hang')).toEqual([]);
+    expect(supervisor.service()).toEqual(expect.objectContaining({ restarts: 0, pid }));
+    expect(
+      logger.entries.filter((e) => e.level === 'warn' && e.msg.includes('closed its IPC channel')),
+    ).toHaveLength(1);
+  }, 15_000);
 
   it('leaves a child that keeps reporting alone for many hang timeouts, and reads its /proc figures meanwhile', async () => {
     const stream = new MetricStream();
