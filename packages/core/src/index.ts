@@ -90,6 +90,7 @@ export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
 export { escapeControl } from './util/escape-control';
 export { trustedFolder, untrustedFolder } from './util/trusted-folder';
+export type { TrustOptions } from './util/trusted-folder';
 export type { DeadlineResult } from './util/deadline';
 export {
   parseDuration,

@@ -72,7 +72,9 @@ export class RotatingFileStream extends Writable {
     mkdirSync(dirname(path), { recursive: true });
     // Through the folder that was checked: a link on the way, or a folder others can write, could
     // send a root supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
-    this.path = join(trustedFolder(dirname(path), process.geteuid?.() ?? 0), basename(path));
+    // Its group may write it: a log folder often belongs to a logging group (Ubuntu's /var/log).
+    const dir = trustedFolder(dirname(path), process.geteuid?.() ?? 0, { groupWritable: true });
+    this.path = join(dir, basename(path));
     this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
     this.size = fstatSync(this.fd).size;
   }

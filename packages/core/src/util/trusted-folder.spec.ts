@@ -29,6 +29,10 @@ describe('untrustedFolder', () => {
     fs.chmodSync(open, 0o775);
     fs.chownSync(open, 0, 100);
     expect(untrustedFolder(open, 0)).toMatch(/other users can write/);
+    // A folder of a trusted group (Ubuntu's /var/log is root:syslog 0775), when the caller says so.
+    expect(untrustedFolder(open, 0, { groupWritable: true })).toBeUndefined();
+    fs.chmodSync(open, 0o777);
+    expect(untrustedFolder(open, 0, { groupWritable: true })).toMatch(/other users can write/);
   });
 
   it('refuses a folder another user owns', () => {
