@@ -54,6 +54,12 @@ interface Layout {
   readonly resolved: readonly (readonly [string, MetricDescriptor | undefined])[];
 }
 
+/** Pieces of a body: `parts[0..n)` (entries past `n` are left over from an earlier render). */
+interface Sink {
+  readonly parts: string[];
+  n: number;
+}
+
 const line = (prefix: string, value: number): string => `${prefix}${formatValue(value)}\n`;
 
 /**
@@ -75,7 +81,7 @@ export class ExpositionCache {
   private readonly layouts = new Map<string, Layout>();
   private key = '';
   /** The pieces of the body being rendered, reused: render() is synchronous. */
-  private readonly parts: string[] = [];
+  private readonly sink: Sink = { parts: [], n: 0 };
 
   constructor(private readonly descriptors: DescriptorLookup) {}
 
@@ -100,26 +106,30 @@ export class ExpositionCache {
     if (dynamic.some((f) => layout.names.has(f.name)))
       return renderExposition([...values, ...extra], this.descriptors, options);
     // One array of pieces joined once: the body is built flat (a `+=` per line made a rope of
-    // 600 cons strings that the write then flattened again).
-    const out = this.parts;
-    out.length = 0;
+    // 600 cons strings that the write then flattened again). Written by index and cut to length
+    // at the end: the array keeps its size from one scrape to the next (emptying it with
+    // `length = 0` made V8 shrink and regrow it every scrape).
+    const out = this.sink;
+    out.n = 0;
     const families = layout.families;
     let d = 0;
     for (let i = 0; i < families.length; i++) {
       const family = families[i];
-      while (d < dynamic.length && dynamic[d].name < family.name) out.push(plain(dynamic[d++], om));
-      const mark = out.length;
+      while (d < dynamic.length && dynamic[d].name < family.name)
+        out.parts[out.n++] = plain(dynamic[d++], om);
+      const mark = out.n;
       const ok =
         !family.unstable &&
         (family.lines ? lines(family, cutoff, out) : histogram(family, cutoff, out));
       if (!ok) {
-        out.length = mark;
-        out.push(fresh(family.family, cutoff, om));
+        out.n = mark;
+        out.parts[out.n++] = fresh(family.family, cutoff, om);
       }
     }
-    while (d < dynamic.length) out.push(plain(dynamic[d++], om));
-    if (om) out.push('# EOF\n');
-    return out.join('');
+    while (d < dynamic.length) out.parts[out.n++] = plain(dynamic[d++], om);
+    if (om) out.parts[out.n++] = '# EOF\n';
+    if (out.parts.length !== out.n) out.parts.length = out.n;
+    return out.parts.join('');
   }
 
   private layout(values: readonly SeriesValue[], version: number, om: boolean): Layout {
@@ -215,14 +225,14 @@ function groups(family: Family): Group[] {
 }
 
 /**
- * Appends the lines of a plain family to `out`; false when staleness reorders it (a series
+ * Adds the lines of a plain family to `out`; false when staleness reorders it (a series
  * written twice under one sanitized name whose first is stale and a later one fresh): render it
  * the plain way. Indexed loops: without an optimizing compiler a `for…of` allocates per element.
  */
-function lines(family: CachedFamily, cutoff: number, out: string[]): boolean {
+function lines(family: CachedFamily, cutoff: number, out: Sink): boolean {
   const all = family.lines as Line[];
-  const start = out.length;
-  out.push(family.header);
+  const start = out.n;
+  out.parts[out.n++] = family.header;
   for (let i = 0; i < all.length; i++) {
     const l = all[i];
     const slot = l.slots[0];
@@ -235,17 +245,17 @@ function lines(family: CachedFamily, cutoff: number, out: string[]): boolean {
       l.value = v;
       l.text = line(l.prefix, v);
     }
-    out.push(l.text);
+    out.parts[out.n++] = l.text;
   }
-  if (out.length === start + 1) out.length = start;
+  if (out.n === start + 1) out.n = start;
   return true;
 }
 
-/** Appends the lines of a histogram family to `out`; false when staleness reorders its label sets. */
-function histogram(family: CachedFamily, cutoff: number, out: string[]): boolean {
+/** Adds the lines of a histogram family to `out`; false when staleness reorders its label sets. */
+function histogram(family: CachedFamily, cutoff: number, out: Sink): boolean {
   const groups = family.groups as Group[];
-  const start = out.length;
-  out.push(family.header);
+  const start = out.n;
+  out.parts[out.n++] = family.header;
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
     if (g.members[0].at < cutoff && g.members.some((s) => s.at >= cutoff)) return false;
@@ -259,7 +269,7 @@ function histogram(family: CachedFamily, cutoff: number, out: string[]): boolean
       any = true;
       inf ||= b.inf;
       last = b.slot.value;
-      out.push(line(b.prefix, last));
+      out.parts[out.n++] = line(b.prefix, last);
     }
     let sum: number | undefined;
     for (let i = 0; i < g.sums.length; i++) if (g.sums[i].at >= cutoff) sum = g.sums[i].value;
@@ -269,11 +279,11 @@ function histogram(family: CachedFamily, cutoff: number, out: string[]): boolean
     if (!any && sum === undefined && count === undefined && !g.others.some((o) => o.at >= cutoff))
       continue;
     const total = count ?? last ?? 0;
-    if (!inf) out.push(line(g.infPrefix, total));
-    if (sum !== undefined) out.push(line(g.sumPrefix, sum));
-    out.push(line(g.countPrefix, total));
+    if (!inf) out.parts[out.n++] = line(g.infPrefix, total);
+    if (sum !== undefined) out.parts[out.n++] = line(g.sumPrefix, sum);
+    out.parts[out.n++] = line(g.countPrefix, total);
   }
-  if (out.length === start + 1) out.length = start;
+  if (out.n === start + 1) out.n = start;
   return true;
 }
 
