@@ -8,6 +8,7 @@ import {
   openSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -82,7 +83,17 @@ export class RotatingFileStream extends Writable {
     makeFolder(dirname(path), uid);
     // Through the folder that was checked: a link on the way, or a folder others can write, could
     // send a root supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
-    this.path = join(trustedFolder(dirname(path), uid), basename(path));
+    const folder = trustedFolder(dirname(path), uid);
+    // Sticky is not enough for the log's own folder (as logrotate): there another user can plant
+    // app.log.N as a folder, and rotation (rm, rename) then fails on every write, all lines lost.
+    if (statSync(folder).mode & 0o022) {
+      const error: NodeJS.ErrnoException = new Error(
+        `${dirname(path)} is a folder other users can write (sticky or not)`,
+      );
+      error.code = 'EUNTRUSTED';
+      throw error;
+    }
+    this.path = join(folder, basename(path));
     this.fd = openLog(this.path);
     this.size = fstatSync(this.fd).size;
   }

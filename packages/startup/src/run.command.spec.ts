@@ -199,9 +199,13 @@ describe('vitals run', () => {
     const link = join(dir, 'trap');
     symlinkSync(target, link);
     lchownSync(link, 65534, 65534);
-    const sticky = join(dir, 'sticky');
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    mkdirSync(join(shared, 'app.log.1'));
+    // Root's folder in a sticky one: what is at a name there was put by root (or left over).
+    const sticky = join(shared, 'root');
     mkdirSync(sticky);
-    chmodSync(sticky, 0o1777);
     const fifo = join(sticky, 'fifo.log');
     execFileSync('mkfifo', [fifo]);
     const planted = join(sticky, 'planted.log');
@@ -211,6 +215,12 @@ describe('vitals run', () => {
       [
         { 'log-file': join(link, 'new', 'sub', 'app.log') },
         /goes through a link owned by uid 65534/,
+      ],
+      // Sticky is not enough for the log's own folder: another user's app.log.1 folder there made
+      // every rotation fail and every line after the first rotation dropped.
+      [
+        { 'log-file': join(shared, 'app.log') },
+        /shared is a folder other users can write \(sticky or not\); log to/,
       ],
       // Before: open(2) of a FIFO with no reader blocked the supervisor for good.
       [{ 'log-file': fifo }, /^vitals: --log-file: cannot open .*fifo\.log \(ENXIO\)/m],
