@@ -3,13 +3,15 @@ import {
   constants,
   existsSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { trustedFolder } from '@vitals/core';
 
@@ -27,9 +29,19 @@ export interface RotatingFileOptions {
   readonly onDegraded?: (error: NodeJS.ErrnoException) => void;
 }
 
-/** Appending, created 0640 when missing, and never through a link planted at the name. */
+/**
+ * Appending, created 0640 when missing, and never through a link planted at the name; O_NONBLOCK so
+ * that a FIFO planted at the name fails (ENXIO) instead of blocking the supervisor in open(2)
+ * forever (no effect on a regular file's writes).
+ */
 const OPEN_FLAGS =
-  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  constants.O_NOFOLLOW |
+  constants.O_NONBLOCK;
+/** A log folder its group can write is trusted as the group is (Ubuntu's /var/log: root:syslog 0775). */
+const LOG_TRUST = { groupWritable: true };
 /** A file that could not be (re)opened is tried again after this long, not on every line. */
 const REOPEN_MS = 1000;
 
@@ -69,13 +81,23 @@ export class RotatingFileStream extends Writable {
     super();
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 5;
-    mkdirSync(dirname(path), { recursive: true });
+    const uid = process.geteuid?.() ?? 0;
+    makeFolder(dirname(path), uid);
     // Through the folder that was checked: a link on the way, or a folder others can write, could
     // send a root supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
     // Its group may write it: a log folder often belongs to a logging group (Ubuntu's /var/log).
-    const dir = trustedFolder(dirname(path), process.geteuid?.() ?? 0, { groupWritable: true });
-    this.path = join(dir, basename(path));
-    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
+    const folder = trustedFolder(dirname(path), uid, LOG_TRUST);
+    // Sticky is not enough for the log's own folder (as logrotate): there another user can plant
+    // app.log.N as a folder, and rotation (rm, rename) then fails on every write, all lines lost.
+    if (statSync(folder).mode & 0o002) {
+      const error: NodeJS.ErrnoException = new Error(
+        `${dirname(path)} is a folder every user can write (sticky or not): another user could plant ${basename(path)}.1 and break rotation`,
+      );
+      error.code = 'EUNTRUSTED';
+      throw error;
+    }
+    this.path = join(folder, basename(path));
+    this.fd = openLog(this.path);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -124,7 +146,7 @@ export class RotatingFileStream extends Writable {
       throw error;
     }
     this.lastOpenAttempt = now;
-    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
+    this.fd = openLog(this.path);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -147,7 +169,67 @@ export class RotatingFileStream extends Writable {
     }
     renameSync(this.path, `${this.path}.1`);
     this.lastOpenAttempt = Date.now();
-    this.fd = openSync(this.path, OPEN_FLAGS, 0o640);
+    this.fd = openLog(this.path);
     this.size = 0;
   }
+}
+
+/**
+ * `mkdir -p dir`, checked before anything is created: the deepest folder that exists must pass
+ * {@link trustedFolder} (a recursive mkdir first would follow another user's link, e.g.
+ * /tmp/x -> /etc, and create root's folders there before the check refused the path), and each
+ * missing folder is then made one at a time, without following a link put in its place.
+ */
+function makeFolder(dir: string, uid: number): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      lstatSync(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.unshift(basename(at));
+      at = dirname(at);
+    }
+  }
+  if (missing.length === 0) return;
+  let made = trustedFolder(at, uid, LOG_TRUST);
+  for (const name of missing) {
+    made = join(made, name);
+    try {
+      mkdirSync(made);
+    } catch (error) {
+      // Made meanwhile (by us or another user): trustedFolder() on the whole path judges it.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
+ * Opens the log, refusing what another user could have planted at the name in a sticky folder
+ * (/tmp): a file, FIFO or device they own (they would read root's child's output), a hard link, a
+ * FIFO with no reader (open(2) would block for good). O_NONBLOCK stays set: a FIFO whose reader
+ * falls behind drops lines (EAGAIN) rather than stalling the supervisor.
+ * @throws Error `code` 'EUNTRUSTED', or the file system's error (ELOOP, ENXIO for a FIFO).
+ */
+function openLog(path: string): number {
+  const fd = openSync(path, OPEN_FLAGS, 0o640);
+  const st = fstatSync(fd);
+  const uid = process.geteuid?.() ?? st.uid;
+  // /dev/null, /dev/full and a FIFO of root's or the user's own stay usable as a log.
+  const special = st.isCharacterDevice() || st.isFIFO();
+  const why =
+    !special && !st.isFile()
+      ? 'is not a regular file'
+      : st.uid !== uid && !(special && st.uid === 0)
+        ? `belongs to uid ${st.uid}`
+        : !special && st.nlink > 1
+          ? 'has other hard links'
+          : undefined;
+  if (!why) return fd;
+  closeSync(fd);
+  const error: NodeJS.ErrnoException = new Error(`${path} ${why}`);
+  error.code = 'EUNTRUSTED';
+  throw error;
 }

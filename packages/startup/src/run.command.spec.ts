@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   lchownSync,
   mkdirSync,
   mkdtempSync,
@@ -7,6 +9,7 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,6 +190,55 @@ describe('vitals run', () => {
     // Nothing was written through the link: its target holds no log.
     expect(readdirSync(target)).toEqual([]);
     expect(readdirSync(open)).toEqual([]);
+  });
+
+  it("creates no folder through another user's link, and opens no FIFO or file another user planted in a sticky folder (root)", async () => {
+    const { command, context, out } = setup([]);
+    const target = join(dir, 'etc2');
+    mkdirSync(target);
+    const link = join(dir, 'trap');
+    symlinkSync(target, link);
+    lchownSync(link, 65534, 65534);
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    mkdirSync(join(shared, 'app.log.1'));
+    // Root's folder in a sticky one: what is at a name there was put by root (or left over).
+    const sticky = join(shared, 'root');
+    mkdirSync(sticky);
+    const fifo = join(sticky, 'fifo.log');
+    execFileSync('mkfifo', [fifo]);
+    const planted = join(sticky, 'planted.log');
+    writeFileSync(planted, '');
+    chownSync(planted, 65534, 65534);
+    const cases: [CliContext['options'], RegExp][] = [
+      [
+        { 'log-file': join(link, 'new', 'sub', 'app.log') },
+        /goes through a link owned by uid 65534/,
+      ],
+      // Sticky is not enough for the log's own folder: another user's app.log.1 folder there made
+      // every rotation fail and every line after the first rotation dropped.
+      [
+        { 'log-file': join(shared, 'app.log') },
+        /shared is a folder every user can write \(sticky or not\): another user could plant app\.log\.1 and break rotation; log to/,
+      ],
+      // Before: open(2) of a FIFO with no reader blocked the supervisor for good.
+      [{ 'log-file': fifo }, /^vitals: --log-file: cannot open .*fifo\.log \(ENXIO\)/m],
+      [
+        { 'log-file': planted },
+        /^vitals: --log-file: .*planted\.log belongs to uid 65534; log to/m,
+      ],
+    ];
+    for (const [options, message] of cases) {
+      const before = out().length;
+      expect(await command.run(context(options, [fixture('print-env')]))).toBe(64);
+      const said = out().slice(before);
+      expect(said).toMatch(message);
+      expect(said.trim().split('\n')).toHaveLength(1);
+    }
+    // mkdir -p ran only after the check: nothing was created through the link.
+    expect(readdirSync(target)).toEqual([]);
+    expect(readFileSync(planted, 'utf8')).toBe('');
   });
 
   it('accepts "off" for the hang timeout and durations with units', async () => {

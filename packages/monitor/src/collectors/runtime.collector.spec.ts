@@ -121,6 +121,37 @@ describe('RuntimeCollector', () => {
       }
     });
 
+    it('makes no stall of the two ends of a window in a loop of back-to-back callbacks', async () => {
+      // 180 ms callbacks, 100 ms resolution: a window whose ends each waited one callback read
+      // 360 ms uncovered, once counted as a 260 ms stall a never-reset timer did not see.
+      const raw = monitorEventLoopDelay({ resolution: 100 });
+      const c = new RuntimeCollector({ eventLoopResolutionMs: 100, eventLoopQuietMs: 0 });
+      let stop = false;
+      const tick = setInterval(() => c.collect(), 500);
+      try {
+        raw.enable();
+        c.collect();
+        const busy = (): void => {
+          if (stop) return;
+          block(180);
+          setImmediate(busy);
+        };
+        busy();
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+      } finally {
+        stop = true;
+        clearInterval(tick);
+        raw.disable();
+      }
+      const mine = c.collect();
+      c.close();
+      const reference = new EventLoopDelayHistogram(METRICS.eventLoopDelay, 100e6);
+      reference.absorb(raw);
+      const theirs: Sample[] = [];
+      reference.samples(theirs);
+      expect(over(mine, '0.25')).toBeLessThanOrEqual(over(theirs, '0.25'));
+    }, 15000);
+
     it('counts the same stalls as a delay timer that is never reset', async () => {
       const raw = monitorEventLoopDelay({ resolution: 10 });
       raw.enable();
