@@ -160,7 +160,8 @@ describe('RuntimeCollector', () => {
       try {
         // Short and long blocks at random moments: only the long ones are later than 100 ms.
         for (let i = 0; i < 24; i++) {
-          await turn(Math.random() * 60);
+          // At least two resolutions apart: with none between, two blocks are one late fire.
+          await turn(20 + Math.random() * 40);
           block(i % 3 === 0 ? 150 : 15);
         }
         await turn(60);

@@ -65,8 +65,10 @@ interface InternalProcess {
  * sampled; and when the collection's own timer and the delay timer both fall due during a stall,
  * the collection may run first and reset the histogram before the delay timer records it (about 1
  * stall in 15 at a 500 ms interval, measured on Node 20.20). The samples' sum covers the window
- * but for at most two resolutions (its two ends); when more than three are uncovered, the window
- * counts one more sample, late by the uncovered time less one resolution. For a stall of S ms
+ * but for at most two resolutions (its two ends) and, in a busy loop, the callback running at
+ * each end; when more than three resolutions plus twice an ordinary busy turn (the window's p90
+ * sample less the resolution) are uncovered, the window counts one more sample, late by the
+ * uncovered time less one resolution. For a stall of S ms
  * Node's own sample reads between S − resolution and S; this one between S − resolution and
  * S + resolution (or two shorter delays at the window's two ends, added together).
  *
@@ -228,7 +230,7 @@ export class RuntimeCollector implements Collector {
    * the exposed figures are), or 0: the window less the `n` samples' sum (`meanNs` each, every
    * sample being the time since the fire before it) is the time no sample covered, of which up to
    * two resolutions (one on average) are the window's two ends. Counted only above three
-   * resolutions (plus 0.2 % of the window for HDR's rounding of the sum).
+   * resolutions, two ordinary busy turns and 0.2 % of the window for HDR's rounding of the sum.
    */
   private unsampledNs(windowMs: number, n: number, meanNs: number, p90Ns: number): number {
     const res = this.resolutionNs;
