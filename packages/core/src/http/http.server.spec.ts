@@ -47,6 +47,7 @@ describe('HttpServer', () => {
     expect(httpUrl({ host: '127.0.0.1', port: 9477 })).toBe('http://127.0.0.1:9477');
     expect(httpUrl({ host: '::', port: 9477 })).toBe('http://[::]:9477');
     expect(httpUrl({ host: '::1', port: 80 })).toBe('http://[::1]:80');
+    expect(httpUrl({ host: 'fe80::1%eth0', port: 80 })).toBe('http://[fe80::1%25eth0]:80');
   });
 
   it('sends one Date header, the time of the answer to the second (RFC 9110 IMF-fixdate)', async () => {

@@ -59,11 +59,14 @@ const ACCEPT_ERROR_LOG_MS = 60_000;
 type Address = { host: string; port: number };
 
 /**
- * The base URL of a listening address, an IPv6 host in brackets (RFC 3986 §3.2.2).
+ * The base URL of a listening address, an IPv6 host in brackets and its zone's `%` encoded
+ * (RFC 3986 §3.2.2, RFC 6874).
  * @example httpUrl({ host: '::', port: 9477 }) // 'http://[::]:9477'
+ * @example httpUrl({ host: 'fe80::1%eth0', port: 80 }) // 'http://[fe80::1%25eth0]:80'
  */
 export function httpUrl(address: { host: string; port: number }): string {
-  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  const { host: h } = address;
+  const host = h.includes(':') ? `[${h.replace('%', '%25')}]` : h;
   return `http://${host}:${address.port}`;
 }
 
