@@ -9,6 +9,22 @@ import {
   parseAgentMessage,
 } from './agent.channel';
 
+/** An AgentLink (token 't', clock at 5, service 's') attached to a fake child (pid 9). */
+function linked() {
+  const batches: MetricBatch[] = [];
+  const link = new AgentLink({
+    token: 't',
+    now: () => 5,
+    publish: (b) => batches.push(b),
+    labels: () => ({ service: 's' }),
+    onHello: () => undefined,
+  });
+  const child = new EventEmitter() as EventEmitter & { pid: number };
+  child.pid = 9;
+  link.attach(child);
+  return { batches, link, child };
+}
+
 describe('agent channel', () => {
   it('ships the agent at the path it resolves to', () => {
     expect(existsSync(AGENT_PATH)).toBe(true);
@@ -26,17 +42,7 @@ describe('agent channel', () => {
   });
 
   it('names report values by the shape sent with the first report and drops malformed values', () => {
-    const batches: MetricBatch[] = [];
-    const link = new AgentLink({
-      token: 't',
-      now: () => 5,
-      publish: (b) => batches.push(b),
-      labels: () => ({ service: 's' }),
-      onHello: () => undefined,
-    });
-    const child = new EventEmitter() as EventEmitter & { pid: number };
-    child.pid = 9;
-    link.attach(child);
+    const { batches, link, child } = linked();
     const report = (fields: object) =>
       child.emit('message', { vitals: 't', type: 'metrics', ...fields });
     const gc = 'nodejs_gc_duration_seconds_count';
@@ -78,17 +84,7 @@ describe('agent channel', () => {
   });
 
   it("takes only the agent's own metric names and labels from a child, which can read the token", () => {
-    const batches: MetricBatch[] = [];
-    const link = new AgentLink({
-      token: 't',
-      now: () => 5,
-      publish: (b) => batches.push(b),
-      labels: () => ({ service: 's' }),
-      onHello: () => undefined,
-    });
-    const child = new EventEmitter() as EventEmitter & { pid: number };
-    child.pid = 9;
-    link.attach(child);
+    const { batches, child } = linked();
     child.emit('message', {
       vitals: 't',
       type: 'metrics',

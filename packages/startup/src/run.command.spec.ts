@@ -70,6 +70,7 @@ describe('vitals run', () => {
     command: CliCommand;
     context: (options: CliContext['options'], rest: string[]) => CliContext;
     out: () => string;
+    refused: (options: CliContext['options'], rest: string[], message: RegExp) => Promise<void>;
   } {
     host = createHost({ plugins: [...plugins, startupPlugin()], config: { http: { port: 0 } } });
     const command = host.resolveAll<CliCommand>(CLI_COMMAND).find((c) => c.name === 'run')!;
@@ -88,7 +89,19 @@ describe('vitals run', () => {
       cwd: dir,
       stopSignal: new AbortController().signal,
     });
-    return { command, context, out: () => text };
+    /** Runs `vitals run` and expects exit 64 with one line matching `message`. */
+    const refused = async (
+      options: CliContext['options'],
+      rest: string[],
+      message: RegExp,
+    ): Promise<void> => {
+      const before = text.length;
+      expect(await command.run(context(options, rest))).toBe(64);
+      const said = text.slice(before);
+      expect(said).toMatch(message);
+      expect(said.trim().split('\n')).toHaveLength(1);
+    };
+    return { command, context, out: () => text, refused };
   }
 
   it("runs the child with the profile's flags under the user's own, logs to a file and exits with its code", async () => {
@@ -133,7 +146,7 @@ describe('vitals run', () => {
   });
 
   it('refuses bad flag values and a missing command in one line each, with exit 64', async () => {
-    const { command, context, out } = setup([]);
+    const { refused } = setup([]);
     const cases: [CliContext['options'], string[], RegExp][] = [
       [{ 'max-memory': 'lots' }, ['node'], /^vitals: --max-memory "lots": must be a size/m],
       // A bare number on the command line is a slip, not 100 bytes.
@@ -151,17 +164,11 @@ describe('vitals run', () => {
       [{ 'log-max-size': '10' }, ['node'], /--log-max-size "10": a size needs a unit/],
       [{}, [], /vitals run needs a command/],
     ];
-    for (const [options, rest, message] of cases) {
-      const before = out().length;
-      expect(await command.run(context(options, rest))).toBe(64);
-      const said = out().slice(before);
-      expect(said).toMatch(message);
-      expect(said.trim().split('\n')).toHaveLength(1);
-    }
+    for (const [options, rest, message] of cases) await refused(options, rest, message);
   });
 
   it("refuses a log file in a folder others can write or behind another user's link, with exit 64 (root)", async () => {
-    const { command, context, out } = setup([]);
+    const { refused } = setup([]);
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o777);
@@ -180,20 +187,14 @@ describe('vitals run', () => {
         /^vitals: --error-file: .*logs goes through a link owned by uid 65534 \(.*logs\)/m,
       ],
     ];
-    for (const [options, message] of cases) {
-      const before = out().length;
-      expect(await command.run(context(options, [fixture('print-env')]))).toBe(64);
-      const said = out().slice(before);
-      expect(said).toMatch(message);
-      expect(said.trim().split('\n')).toHaveLength(1);
-    }
+    for (const [options, message] of cases) await refused(options, [fixture('print-env')], message);
     // Nothing was written through the link: its target holds no log.
     expect(readdirSync(target)).toEqual([]);
     expect(readdirSync(open)).toEqual([]);
   });
 
   it("creates no folder through another user's link, and opens no FIFO or file another user planted in a sticky folder (root)", async () => {
-    const { command, context, out } = setup([]);
+    const { refused } = setup([]);
     const target = join(dir, 'etc2');
     mkdirSync(target);
     const link = join(dir, 'trap');
@@ -229,13 +230,7 @@ describe('vitals run', () => {
         /^vitals: --log-file: .*planted\.log belongs to uid 65534; log to/m,
       ],
     ];
-    for (const [options, message] of cases) {
-      const before = out().length;
-      expect(await command.run(context(options, [fixture('print-env')]))).toBe(64);
-      const said = out().slice(before);
-      expect(said).toMatch(message);
-      expect(said.trim().split('\n')).toHaveLength(1);
-    }
+    for (const [options, message] of cases) await refused(options, [fixture('print-env')], message);
     // mkdir -p ran only after the check: nothing was created through the link.
     expect(readdirSync(target)).toEqual([]);
     expect(readFileSync(planted, 'utf8')).toBe('');

@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 /** Options of {@link untrustedFolder}. */
 export interface TrustOptions {
@@ -34,10 +34,9 @@ export function untrustedFolder(
 ): string | undefined {
   const writers = options.groupWritable ? 0o002 : 0o022;
   const given = resolve(dir);
-  const parts = given.split(sep).filter(Boolean);
   let at: string = sep;
-  for (const part of ['', ...parts]) {
-    at = part === '' ? sep : at === sep ? `${sep}${part}` : `${at}${sep}${part}`;
+  for (const part of ['', ...given.split(sep).filter(Boolean)]) {
+    at = join(at, part);
     const st = lstatSync(at);
     if (st.isSymbolicLink()) {
       if (st.uid !== uid && st.uid !== 0)
