@@ -245,6 +245,8 @@
   delay.enable();
   let samplerOn = true;
   let quietWindows = 0;
+  /** The last window's ordinary busy turn (p90 sample less the resolution), ns. */
+  let busyNs = 0;
   let lastElu = performance.eventLoopUtilization();
 
   /**
@@ -277,9 +279,11 @@
       // resolution of Node's own figure; as @vitals/monitor's RuntimeCollector does).
       // Each end may also be one ordinary busy turn longer (p90 sample less the resolution): back-
       // to-back 180 ms callbacks at a 100 ms resolution left 360 ms uncovered and no stall.
-      const busy = n > 0 ? Math.max(0, p90 - RESOLUTION_NS) : 0;
+      // A window with no sample (two such turns, the sampler firing before the report at one end
+      // and after it at the other) has no turn of its own to go by: the last window's is used.
+      if (n > 0) busyNs = Math.max(0, p90 - RESOLUTION_NS);
       const uncovered = windowMs * 1e6 - covered;
-      if (uncovered > 3 * RESOLUTION_NS + 2 * busy + windowMs * 2e3) {
+      if (uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
         const late = (uncovered - RESOLUTION_NS) / 1e9;
         let at = lags.length;
         while (at > 0 && lags[at - 1] > late) at--;

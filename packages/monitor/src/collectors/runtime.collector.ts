@@ -90,6 +90,8 @@ export class RuntimeCollector implements Collector {
   private collectedAt = 0;
   /** Paused time not yet counted as a sample (less than one resolution), ms. */
   private pausedCarryMs = 0;
+  /** The last window's ordinary busy turn (p90 sample less the resolution), ns; see unsampledNs. */
+  private busyNs = 0;
   private readonly typeLabels = new Map<string, Labels>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly version: Sample;
@@ -238,9 +240,11 @@ export class RuntimeCollector implements Collector {
     // Each end is up to one resolution plus the callback running when the timer fell due: in a
     // loop of back-to-back 180 ms callbacks (100 ms resolution) the two ends made 361 ms, read
     // as a 261 ms stall that a never-reset timer did not see (its latest: 89 ms). So each end
-    // may also be one ordinary busy turn longer (p90 sample less the resolution).
-    const busy = Math.max(0, p90Ns - res);
-    return uncovered > 3 * res + 2 * busy + windowMs * 2e3 ? uncovered - res : 0;
+    // may also be one ordinary busy turn longer (p90 sample less the resolution). A window with
+    // no sample (two such turns, the timer firing before the collection at one end and after it
+    // at the other: 364 ms uncovered) has no turn of its own to go by: the last window's is used.
+    if (n > 0) this.busyNs = Math.max(0, p90Ns - res);
+    return uncovered > 3 * res + 2 * this.busyNs + windowMs * 2e3 ? uncovered - res : 0;
   }
 
   /**
