@@ -79,6 +79,29 @@ describe('History', () => {
     expect(warnings[0].msg).toContain('maxSeries');
   });
 
+  it('makes room when full by forgetting the series idle longest, not the live ones', () => {
+    const history = new History({ capacity: 10, maxSeries: 10 }, logger);
+    history.watch('rss');
+    const MIN = 60_000;
+    for (let pid = 1; pid <= 10; pid++)
+      history.record(batch(pid * MIN, [{ name: 'rss', value: pid, labels: { pid: `${pid}` } }]));
+    history.record(batch(12 * MIN, [{ name: 'rss', value: 100, labels: { pid: '1' } }]));
+    // Minute 13: pid 2's newest point is 11 min old, the oldest past 10 min.
+    history.record(batch(13 * MIN, [{ name: 'rss', value: 11, labels: { pid: '11' } }]));
+    expect(history.points('rss', { pid: '11' })).toEqual([{ at: 13 * MIN, value: 11 }]);
+    expect(history.points('rss', { pid: '2' })).toEqual([]);
+    expect(history.points('rss', { pid: '1' }).map((p) => p.value)).toEqual([1, 100]);
+    expect(history.size).toBe(10);
+    // A look at most every 10 s; nothing idle under 10 min gives its place.
+    history.record(batch(13 * MIN + 1, [{ name: 'rss', value: 12, labels: { pid: '12' } }]));
+    expect(history.points('rss', { pid: '12' })).toEqual([]);
+    history.record(batch(13 * MIN + 10_000, [{ name: 'rss', value: 12, labels: { pid: '12' } }]));
+    expect(history.points('rss', { pid: '12' })).toHaveLength(1);
+    history.record(batch(14 * MIN, [{ name: 'rss', value: 13, labels: { pid: '13' } }]));
+    expect(history.points('rss', { pid: '13' })).toEqual([]);
+    expect(history.points('rss', { pid: '4' })).toHaveLength(1);
+  });
+
   it('identifies a series by its labels whatever their order', () => {
     const history = new History({ capacity: 10, maxSeries: 10 });
     history.watch('*');

@@ -3,7 +3,7 @@ import { VitalsError, describeError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
 import type { HistoryConfig } from '../config/config.types';
-import { SeriesIndex } from './series.index';
+import { EVICT_EVERY_MS, IDLE_SERIES_MS, SeriesIndex } from './series.index';
 import { NO_LABELS, seriesKey } from './labels';
 import type { Labels, MetricBatch } from './metric.types';
 
@@ -94,9 +94,18 @@ function positiveInteger(value: unknown, field: string): number {
   return value;
 }
 
+/** The time of a ring's newest point (epoch ms), or -Infinity when it has none. */
+function newestAt(ring: SeriesRing): number {
+  if (ring.length === 0) return -Infinity;
+  const size = ring.times.length;
+  return ring.times[(ring.start + ring.length - 1) % size];
+}
+
 /**
  * Bounded per-series history: a ring buffer per series (`capacity` points) and at most
- * `maxSeries` series (one warning when the cap is reached; new series are then dropped).
+ * `maxSeries` series. When full, series with no point for {@link IDLE_SERIES_MS} make room (the
+ * longest idle first: a pid label per short-lived process must not fill it for good); when none
+ * has, new series are dropped with one warning.
  * Memory stays bounded however long the host runs. Trend analysis and the dashboard read it.
  *
  * It records only the metrics someone asked for: `watch(name…)` at start (or `watch('*')` for
@@ -118,6 +127,8 @@ export class History {
   private readonly maxSeries: number;
   private readonly logger: Logger;
   private warnedFull = false;
+  /** `batch.at` of the last look for idle series. */
+  private evictedAt = -Infinity;
   /** Metric names recorded (see {@link watch}); `all` once `'*'` was asked for. */
   private readonly watched = new Set<string>();
   private all = false;
@@ -168,15 +179,15 @@ export class History {
       if (!all && !this.watched.has(sample.name)) continue;
       let ring = this.rings.get(sample.name, sample.labels);
       if (ring === undefined) {
-        ring = this.create(sample.name, sample.labels);
+        ring = this.create(sample.name, sample.labels, at);
         if (ring === undefined) continue;
       }
       ring.push(at, sample.value);
     }
   }
 
-  private create(name: string, labels: Labels | undefined): SeriesRing | undefined {
-    if (this.rings.size >= this.maxSeries) {
+  private create(name: string, labels: Labels | undefined, at: number): SeriesRing | undefined {
+    if (this.rings.size >= this.maxSeries && !this.evictIdle(at)) {
       if (!this.warnedFull) {
         this.warnedFull = true;
         this.logger.warn(
@@ -191,6 +202,29 @@ export class History {
     const ring = new SeriesRing(seriesKey(name, frozen), name, frozen, this.capacity);
     this.rings.set(name, frozen, ring);
     return ring;
+  }
+
+  /**
+   * Makes room when full: forgets up to a tenth of `maxSeries` of the series whose newest point
+   * is older than {@link IDLE_SERIES_MS}, the longest idle first, at most once per
+   * {@link EVICT_EVERY_MS}. @returns true when there is room now.
+   */
+  private evictIdle(at: number): boolean {
+    if (at - this.evictedAt < EVICT_EVERY_MS) return false;
+    this.evictedAt = at;
+    const n = this.rings.evictIdle(
+      Math.max(1, Math.ceil(this.maxSeries / 10)),
+      at - IDLE_SERIES_MS,
+      newestAt,
+      (ring) => ring,
+    );
+    if (n === 0) return false;
+    this.logger.info(
+      { evicted: n, idleMs: IDLE_SERIES_MS, maxSeries: this.maxSeries },
+      'history full: forgot the series idle longest',
+    );
+    this.warnedFull = false;
+    return true;
   }
 
   /**
@@ -221,8 +255,7 @@ export class History {
     this.watched.add(name);
     const ring = this.rings.get(name, labels);
     if (ring === undefined || ring.length === 0) return undefined;
-    const size = ring.times.length;
-    const i = (ring.start + ring.length - 1) % size;
+    const i = (ring.start + ring.length - 1) % ring.times.length;
     return { at: ring.times[i], value: ring.values[i] };
   }
 

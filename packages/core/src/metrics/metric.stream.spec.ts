@@ -73,6 +73,37 @@ describe('MetricStream', () => {
     expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
   });
 
+  it('makes room in a full stream by forgetting the series idle longest, not the live ones', () => {
+    const logger = createMemoryLogger();
+    const stream = new MetricStream(logger, 10);
+    const MIN = 60_000;
+    // Ten short-lived processes, one series each, reported once (pids 1..10 at minutes 1..10).
+    for (let pid = 1; pid <= 10; pid++)
+      stream.publish(batch(pid * MIN, [{ name: 'rss', value: pid, labels: { pid: `${pid}` } }]));
+    // Pid 1 is still alive and reports again at minute 12.
+    stream.publish(batch(12 * MIN, [{ name: 'rss', value: 100, labels: { pid: '1' } }]));
+    const version = stream.version;
+    // Minute 13: pid 2 (idle 11 min) is the longest idle past 10 min and gives its place.
+    stream.publish(batch(13 * MIN, [{ name: 'rss', value: 11, labels: { pid: '11' } }]));
+    expect(stream.latestValue('rss', { pid: '11' })?.value).toBe(11);
+    expect(stream.latestValue('rss', { pid: '2' })).toBeUndefined();
+    expect(stream.latestValue('rss', { pid: '1' })?.value).toBe(100);
+    expect(stream.latest()).toHaveLength(10);
+    expect(stream.live().map((v) => v.labels.pid)).not.toContain('2');
+    expect(stream.version).toBeGreaterThan(version);
+    // Within 10 s of that look: no other look, the new series is refused with one warning.
+    stream.publish(batch(13 * MIN + 5_000, [{ name: 'rss', value: 12, labels: { pid: '12' } }]));
+    expect(stream.latestValue('rss', { pid: '12' })).toBeUndefined();
+    // Past it, pid 3 makes room; nothing idle under 10 min ever does.
+    stream.publish(batch(13 * MIN + 10_000, [{ name: 'rss', value: 12, labels: { pid: '12' } }]));
+    expect(stream.latestValue('rss', { pid: '12' })?.value).toBe(12);
+    expect(stream.latestValue('rss', { pid: '3' })).toBeUndefined();
+    stream.publish(batch(14 * MIN, [{ name: 'rss', value: 13, labels: { pid: '13' } }]));
+    expect(stream.latestValue('rss', { pid: '13' })).toBeUndefined();
+    expect(stream.latestValue('rss', { pid: '4' })?.value).toBe(4);
+    expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(2);
+  });
+
   it('hands out copies that later publishes do not change, and the bare number without a copy', () => {
     const stream = new MetricStream();
     const labels = { mount: '/' };

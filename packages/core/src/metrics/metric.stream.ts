@@ -8,7 +8,7 @@ import { share } from 'rxjs/internal/operators/share';
 import { VitalsError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
-import { SeriesIndex } from './series.index';
+import { EVICT_EVERY_MS, IDLE_SERIES_MS, SeriesIndex } from './series.index';
 import { NO_LABELS, matchLabels } from './labels';
 import type { Labels, MetricBatch, Sample, SeriesValue } from './metric.types';
 
@@ -32,6 +32,9 @@ interface Slot {
   at: number;
   source: string;
 }
+
+const slotAt = (s: Slot): number => s.at;
+const slotSeries = (s: Slot): Slot => s;
 
 const copy = (s: Slot): SeriesValue => ({
   name: s.name,
@@ -63,11 +66,18 @@ export class MetricStream {
 
   constructor(
     private readonly logger: Logger = createNoopLogger(),
-    /** Series kept by `latest()` at most; new ones past it are dropped with one warning. */
+    /**
+     * Series kept by `latest()` at most. When full, series not published for `idleMs` make room
+     * (the longest idle first); when none has, new ones are dropped with one warning.
+     */
     private readonly maxSeries = 10_000,
+    /** How long a series may go unpublished before a full stream may forget it, ms. */
+    private readonly idleMs = IDLE_SERIES_MS,
   ) {}
 
   private warnedFull = false;
+  /** `batch.at` of the last look for idle series (at most one per {@link EVICT_EVERY_MS}). */
+  private evictedAt = -Infinity;
 
   /**
    * Publishes one batch. Malformed samples (no name, non-finite value) are dropped with a warning
@@ -117,7 +127,7 @@ export class MetricStream {
         slot.source = source;
         continue;
       }
-      if (this.last.size >= this.maxSeries) {
+      if (this.last.size >= this.maxSeries && !this.evictIdle(at)) {
         if (!this.warnedFull) {
           this.warnedFull = true;
           this.logger.warn(
@@ -138,7 +148,34 @@ export class MetricStream {
   }
 
   /**
-   * A number that changes whenever the set of series `latest()` holds changes (a new series),
+   * Makes room in a full stream: forgets up to a tenth of the cap of the series not published for
+   * `idleMs`, the longest idle first (a pid label per short-lived process fills the cap in a
+   * service that runs for weeks). At most once per {@link EVICT_EVERY_MS} of `at`.
+   * @returns true when there is room now.
+   */
+  private evictIdle(at: number): boolean {
+    if (at - this.evictedAt < EVICT_EVERY_MS) return false;
+    this.evictedAt = at;
+    const n = this.last.evictIdle(
+      Math.max(1, Math.ceil(this.maxSeries / 10)),
+      at - this.idleMs,
+      slotAt,
+      slotSeries,
+    );
+    if (n === 0) return false;
+    this.seriesVersion++;
+    this.liveList = undefined;
+    this.logger.info(
+      { evicted: n, idleMs: this.idleMs, maxSeries: this.maxSeries },
+      'metric stream full: forgot the series idle longest',
+    );
+    this.warnedFull = false;
+    return true;
+  }
+
+  /**
+   * A number that changes whenever the set of series `latest()` holds changes (a new series,
+   * or idle ones forgotten by a full stream),
    * and never otherwise: exporters that cache per-series work (rendered label text) rebuild only
    * when it moves, so a scrape costs the same however many series did not change.
    */

@@ -1,5 +1,10 @@
 import type { Labels } from './metric.types';
 
+/** A series not published for this long may be forgotten by a full stream or history, ms. */
+export const IDLE_SERIES_MS = 10 * 60_000;
+/** A full stream or history looks for idle series at most this often, ms. */
+export const EVICT_EVERY_MS = 10_000;
+
 /** A trie node: the series ending here, and the label pairs leading further. */
 interface Node<T> {
   value: T | undefined;
@@ -160,6 +165,33 @@ export class SeriesIndex<T> {
         for (const child of byValue.values()) children.push(child);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
+  }
+
+  /**
+   * Removes up to `max` series whose `lastAt(value)` is before `before`, the longest idle first:
+   * for a cap filled by series that stopped reporting (a pid label per short-lived process), so
+   * a new series is not refused while a dead one holds its place. O(n log n) over the idle ones;
+   * callers run it only when full, and not more often than they can afford.
+   * @returns how many were removed.
+   */
+  evictIdle(
+    max: number,
+    before: number,
+    lastAt: (value: T) => number,
+    seriesOf: (value: T) => { readonly name: string; readonly labels: Labels },
+  ): number {
+    const idle: Array<{ at: number; value: T }> = [];
+    this.forEach((value) => {
+      const at = lastAt(value);
+      if (at < before) idle.push({ at, value });
+    });
+    idle.sort((a, b) => a.at - b.at);
+    const n = Math.min(max, idle.length);
+    for (let i = 0; i < n; i++) {
+      const series = seriesOf(idle[i].value);
+      this.delete(series.name, series.labels);
+    }
+    return n;
   }
 
   /** Forgets every series. */
