@@ -89,8 +89,8 @@ export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
 export { escapeControl } from './util/escape-control';
-export { trustedFolder, untrustedFolder } from './util/trusted-folder';
-export type { TrustOptions } from './util/trusted-folder';
+export { makeTrustedFolder, trustedFolder, untrustedFolder } from './util/trusted-folder';
+export type { MakeFolderOptions, TrustOptions, UntrustedFolderError } from './util/trusted-folder';
 export type { DeadlineResult } from './util/deadline';
 export {
   parseDuration,

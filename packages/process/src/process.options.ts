@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schemas, z } from '@vitals/core';
+import { schemas, untrustedFolder, z } from '@vitals/core';
 
 /** A named service whose copies count as duplicates of each other. */
 const serviceGroup = z.strictObject({
@@ -21,7 +22,8 @@ const serviceGroup = z.strictObject({
 export const processConfigSchema = z.strictObject({
   /**
    * Folder of instance-lock files; must be yours (or root's) and not writable by others unless
-   * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `<os.tmpdir()>/vitals-<uid>`
+   * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `/run/vitals` for root, else
+   * `<os.tmpdir()>/vitals-<uid>` (see `defaultLockDir`)
    */
   lockDir: z.string().min(1).optional(),
   /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`), 100ms–10m. @default 5000 */
@@ -73,12 +75,40 @@ export type ProcessConfig = z.infer<typeof processConfigSchema>;
 export type ProcessOptions = z.input<typeof processConfigSchema>;
 
 /**
- * The default folder of lock files: `$XDG_RUNTIME_DIR/vitals` when the environment has it (a
- * per-user tmpfs, cleared at logout and reboot), else `<os.tmpdir()>/vitals-<euid>`: one folder
- * per user, created 0700, whose owner and mode are checked before any lock in it is trusted.
- * @example defaultLockDir(process.env)
+ * The default folder of lock files:
+ *
+ * - `$XDG_RUNTIME_DIR/vitals` when the environment has it (a per-user tmpfs, cleared at logout
+ *   and reboot);
+ * - else, for root (euid 0), `/run/vitals` when `/run` is a folder root owns that neither group
+ *   nor others can write (as systemd services keep theirs): no other user can create it first.
+ *   In the shared `/tmp`, any local user could make `vitals-0` before root does, and root's lock
+ *   would then be refused (the folder is not root's): a denial of service;
+ * - else `<os.tmpdir()>/vitals-<euid>`: one folder per user.
+ *
+ * Created 0700 when missing; its owner and mode, and those of every folder above it, are checked
+ * before any lock in it is trusted (`prepareLockDir`).
+ * @param euid - whose locks. @default the effective uid of this process
+ * @param run - where root's folder goes when it may. @default '/run'
+ * @example defaultLockDir(process.env) // '/run/vitals' for root on a systemd machine
  */
-export function defaultLockDir(env: Readonly<Record<string, string | undefined>> = {}): string {
+export function defaultLockDir(
+  env: Readonly<Record<string, string | undefined>> = {},
+  euid: number = process.geteuid?.() ?? 0,
+  run = '/run',
+): string {
   const runtime = env.XDG_RUNTIME_DIR;
-  return runtime ? join(runtime, 'vitals') : join(tmpdir(), `vitals-${process.geteuid?.() ?? 0}`);
+  if (runtime) return join(runtime, 'vitals');
+  if (euid === 0 && rootOnly(run)) return join(run, 'vitals');
+  return join(tmpdir(), `vitals-${euid}`);
+}
+
+/** `dir` is a folder root owns that only root can write, and so is every folder above it. */
+function rootOnly(dir: string): boolean {
+  try {
+    return (
+      statSync(dir).isDirectory() && (statSync(dir).mode & 0o022) === 0 && !untrustedFolder(dir, 0)
+    );
+  } catch {
+    return false;
+  }
 }

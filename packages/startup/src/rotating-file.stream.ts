@@ -3,17 +3,15 @@ import {
   constants,
   existsSync,
   fstatSync,
-  lstatSync,
-  mkdirSync,
   openSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { trustedFolder } from '@vitals/core';
+import { makeTrustedFolder } from '@vitals/core';
 
 /** Options of {@link RotatingFileStream}. */
 export interface RotatingFileOptions {
@@ -82,11 +80,11 @@ export class RotatingFileStream extends Writable {
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 5;
     const uid = process.geteuid?.() ?? 0;
-    makeFolder(dirname(path), uid);
-    // Through the folder that was checked: a link on the way, or a folder others can write, could
-    // send a root supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
+    // mkdir -p checked before anything is made (core), and the file opened through the folder that
+    // was checked: a link on the way, or a folder others can write, could send a root
+    // supervisor's appends and renames anywhere (O_NOFOLLOW guards the name only).
     // Its group may write it: a log folder often belongs to a logging group (Ubuntu's /var/log).
-    const folder = trustedFolder(dirname(path), uid, LOG_TRUST);
+    const folder = makeTrustedFolder(dirname(path), uid, LOG_TRUST);
     // Sticky is not enough for the log's own folder (as logrotate): there another user can plant
     // app.log.N as a folder, and rotation (rm, rename) then fails on every write, all lines lost.
     if (statSync(folder).mode & 0o002) {
@@ -171,38 +169,6 @@ export class RotatingFileStream extends Writable {
     this.lastOpenAttempt = Date.now();
     this.fd = openLog(this.path);
     this.size = 0;
-  }
-}
-
-/**
- * `mkdir -p dir`, checked before anything is created: the deepest folder that exists must pass
- * {@link trustedFolder} (a recursive mkdir first would follow another user's link, e.g.
- * /tmp/x -> /etc, and create root's folders there before the check refused the path), and each
- * missing folder is then made one at a time, without following a link put in its place.
- */
-function makeFolder(dir: string, uid: number): void {
-  const missing: string[] = [];
-  let at = resolve(dir);
-  for (;;) {
-    try {
-      lstatSync(at);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
-      missing.unshift(basename(at));
-      at = dirname(at);
-    }
-  }
-  if (missing.length === 0) return;
-  let made = trustedFolder(at, uid, LOG_TRUST);
-  for (const name of missing) {
-    made = join(made, name);
-    try {
-      mkdirSync(made);
-    } catch (error) {
-      // Made meanwhile (by us or another user): trustedFolder() on the whole path judges it.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { trustedFolder, untrustedFolder } from './trusted-folder';
+import { makeTrustedFolder, trustedFolder, untrustedFolder } from './trusted-folder';
 
 // chown to user nobody (65534) needs root, as CI has.
 describe('untrustedFolder', () => {
@@ -59,5 +59,91 @@ describe('untrustedFolder', () => {
     fs.lchownSync(link, 0, 0);
     fs.chmodSync(target, 0o777);
     expect(untrustedFolder(link, 0)).toBe(`is in a folder other users can write (${target})`);
+  });
+});
+
+describe('makeTrustedFolder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'vitals-make-')));
+    fs.chmodSync(dir, 0o755);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('makes each missing folder with the mode asked, and returns it resolved', () => {
+    const want = path.join(dir, 'a', 'b', 'c');
+    expect(makeTrustedFolder(want, 0, { mode: 0o700 })).toBe(want);
+    for (const d of ['a', 'a/b', 'a/b/c'])
+      expect(fs.lstatSync(path.join(dir, d)).mode & 0o777).toBe(0o700);
+    // Already there: checked and returned, nothing changed.
+    expect(makeTrustedFolder(want, 0)).toBe(want);
+    // Below a sticky folder others can write (as /tmp), like any mkdir -p.
+    const tmp = path.join(dir, 'tmp');
+    fs.mkdirSync(tmp);
+    fs.chmodSync(tmp, 0o1777);
+    expect(makeTrustedFolder(path.join(tmp, 'vitals-0'), 0)).toBe(path.join(tmp, 'vitals-0'));
+  });
+
+  it("creates nothing where another user's link leads (a recursive mkdir would create etc/x/y)", () => {
+    const etc = path.join(dir, 'etc');
+    fs.mkdirSync(etc);
+    const link = path.join(dir, 'tmp-x');
+    fs.symlinkSync(etc, link);
+    fs.lchownSync(link, 65534, 65534);
+    const want = path.join(link, 'x', 'y');
+    expect(() => makeTrustedFolder(want, 0, { mode: 0o700 })).toThrow(
+      expect.objectContaining({
+        code: 'EUNTRUSTED',
+        reason: `goes through a link owned by uid 65534 (${link})`,
+        message: `${want} goes through a link owned by uid 65534 (${link})`,
+      }),
+    );
+    expect(fs.readdirSync(etc)).toEqual([]);
+    // Dangling (its target not made yet): refused the same, and the target still not made.
+    fs.rmSync(etc, { recursive: true });
+    expect(() => makeTrustedFolder(want, 0)).toThrow(/link owned by uid 65534/);
+    expect(fs.existsSync(etc)).toBe(false);
+  });
+
+  it('creates nothing below a folder others can write or another user owns, however deep', () => {
+    const open = path.join(dir, 'open');
+    fs.mkdirSync(path.join(open, 'locks'), { recursive: true });
+    fs.chmodSync(open, 0o777);
+    // The last folder is fine (root's, 0755): the one above it is not, so it could be swapped.
+    expect(() => makeTrustedFolder(path.join(open, 'locks', 'new'), 0)).toThrow(
+      `is in a folder other users can write (${open})`,
+    );
+    expect(fs.readdirSync(path.join(open, 'locks'))).toEqual([]);
+    const theirs = path.join(dir, 'theirs');
+    fs.mkdirSync(theirs);
+    fs.chownSync(theirs, 65534, 65534);
+    expect(() => makeTrustedFolder(path.join(theirs, 'x'), 0)).toThrow(
+      expect.objectContaining({
+        code: 'EUNTRUSTED',
+        reason: `is in a folder owned by uid 65534 (${theirs})`,
+      }),
+    );
+    expect(fs.readdirSync(theirs)).toEqual([]);
+  });
+
+  it('checks each folder it made before making the next inside it (umask 000: refused at the first)', () => {
+    const old = process.umask(0);
+    try {
+      expect(() => makeTrustedFolder(path.join(dir, 'a', 'b'), 0)).toThrow(
+        `is in a folder other users can write (${path.join(dir, 'a')})`,
+      );
+    } finally {
+      process.umask(old);
+    }
+    expect(fs.readdirSync(path.join(dir, 'a'))).toEqual([]);
+  });
+
+  it('says ENOTDIR for a file on the way or at the name', () => {
+    const file = path.join(dir, 'file');
+    fs.writeFileSync(file, '');
+    expect(() => makeTrustedFolder(file, 0)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    expect(() => makeTrustedFolder(path.join(file, 'x'), 0)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
   });
 });

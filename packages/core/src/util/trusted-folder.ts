@@ -1,5 +1,5 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** Options of {@link untrustedFolder}. */
 export interface TrustOptions {
@@ -55,17 +55,84 @@ export function untrustedFolder(
 
 /**
  * `dir` resolved (links followed) once {@link untrustedFolder} found nothing wrong with it.
- * @throws Error saying why the folder cannot be trusted (`code` 'EUNTRUSTED'), or the file
- *   system's error (ENOENT, EACCES).
+ * @throws {@link UntrustedFolderError} saying why the folder cannot be trusted (`code`
+ *   'EUNTRUSTED'), or the file system's error (ENOENT, EACCES).
  */
 export function trustedFolder(dir: string, uid: number, options: TrustOptions = {}): string {
-  const why = untrustedFolder(dir, uid, options);
-  if (why) {
-    const error: NodeJS.ErrnoException = new Error(`${dir} ${why}`);
-    error.code = 'EUNTRUSTED';
+  return checked(dir, dir, uid, options);
+}
+
+/** Options of {@link makeTrustedFolder}. */
+export interface MakeFolderOptions extends TrustOptions {
+  /** Mode of each folder created, before the umask. @default 0o777 (the umask decides, as mkdir -p) */
+  readonly mode?: number;
+}
+
+/** Thrown by {@link trustedFolder} and {@link makeTrustedFolder} with `code` 'EUNTRUSTED'. */
+export interface UntrustedFolderError extends NodeJS.ErrnoException {
+  readonly code: 'EUNTRUSTED';
+  /** What is wrong, without the folder's name: `goes through a link owned by uid 65534 (/tmp/x)`. */
+  readonly reason: string;
+}
+
+/**
+ * `mkdir -p dir` for a process that may run as root, checked before anything is created: the
+ * deepest folder that exists must pass {@link untrustedFolder} (a recursive mkdir first would
+ * follow another user's link, e.g. /tmp/x -> /etc, and create root's folders there before any
+ * check could refuse the path); each missing folder is then made one at a time, and checked
+ * again (whole path, links not followed) before anything is made inside it, so a folder or link
+ * another user put at its name meanwhile (EEXIST in a sticky /tmp) is refused, not entered.
+ * @returns the folder resolved (links followed), as {@link trustedFolder}: open files through it.
+ * @throws {@link UntrustedFolderError} naming `dir` and what is wrong on its path (nothing is
+ *   created below the untrusted folder); the file system's error otherwise (EACCES, ENOTDIR, and
+ *   ENOTDIR too when `dir` exists and is not a folder).
+ * @example makeTrustedFolder('/run/vitals', 0, { mode: 0o700 }) // '/run/vitals', made 0700 if missing
+ */
+export function makeTrustedFolder(
+  dir: string,
+  uid: number,
+  options: MakeFolderOptions = {},
+): string {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      lstatSync(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.unshift(basename(at));
+      at = dirname(at);
+    }
+  }
+  let made = checked(at, dir, uid, options);
+  for (const name of missing) {
+    try {
+      mkdirSync(join(made, name), { mode: options.mode ?? 0o777 });
+    } catch (error) {
+      // Made meanwhile, by us or by another user: judged below like one we made.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    made = checked(join(made, name), dir, uid, options);
+  }
+  if (!statSync(made).isDirectory()) {
+    const error: NodeJS.ErrnoException = new Error(`${dir} is not a folder`);
+    error.code = 'ENOTDIR';
     throw error;
   }
-  return realpathSync(dir);
+  return made;
+}
+
+/** `at` resolved once trusted; the error names `dir`, the folder the caller asked for. */
+function checked(at: string, dir: string, uid: number, options: TrustOptions): string {
+  const reason = untrustedFolder(at, uid, options);
+  if (reason) {
+    const error = new Error(`${dir} ${reason}`) as Error & { code: string; reason: string };
+    error.code = 'EUNTRUSTED';
+    error.reason = reason;
+    throw error;
+  }
+  return realpathSync(at);
 }
 
 function folderRule(

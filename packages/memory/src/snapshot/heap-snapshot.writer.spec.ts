@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  lchownSync,
   mkdirSync,
   existsSync,
   mkdtempSync,
@@ -110,19 +111,43 @@ describe('HeapSnapshotWriter', () => {
     chmodSync(dir, 0o777);
     const open = catchError(() => new HeapSnapshotWriter({ dir, minFreeBytes: 0 }).write());
     expect(isVitalsError(open, 'ERR_SNAPSHOT_FAILED')).toBe(true);
-    expect((open as Error).message).toMatch(/writable by other users and not sticky \(mode 777\)/);
+    expect((open as Error).message).toBe(
+      `heap snapshot refused: ${dir} is in a folder other users can write (${dir}); choose another snapshot.dir (a folder of yours, mode 0700)`,
+    );
     expect(readdirSync(dir)).toEqual([]);
     chmodSync(dir, 0o1777);
     // Sticky and ours (like /tmp for root): every guard passes.
     expect(() => new HeapSnapshotWriter({ dir, minFreeBytes: 0 }).reserve(0)).not.toThrow();
   });
 
-  it('refuses a folder that is a link', () => {
+  it("creates nothing where another user's link on the way leads", () => {
+    // Before: mkdir -p followed the link (root made target/snaps) and only the last folder was
+    // checked (root's, 0700), so snapshots went to a folder nobody chose.
+    chmodSync(dir, 0o755);
+    const target = join(dir, 'target');
+    mkdirSync(target);
     const link = join(dir, 'link');
-    const real = join(dir, 'real');
-    mkdirSync(real);
-    symlinkSync(real, link);
-    const error = catchError(() => new HeapSnapshotWriter({ dir: link, minFreeBytes: 0 }).write());
-    expect((error as Error).message).toMatch(/not a directory \(a link\?\)/);
+    symlinkSync(target, link);
+    lchownSync(link, 65534, 65534);
+    const error = catchError(() =>
+      new HeapSnapshotWriter({ dir: join(link, 'snaps'), minFreeBytes: 0 }).write(),
+    );
+    expect(isVitalsError(error, 'ERR_SNAPSHOT_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/goes through a link owned by uid 65534 /);
+    expect(readdirSync(target)).toEqual([]);
+    // A link of its own is its to follow: the snapshot lands in the folder it leads to.
+    lchownSync(link, 0, 0);
+    const r = new HeapSnapshotWriter({ dir: link, minFreeBytes: 0 }).write();
+    expect(readdirSync(target)).toEqual([r.path.slice(link.length + 1)]);
+  });
+
+  it('refuses a folder below one others can write, though the last folder itself is fine', () => {
+    // Before: only the last folder was checked; another user could rename it and put theirs in.
+    const snaps = join(dir, 'snaps');
+    mkdirSync(snaps, { mode: 0o700 });
+    chmodSync(dir, 0o777);
+    const error = catchError(() => new HeapSnapshotWriter({ dir: snaps, minFreeBytes: 0 }).write());
+    expect((error as Error).message).toMatch(/is in a folder other users can write/);
+    expect(readdirSync(snaps)).toEqual([]);
   });
 });

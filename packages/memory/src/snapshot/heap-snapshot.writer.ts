@@ -3,7 +3,6 @@ import {
   constants,
   fstatSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   renameSync,
@@ -13,13 +12,22 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
-import { filesystemUsage, formatBytes, formatDuration, systemClock } from '@vitals/core';
-import type { Clock } from '@vitals/core';
+import {
+  filesystemUsage,
+  formatBytes,
+  formatDuration,
+  makeTrustedFolder,
+  systemClock,
+} from '@vitals/core';
+import type { Clock, UntrustedFolderError } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
 /** Guards of {@link HeapSnapshotWriter}. */
 export interface HeapSnapshotOptions {
-  /** Folder the snapshots go to. @default `<os.tmpdir()>/vitals-snapshots-<uid>` (created 0700) */
+  /**
+   * Folder the snapshots go to; it and the folders above it must be yours or root's and not
+   * writable by others unless sticky. @default `<os.tmpdir()>/vitals-snapshots-<uid>` (created 0700)
+   */
   readonly dir?: string;
   /** Minimum time between two snapshots, ms (writing one blocks the process). @default 300000 */
   readonly minIntervalMs?: number;
@@ -42,7 +50,10 @@ const PREFIX = 'vitals-';
 const SUFFIX = '.heapsnapshot';
 const uid = (): number => (typeof process.getuid === 'function' ? process.getuid() : -1);
 
-/** The default folder: per user, so nobody else can have made it first. */
+/**
+ * The default folder, one per user. Its name is known, so in a shared `/tmp` another user can make
+ * it first: the writer then refuses it (it is not ours) rather than write into it.
+ */
 export function defaultSnapshotDir(): string {
   return join(tmpdir(), `vitals-snapshots-${uid()}`);
 }
@@ -52,8 +63,10 @@ export function defaultSnapshotDir(): string {
  * kept. Refusals are VitalsErrors `ERR_SNAPSHOT_RATE_LIMITED` / `ERR_SNAPSHOT_DISK_FULL` /
  * `ERR_SNAPSHOT_FAILED`.
  *
- * Safe in shared folders (Vitals runs as root; issue 11): the folder must be a real directory
- * (not a link) owned by this user or root, and not writable by others unless sticky; each file is
+ * Safe in shared folders (Vitals runs as root; issue 11): the folder is made and checked by core's
+ * `makeTrustedFolder`: every folder on its path owned by this user or root and not writable by
+ * others unless sticky, every link on it owned by this user or root, missing folders made 0700
+ * one at a time (nothing is created where another user's link leads); each file is
  * first created with `O_CREAT|O_EXCL|O_NOFOLLOW` (mode 0600), so a link planted at its name is
  * refused rather than followed, and the written file's inode is compared with the one created.
  * The file cap counts and deletes only regular files of ours (`lstat`): a planted link, dangling
@@ -189,35 +202,23 @@ export class HeapSnapshotWriter {
     }
   }
 
-  /** Creates the folder (0700) when missing, and refuses one that others could tamper with. */
+  /**
+   * Creates the folder (0700) when missing, each missing folder checked before the next is made
+   * in it, and refuses a path others could tamper with (core's `makeTrustedFolder`).
+   */
   private checkDir(): void {
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      makeTrustedFolder(this.dir, uid(), { mode: 0o700 });
     } catch (error) {
+      const e = error as UntrustedFolderError | NodeJS.ErrnoException;
       throw memoryError(
         'ERR_SNAPSHOT_FAILED',
-        `heap snapshot refused: cannot create ${this.dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); choose another snapshot.dir`,
+        e.code === 'EUNTRUSTED'
+          ? `heap snapshot refused: ${this.dir} ${(e as UntrustedFolderError).reason}; choose another snapshot.dir (a folder of yours, mode 0700)`
+          : `heap snapshot refused: cannot create ${this.dir} (${e.code ?? 'error'}); choose another snapshot.dir`,
         error,
       );
     }
-    const st = lstatSync(this.dir);
-    const me = uid();
-    if (!st.isDirectory())
-      throw memoryError(
-        'ERR_SNAPSHOT_FAILED',
-        `heap snapshot refused: ${this.dir} is not a directory (a link?); choose another snapshot.dir`,
-      );
-    if (me >= 0 && st.uid !== me && st.uid !== 0)
-      throw memoryError(
-        'ERR_SNAPSHOT_FAILED',
-        `heap snapshot refused: ${this.dir} belongs to uid ${st.uid}, not to this user or root; choose another snapshot.dir`,
-      );
-    const sticky = (st.mode & 0o1000) !== 0;
-    if ((st.mode & 0o022) !== 0 && !sticky)
-      throw memoryError(
-        'ERR_SNAPSHOT_FAILED',
-        `heap snapshot refused: ${this.dir} is writable by other users and not sticky (mode ${(st.mode & 0o7777).toString(8)}); use a private folder (chmod 700)`,
-      );
   }
 
   /** Deletes our oldest snapshots beyond `maxFiles`: regular files of ours only (lstat). */

@@ -93,7 +93,7 @@ describe('acquireInstanceLock', () => {
       error = e;
     }
     expect(isVitalsError(error, 'ERR_LOCK_IO')).toBe(true);
-    expect((error as Error).message).toContain('writable by every user');
+    expect((error as Error).message).toContain(`is in a folder other users can write (${dir})`);
     expect(existsSync(join(dir, 'bot.lock'))).toBe(false);
     chmodSync(dir, 0o1777);
     acquireInstanceLock('bot', { dir }).release();

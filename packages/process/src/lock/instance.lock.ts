@@ -13,8 +13,9 @@ import type { LockRecord } from './lock.record';
 /** Options of {@link acquireInstanceLock}. */
 export interface AcquireLockOptions {
   /**
-   * Folder of the lock file (created 0700 when missing; refused when it is a link, owned by
-   * another user, or writable by others without the sticky bit). @default defaultLockDir()
+   * Folder of the lock file (created 0700 when missing; refused when a folder on its path belongs
+   * to another user or is writable by others without the sticky bit, or a link on it belongs to
+   * another user). @default defaultLockDir()
    */
   readonly dir?: string;
   /** The process that holds the lock (a supervisor may lock for its child). @default process.pid */
@@ -53,7 +54,6 @@ export function acquireInstanceLock(name: string, options: AcquireLockOptions = 
   const dir = options.dir ?? defaultLockDir();
   const procRoot = options.procRoot ?? '/proc';
   const pid = options.pid ?? process.pid;
-  const path = join(dir, `${name}.lock`);
   const host = osHostname();
   const stat = readProcStat(pid, procRoot);
   if (!stat)
@@ -70,7 +70,7 @@ export function acquireInstanceLock(name: string, options: AcquireLockOptions = 
     createdAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
-  prepareLockDir(dir);
+  const path = join(prepareLockDir(dir), `${name}.lock`);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (tryCreate(path, record)) return handle(path, record);
     if (removeForeignLock(path)) continue;

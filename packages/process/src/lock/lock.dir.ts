@@ -1,33 +1,32 @@
-import { linkSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, unlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { makeTrustedFolder } from '@vitals/core';
+import type { UntrustedFolderError } from '@vitals/core';
 import { processErrors } from '../process.errors';
 
 const euid = (): number => process.geteuid?.() ?? 0;
 
 /**
- * Creates the lock folder (0700) when missing and checks the folder it will trust, links not
- * followed: it must be a real folder (not a link), owned by the user running Vitals or by root,
- * and not writable by group or others unless it has the sticky bit (`/tmp`, `/run/lock`), where
- * nobody can delete or rename another user's file. A folder another user created first at our
- * path (issue 11: they deleted root's lock and a second copy ran) is refused.
+ * Makes the lock folder when missing (0700, each missing folder checked before the next is made
+ * in it) and checks the whole path with core's `makeTrustedFolder`, links not followed blindly:
+ * every folder on it must belong to the user running Vitals or to root and not be writable by
+ * group or others unless sticky (`/tmp`, `/run/lock`, where nobody can delete or rename another
+ * user's file), and a link on it must belong to the user or root. So a folder another user
+ * created first at our path (issue 11: they deleted root's lock and a second copy ran), a link
+ * they planted on the way (root would make folders where it leads), or a folder above ours that
+ * they can write (they could swap ours) is refused, and nothing is created through it.
+ * @returns the folder with links resolved: the lock files go there, where it was checked.
  * @throws VitalsError `ERR_LOCK_IO` naming the folder and what is wrong with it.
  */
-export function prepareLockDir(dir: string): void {
-  let st: Stats;
+export function prepareLockDir(dir: string): string {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    st = lstatSync(dir);
+    return makeTrustedFolder(dir, euid(), { mode: 0o700 });
   } catch (error) {
+    const e = error as UntrustedFolderError | NodeJS.ErrnoException;
+    if (e.code === 'EUNTRUSTED')
+      throw processErrors.lockDirUnsafe(dir, (e as UntrustedFolderError).reason);
     throw processErrors.lockIo(dir, error);
   }
-  if (!st.isDirectory()) throw processErrors.lockDirUnsafe(dir, 'is not a folder (a link?)');
-  if (st.uid !== euid() && st.uid !== 0)
-    throw processErrors.lockDirUnsafe(dir, `is owned by uid ${st.uid}, not by you (uid ${euid()})`);
-  if (st.mode & 0o022 && !(st.mode & 0o1000))
-    throw processErrors.lockDirUnsafe(
-      dir,
-      st.mode & 0o002 ? 'is writable by every user' : 'is writable by its group',
-    );
 }
 
 /**
