@@ -22,7 +22,7 @@ const serviceGroup = z.strictObject({
 export const processConfigSchema = z.strictObject({
   /**
    * Folder of instance-lock files; must be yours (or root's) and not writable by others unless
-   * sticky. @default `$XDG_RUNTIME_DIR/vitals`, else `/run/vitals` for root, else
+   * sticky. @default `/run/vitals` for root, else
    * `<os.tmpdir()>/vitals-<uid>` (see `defaultLockDir`)
    */
   lockDir: z.string().min(1).optional(),
@@ -75,11 +75,11 @@ export type ProcessConfig = z.infer<typeof processConfigSchema>;
 export type ProcessOptions = z.input<typeof processConfigSchema>;
 
 /**
- * The default folder of lock files:
+ * The default folder of lock files, the same for every process of one user, whatever its
+ * environment (a service started by systemd and the same program started from a login shell must
+ * see each other's locks, so `$XDG_RUNTIME_DIR`, set in login sessions only, is not used):
  *
- * - `$XDG_RUNTIME_DIR/vitals` when the environment has it (a per-user tmpfs, cleared at logout
- *   and reboot);
- * - else, for root (euid 0), `/run/vitals` when `/run` is a folder root owns that neither group
+ * - for root (euid 0), `/run/vitals` when `/run` is a folder root owns that neither group
  *   nor others can write (as systemd services keep theirs): no other user can create it first.
  *   In the shared `/tmp`, any local user could make `vitals-0` before root does, and root's lock
  *   would then be refused (the folder is not root's): a denial of service;
@@ -89,15 +89,9 @@ export type ProcessOptions = z.input<typeof processConfigSchema>;
  * before any lock in it is trusted (`prepareLockDir`).
  * @param euid - whose locks. @default the effective uid of this process
  * @param run - where root's folder goes when it may. @default '/run'
- * @example defaultLockDir(process.env) // '/run/vitals' for root on a systemd machine
+ * @example defaultLockDir() // '/run/vitals' for root on a systemd machine
  */
-export function defaultLockDir(
-  env: Readonly<Record<string, string | undefined>> = {},
-  euid: number = process.geteuid?.() ?? 0,
-  run = '/run',
-): string {
-  const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime) return join(runtime, 'vitals');
+export function defaultLockDir(euid: number = process.geteuid?.() ?? 0, run = '/run'): string {
   if (euid === 0 && rootOnly(run)) return join(run, 'vitals');
   return join(tmpdir(), `vitals-${euid}`);
 }
