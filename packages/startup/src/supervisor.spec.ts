@@ -53,9 +53,10 @@ describe('Supervisor', () => {
   });
 
   /** A child that holds 200 MB on SIGUSR2, under a 150 MiB ceiling that must hold for 3 s. */
-  function overMemoryCeiling() {
+  function overMemoryCeiling(restart?: 'never') {
     const clock = new ManualClock(0);
     const out = new OutputLog();
+    const logger = createMemoryLogger();
     const sup = new Supervisor(
       {
         command: process.execPath,
@@ -66,11 +67,12 @@ describe('Supervisor', () => {
         maxMemoryBytes: 150 * 1024 * 1024,
         maxMemoryForMs: 3000,
         memoryCheckIntervalMs: 1000,
+        restart,
       },
-      { clock },
+      { clock, logger },
     );
     supervisor = sup; // stopped by afterEach
-    return { clock, out, log: new EventLog(sup), supervisor: sup };
+    return { clock, out, logger, log: new EventLog(sup), supervisor: sup };
   }
 
   it('restarts once when RSS stays over the ceiling for the configured time', async () => {
@@ -92,6 +94,26 @@ describe('Supervisor', () => {
     for (let i = 0; i < 10; i++) clock.advance(1000);
     expect(log.of('spawn')).toHaveLength(2);
     expect(log.of('restart-scheduled')).toHaveLength(1);
+  });
+
+  it('stops the child over the ceiling under --restart never, as PM2 with --no-autorestart', async () => {
+    const { clock, out, log, logger, supervisor } = overMemoryCeiling('never');
+    await supervisor.start();
+    await out.waitFor('ready');
+    const pid = supervisor.pid!;
+    process.kill(pid, 'SIGUSR2');
+    await out.waitForCount('rss ', 1);
+    for (let i = 0; i < 4; i++) clock.advance(1000);
+    // SIGTERM, then the supervisor is done with the child's code: 128 + 15.
+    expect(await supervisor.done).toBe(143);
+    expect(log.of('exit')).toEqual([expect.objectContaining({ pid, signal: 'SIGTERM' })]);
+    expect(log.of('spawn')).toHaveLength(1);
+    expect(log.of('restart-scheduled')).toHaveLength(0);
+    expect(
+      logger.entries.filter((e) =>
+        e.msg.includes('stopping the child gracefully (--restart never)'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('does not restart on a single spike over the ceiling', async () => {

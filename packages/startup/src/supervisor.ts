@@ -291,10 +291,15 @@ export class Supervisor {
     this.publish([{ name: METRICS.serviceHangs, value: this.hangs }]);
     this.setServiceState('hung');
     const hangTimeoutMs = this.options.hangTimeoutMs;
+    const never = this.options.restart === 'never';
     this.logger.error(
       { childPid: pid, silentMs, hangTimeoutMs },
-      `the child has not reported for ${formatDuration(silentMs)} (its event loop is blocked): restarting it`,
+      `the child has not reported for ${formatDuration(silentMs)} (its event loop is blocked): ${never ? 'stopping it (--restart never)' : 'restarting it'}`,
     );
+    if (never) {
+      void this.stop();
+      return;
+    }
     this.pendingRestart = 'hang';
     this.policy.recordRestart(this.clock.now());
     this.events.next({
@@ -310,6 +315,16 @@ export class Supervisor {
     if (this.state !== 'running' || this.pendingRestart) return true;
     const limitBytes = this.options.maxMemoryBytes;
     const scope = this.options.memoryScope ?? 'child';
+    const over = `RSS${scope === 'tree' ? ' of the process tree' : ''} stayed over the memory ceiling`;
+    if (this.options.restart === 'never') {
+      // As PM2's max_memory_restart with --no-autorestart: the child is stopped, not restarted.
+      this.logger.error(
+        { childPid: pid, rssBytes, limitBytes, overForMs, scope },
+        `${over}: stopping the child gracefully (--restart never)`,
+      );
+      void this.stop();
+      return true;
+    }
     if (!this.policy.recordRestart(this.clock.now())) {
       this.logger.error(
         { childPid: pid, rssBytes, limitBytes, scope },
@@ -319,7 +334,7 @@ export class Supervisor {
     }
     this.logger.warn(
       { childPid: pid, rssBytes, limitBytes, overForMs, scope },
-      `RSS${scope === 'tree' ? ' of the process tree' : ''} stayed over the memory ceiling: restarting the child gracefully`,
+      `${over}: restarting the child gracefully`,
     );
     this.pendingRestart = 'memory';
     this.setServiceState('restarting');
