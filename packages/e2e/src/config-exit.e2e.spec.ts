@@ -102,6 +102,14 @@ describe('vitals with a bad configuration', () => {
     );
   });
 
+  it('start with an unknown VITALS_LOG_FORMAT exits 64', () => {
+    const r = vitals(['start'], dir, { VITALS_PLUGINS: 'monitor', VITALS_LOG_FORMAT: 'xml' });
+    expect(r.code).toBe(64);
+    expect(oneLine(r)).toBe(
+      'vitals: VITALS_LOG_FORMAT "xml" is not a log format; set json, pretty or auto, or unset it',
+    );
+  });
+
   it('an unknown top-level VITALS_* variable is a warning, and the command runs', () => {
     const r = vitals(['monitor', '--once'], dir, {
       VITALS_PLUGINS: 'monitor',

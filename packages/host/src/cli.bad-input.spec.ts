@@ -177,6 +177,11 @@ describe('vitals: a bad configuration is a usage error for every command', () =>
       { VITALS_CONFIG: 'gone.json' },
       /^vitals: gone\.json: no such file/,
     ],
+    [
+      'an unknown VITALS_LOG_FORMAT',
+      { VITALS_LOG_FORMAT: 'xml' },
+      /^vitals: VITALS_LOG_FORMAT "xml" is not a log format; set json, pretty or auto, or unset it$/,
+    ],
   ])('%s: one line, exit 64', async (_, env, line) => {
     const result = await runCli(['ps'], { cwd: dir, env: { PATH: process.env['PATH'], ...env } });
     expect(result.code).toBe(EXIT_USAGE);

@@ -153,8 +153,12 @@ function findCommand(
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
 }
 
-function logFormat(value: string | undefined): LogFormat {
-  return value === 'json' || value === 'pretty' ? value : 'auto';
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'auto'];
+
+/** `VITALS_LOG_FORMAT`: unset or empty is `auto`; anything else must be one of LOG_FORMATS. */
+function logFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined || value === '') return 'auto';
+  return LOG_FORMATS.find((f) => f === value);
 }
 
 function defaultIo(): CliIo {
@@ -220,6 +224,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }
 
+  const format = logFormat(io.env['VITALS_LOG_FORMAT']);
+  if (format === undefined) {
+    err(
+      `VITALS_LOG_FORMAT ${JSON.stringify(io.env['VITALS_LOG_FORMAT'])} is not a log format; set json, pretty or auto, or unset it`,
+    );
+    return EXIT_USAGE;
+  }
   let host: HostHandle;
   try {
     const env: Record<string, string | undefined> = { ...io.env, ...configFlags(words[0], head) };
@@ -233,7 +244,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     const logger = createLogger({
       level: isStart ? (level ?? 'info') : (level ?? 'warn'),
       stream: isStart ? 'stdout' : 'stderr',
-      format: logFormat(io.env['VITALS_LOG_FORMAT']),
+      format,
     });
     host = createHost({
       plugins: plugins.map((p) => p.plugin),
