@@ -67,13 +67,13 @@ describe('the vitals binary with every plugin', () => {
     expect(JSON.parse(lines[0])).toBeInstanceOf(Object);
   });
 
-  it('reports a bad config value in one line before anything starts', () => {
+  it('reports a bad config value in one line before anything starts, exit 64', () => {
     fs.writeFileSync(
       path.join(dir, 'vitals.config.json'),
       JSON.stringify({ monitor: { intervalMs: 'fast' } }),
     );
     const { code, err } = vitals(['start'], dir);
-    expect(code).toBe(1);
+    expect(code).toBe(64);
     expect(err.trim().split('\n')).toEqual([
       expect.stringMatching(
         /^vitals: vitals\.config\.json: monitor\.intervalMs must be .* \(got "fast"\)$/,

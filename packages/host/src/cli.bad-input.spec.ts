@@ -140,6 +140,55 @@ describe('vitals CLI: bad flags and values (issue 11)', () => {
   });
 });
 
+describe('vitals: a bad configuration is a usage error for every command', () => {
+  it.each<[string[]]>([
+    [['start']],
+    [RUN()],
+    [['diagnose']],
+    [['monitor', '--once']],
+    [['ps']],
+    [['kill-duplicates']],
+    [['services']],
+    [['perms']],
+    [['heap', 'snapshot']],
+    [['rules', 'export']],
+    [['--help']],
+  ])('%j: one line naming the key, exit 64', async (argv) => {
+    const sub = fs.mkdtempSync(path.join(dir, 'bad-config-'));
+    fs.writeFileSync(
+      path.join(sub, 'vitals.config.json'),
+      JSON.stringify({ plugins: PLUGINS, monitor: { intervalMs: -5 } }),
+    );
+    const result = await run(argv, sub);
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err).toMatch(
+      /^vitals: vitals\.config\.json: monitor\.intervalMs must be a duration .*\(got -5\)\n$/,
+    );
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'an out-of-range variable',
+      { VITALS_HTTP__PORT: '70000' },
+      /^vitals: VITALS_HTTP__PORT: http\.port/,
+    ],
+    [
+      'a missing VITALS_CONFIG file',
+      { VITALS_CONFIG: 'gone.json' },
+      /^vitals: gone\.json: no such file/,
+    ],
+    [
+      'an unknown VITALS_LOG_FORMAT',
+      { VITALS_LOG_FORMAT: 'xml' },
+      /^vitals: VITALS_LOG_FORMAT "xml" is not a log format; set json, pretty or auto, or unset it$/,
+    ],
+  ])('%s: one line, exit 64', async (_, env, line) => {
+    const result = await runCli(['ps'], { cwd: dir, env: { PATH: process.env['PATH'], ...env } });
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+  });
+});
+
 describe('vitals config check: wrong types, unknown keys, -1 and 0 in every section (issue 11)', () => {
   it.each<[Record<string, unknown>, RegExp]>([
     [{ http: { port: 'eighty' } }, /http\.port/],

@@ -91,13 +91,13 @@ describe('vitals CLI', () => {
     expect(good.out).toMatch(/good\.json: ok/);
   });
 
-  it('refuses to build a host from an invalid config with one line per problem, no stack', async () => {
+  it('refuses to build a host from an invalid config with one line per problem, exit 64, no stack', async () => {
     fs.writeFileSync(
       path.join(dir, 'vitals.config.json'),
       JSON.stringify({ plugins: [], stopTimeoutMs: 'never' }),
     );
     const { code, err } = await run(['start']);
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT_USAGE);
     expect(err).toBe(
       'vitals: vitals.config.json: stopTimeoutMs must be a duration such as "30s", "10m" or a number of milliseconds (got "never")\n',
     );

@@ -22,6 +22,23 @@ import { supervisorDefaults } from './run.defaults';
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
 export const EXIT_USAGE = 64;
 
+/**
+ * Errors that are bad input, not a fault: a wrong flag (`ERR_USAGE`) and a bad configuration (a
+ * missing or unreadable file, invalid JSON, a value out of range in the file or a `VITALS_*`
+ * variable). Each exits {@link EXIT_USAGE} whichever command found it; `vitals config check`
+ * keeps its own contract (1 when the file has any problem).
+ */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'ERR_USAGE',
+  'ERR_CONFIG_FILE',
+  'ERR_CONFIG_INVALID',
+]);
+
+/** The exit code of a VitalsError: 64 for bad input, 1 for any other failure. */
+function exitCodeOf(error: { code: string }): number {
+  return USAGE_CODES.has(error.code) ? EXIT_USAGE : 1;
+}
+
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
   readonly stdout: Writable & { isTTY?: boolean; columns?: number };
@@ -136,8 +153,12 @@ function findCommand(
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
 }
 
-function logFormat(value: string | undefined): LogFormat {
-  return value === 'json' || value === 'pretty' ? value : 'auto';
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'auto'];
+
+/** `VITALS_LOG_FORMAT`: unset or empty is `auto`; anything else must be one of LOG_FORMATS. */
+function logFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined || value === '') return 'auto';
+  return LOG_FORMATS.find((f) => f === value);
 }
 
 function defaultIo(): CliIo {
@@ -203,6 +224,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }
 
+  const format = logFormat(io.env['VITALS_LOG_FORMAT']);
+  if (format === undefined) {
+    err(
+      `VITALS_LOG_FORMAT ${JSON.stringify(io.env['VITALS_LOG_FORMAT'])} is not a log format; set json, pretty or auto, or unset it`,
+    );
+    return EXIT_USAGE;
+  }
   let host: HostHandle;
   try {
     const env: Record<string, string | undefined> = { ...io.env, ...configFlags(words[0], head) };
@@ -216,7 +244,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     const logger = createLogger({
       level: isStart ? (level ?? 'info') : (level ?? 'warn'),
       stream: isStart ? 'stdout' : 'stderr',
-      format: logFormat(io.env['VITALS_LOG_FORMAT']),
+      format,
     });
     host = createHost({
       plugins: plugins.map((p) => p.plugin),
@@ -231,7 +259,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   } catch (error) {
     if (isVitalsError(error)) {
       for (const line of error.message.split('\n')) err(line);
-      return 1;
+      return exitCodeOf(error);
     }
     throw error;
   }
@@ -296,8 +324,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   } catch (error) {
     if (isVitalsError(error)) {
       for (const line of error.message.split('\n')) err(line);
-      // Usage errors exit 64 whichever plugin's command found them, as the README says.
-      return error.code === 'ERR_USAGE' ? EXIT_USAGE : 1;
+      // Usage and config errors exit 64 whichever plugin's command found them, as the README says.
+      return exitCodeOf(error);
     }
     err(`${command.name} failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;

@@ -69,6 +69,32 @@ describe('loadConfig', () => {
     expect(loaded.envPaths['monitor.intervalMs']).toBe('VITALS_MONITOR__INTERVAL_MS');
   });
 
+  it('reads VITALS_LOG_FORMAT and the agent variables as what they are, not config keys', () => {
+    const loaded = loadConfig({
+      cwd: dir,
+      env: {
+        VITALS_CONFIG: '',
+        VITALS_LOG_FORMAT: 'json',
+        VITALS_AGENT_TOKEN: 'abc',
+        VITALS_AGENT_INTERVAL_MS: '1000',
+        VITALS_AGENT__MODE: '"fast"',
+        VITALS_NO_SUCH_SETTING: '1',
+      },
+    });
+    // A section called `agent` (two underscores) is still config; an unknown name still warns.
+    expect(loaded.values).toEqual({ agent: { mode: 'fast' }, noSuchSetting: 1 });
+    expect(validateConfig(loaded, []).problems.map((p) => [p.severity, p.message])).toEqual([
+      [
+        'warning',
+        'VITALS_AGENT__MODE: agent matches no installed plugin and no core setting; it is ignored (check the spelling or install the plugin)',
+      ],
+      [
+        'warning',
+        'VITALS_NO_SUCH_SETTING: noSuchSetting matches no installed plugin and no core setting; it is ignored (check the spelling or install the plugin)',
+      ],
+    ]);
+  });
+
   it('names the environment variable when an override is invalid', () => {
     const loaded = loadConfig({ cwd: dir, env: { VITALS_MONITOR__INTERVAL_MS: 'fast' } });
     expect(validateConfig(loaded, [monitorSection]).problems.map((p) => p.message)).toEqual([

@@ -190,6 +190,14 @@ function refuseForeignCode(file: string, uid: number): void {
   }
 }
 
+/**
+ * `VITALS_*` variables that are not config overrides: `VITALS_CONFIG` names the file,
+ * `VITALS_LOG_FORMAT` is the CLI's log format, and `VITALS_AGENT_*` (one underscore) is what
+ * `vitals run` hands its child's agent, which a child that runs `vitals` itself inherits. Read as
+ * config keys they would only warn that `logFormat` or `agentToken` is ignored.
+ */
+const NOT_CONFIG = /^VITALS_(CONFIG|LOG_FORMAT|AGENT_(?!_).*)$/;
+
 const camel = (segment: string) =>
   segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -206,7 +214,8 @@ function parseEnvValue(raw: string): unknown {
  * environment overrides, where `__` separates path segments and each segment is converted to
  * camelCase: `VITALS_MONITOR__INTERVAL_MS=500` sets `monitor.intervalMs`, `VITALS_HTTP__PORT=0`
  * sets `http.port`. Values are parsed as JSON when they can be (`500`, `true`, `["a"]`), else kept
- * as strings. `VITALS_CONFIG` names the file. A missing or broken file is a one-line
+ * as strings. `VITALS_CONFIG` names the file; `VITALS_LOG_FORMAT` and `VITALS_AGENT_*` are not
+ * config (see NOT_CONFIG). A missing or broken file is a one-line
  * ERR_CONFIG_FILE. Validation happens in {@link validateConfig} (createHost calls it).
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
@@ -222,7 +231,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const values: Record<string, unknown> = file ? structuredClone(readFile(file)) : {};
   const envPaths: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('VITALS_') || name === 'VITALS_CONFIG' || raw === undefined) continue;
+    if (!name.startsWith('VITALS_') || NOT_CONFIG.test(name) || raw === undefined) continue;
     const segments = name.slice('VITALS_'.length).split('__').filter(Boolean).map(camel);
     if (segments.length === 0) continue;
     let target = values;

@@ -101,6 +101,29 @@ describe('diskCheck', () => {
     expect(f).toMatchObject({ severity: 'warning', data: { usedRatio: 0.9, mountpoint: '/' } });
   });
 
+  it("leaves out a read-only filesystem of monitor's samples, full as it may be", async () => {
+    const rw = { device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
+    const ro = { device: '/dev/sdb', mountpoint: '/mnt/image', fstype: 'ext4' };
+    const snapshot = snapshotOf([
+      { name: METRICS.fsSizeBytes, value: 1000, labels: rw },
+      { name: METRICS.fsAvailBytes, value: 900, labels: rw },
+      { name: 'node_filesystem_readonly', value: 0, labels: rw },
+      { name: METRICS.fsSizeBytes, value: 1000, labels: ro },
+      { name: METRICS.fsAvailBytes, value: 0, labels: ro },
+      { name: 'node_filesystem_readonly', value: 1, labels: ro },
+    ]);
+    const findings = await runCheck(diskCheck, host, {
+      proc,
+      snapshot,
+      overrides: {
+        statfs: () => {
+          throw new Error('not called');
+        },
+      },
+    });
+    expect(findings.map((f) => [f.data?.mountpoint, f.severity])).toEqual([['/', 'ok']]);
+  });
+
   it('measures the real root filesystem', async () => {
     const findings = await runCheck(diskCheck, host);
     expect(findings.find((f) => f.data?.mountpoint === '/')?.data?.sizeBytes).toBeGreaterThan(0);

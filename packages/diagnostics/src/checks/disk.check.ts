@@ -18,12 +18,19 @@ interface FsFigures {
   filesFree?: number;
 }
 
-/** Filesystems from monitor's `node_filesystem_*` samples, keyed by mountpoint. */
+/**
+ * Filesystems from monitor's `node_filesystem_*` samples, keyed by mountpoint. Read-only ones
+ * (`node_filesystem_readonly` 1, which monitor reports as node_exporter does) are left out, as
+ * {@link direct} leaves them out: they cannot fill up.
+ */
 function fromSnapshot(snapshot: Snapshot): FsFigures[] {
   return snapshot.samples(METRICS.fsSizeBytes).flatMap((s) => {
     const labels = s.labels ?? {};
     const avail = snapshot.value(METRICS.fsAvailBytes, { mountpoint: labels.mountpoint ?? '' });
     if (!labels.mountpoint || avail === undefined || s.value <= 0) return [];
+    if (snapshot.value('node_filesystem_readonly', { mountpoint: labels.mountpoint }) === 1) {
+      return [];
+    }
     return [
       {
         mountpoint: labels.mountpoint,

@@ -30,12 +30,16 @@ interface WatchedMount {
 
 /**
  * node_exporter's `node_filesystem_{size,free,avail}_bytes`, `_files`, `_files_free`, `_readonly`
- * and `_device_error` (1, and no other series, when `statfs` fails) plus `vitals_filesystem_used_ratio`
- * for every real mounted filesystem, from `/proc/self/mounts` and `statfs(2)` (no process
- * spawned), chosen by core's `realFilesystems` (the same policy as
- * diagnostics: pseudo filesystems and runtime internals skipped, overlay kept as a container's
- * root, read-only mounts skipped, each device once). The mount table is re-read every 60
- * collections. Without `/proc` (macOS, Windows) it asks systeminformation.
+ * and `_device_error` (1, and no other series, when `statfs` fails) for every real mounted
+ * filesystem, read-only ones included, as node_exporter 1.5 reports them: `_readonly` is 1 when
+ * the mount's options in `/proc/self/mounts` hold `ro` (the kernel writes `ro` there for a
+ * read-only mount or superblock), as node_exporter reads them from `/proc/1/mounts`. Plus
+ * `vitals_filesystem_used_ratio` for the writable ones only: a read-only filesystem cannot fill
+ * up, so the `disk-used` alert, the dashboard and `vitals monitor` leave it out. Space and inodes
+ * come from `statfs(2)` (no process spawned); the mounts are chosen by core's `realFilesystems`
+ * (the same policy as diagnostics: pseudo filesystems and runtime internals skipped, overlay kept
+ * as a container's root, each device once) with `includeReadOnly`. The mount table is re-read
+ * every 60 collections. Without `/proc` (macOS, Windows) it asks systeminformation.
  *
  * @example new DiskCollector({ includeFsTypes: ['tmpfs'] }).collect()
  */
@@ -69,8 +73,10 @@ export class DiskCollector implements Collector {
         { name: 'node_filesystem_readonly', value: m.readOnly ? 1 : 0, labels: m.labels },
         { name: METRICS.fsFiles, value: usage.files, labels: m.labels },
         { name: METRICS.fsFilesFree, value: usage.filesFree, labels: m.labels },
-        { name: METRICS.fsUsedRatio, value: usage.usedRatio, labels: m.labels },
       );
+      if (!m.readOnly) {
+        out.push({ name: METRICS.fsUsedRatio, value: usage.usedRatio, labels: m.labels });
+      }
     }
     return out;
   }
@@ -78,7 +84,7 @@ export class DiskCollector implements Collector {
   private readMounts(): WatchedMount[] | undefined {
     const table = readMounts({ procRoot: this.options.procRoot });
     if (table.length === 0) return undefined; // no /proc: systeminformation instead
-    return realFilesystems(table, this.options).map((m) => ({
+    return realFilesystems(table, { ...this.options, includeReadOnly: true }).map((m) => ({
       mountpoint: m.mountpoint,
       readOnly: m.readOnly,
       labels: Object.freeze({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype }),
