@@ -47,6 +47,8 @@ describe('docs/systemd/vitals-bot.service', () => {
     );
     expect(one('KillMode')).toBe('mixed');
     expect(one('Restart')).toBe('on-failure');
+    // vitals exits 64 on bad input (EXIT_USAGE): systemd must not restart it every RestartSec.
+    expect(one('RestartPreventExitStatus')).toBe('64');
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
     // The supervisor's own kill timeout (5 s by default) fits inside systemd's stop timeout.
     expect(Number(one('TimeoutStopSec'))).toBeGreaterThan(5);
