@@ -89,7 +89,12 @@ export type { Clock, Cancel } from './util/clock';
 export { withDeadline } from './util/deadline';
 export { keepingAlive } from './util/keep-alive';
 export { escapeControl } from './util/escape-control';
-export { makeTrustedFolder, trustedFolder, untrustedFolder } from './util/trusted-folder';
+export {
+  makeTrustedFolder,
+  rootOnlyFolder,
+  trustedFolder,
+  untrustedFolder,
+} from './util/trusted-folder';
 export type { MakeFolderOptions, TrustOptions, UntrustedFolderError } from './util/trusted-folder';
 export type { DeadlineResult } from './util/deadline';
 export {

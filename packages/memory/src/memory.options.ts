@@ -118,7 +118,7 @@ export const memoryConfigSchema = z.strictObject({
    * constructors go into the log and the alert. @default false
    */
   snapshotOnLeak: z.boolean().default(false),
-  /** Folder for leak snapshots. @default snapshot.dir (os.tmpdir()) */
+  /** Folder for leak snapshots. @default snapshot.dir */
   snapshotDir: z.string().min(1).optional(),
   /** Time between the two snapshots. @default '3m' */
   snapshotGapMs: ms('3m', 1000, 24 * H, '1s and 24h'),
@@ -127,7 +127,7 @@ export const memoryConfigSchema = z.strictObject({
   /** Heap snapshot guards. */
   snapshot: z
     .strictObject({
-      /** @default os.tmpdir() */
+      /** @default `/var/lib/vitals/snapshots` for root, else `<os.tmpdir()>/vitals-snapshots-<uid>` (defaultSnapshotDir) */
       dir: z.string().min(1).optional(),
       minIntervalMs: ms('5m', 0, 7 * 24 * H, '0 and 7d'),
       minFreeBytes: size('1G', 0, 1024 ** 5, '0 and 1P'),
@@ -219,7 +219,7 @@ export interface MemoryOptions {
   };
   /** Heap snapshot guards. */
   readonly snapshot?: {
-    /** @default os.tmpdir() */
+    /** @default `/var/lib/vitals/snapshots` for root, else `<os.tmpdir()>/vitals-snapshots-<uid>` */
     readonly dir?: string;
     /** @default '5m' */
     readonly minIntervalMs?: number | string;

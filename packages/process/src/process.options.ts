@@ -1,7 +1,6 @@
-import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schemas, untrustedFolder, z } from '@vitals/core';
+import { rootOnlyFolder, schemas, z } from '@vitals/core';
 
 /** A named service whose copies count as duplicates of each other. */
 const serviceGroup = z.strictObject({
@@ -92,17 +91,6 @@ export type ProcessOptions = z.input<typeof processConfigSchema>;
  * @example defaultLockDir() // '/run/vitals' for root on a systemd machine
  */
 export function defaultLockDir(euid: number = process.geteuid?.() ?? 0, run = '/run'): string {
-  if (euid === 0 && rootOnly(run)) return join(run, 'vitals');
+  if (euid === 0 && rootOnlyFolder(run)) return join(run, 'vitals');
   return join(tmpdir(), `vitals-${euid}`);
-}
-
-/** `dir` is a folder root owns that only root can write, and so is every folder above it. */
-function rootOnly(dir: string): boolean {
-  try {
-    return (
-      statSync(dir).isDirectory() && (statSync(dir).mode & 0o022) === 0 && !untrustedFolder(dir, 0)
-    );
-  } catch {
-    return false;
-  }
 }

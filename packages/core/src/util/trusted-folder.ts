@@ -146,3 +146,19 @@ function folderRule(
     return `is in a folder other users can write (${d})`;
   return undefined;
 }
+
+/**
+ * True when `dir` is a folder only root can write: root owns it and every folder above it,
+ * neither group nor others can write any of them (sticky or not), and no link on the way belongs
+ * to another user. For defaults of a process running as root (`/run/vitals`,
+ * `/var/lib/vitals`): no other user can create the folder first. False on any error (missing).
+ * @example rootOnlyFolder('/run') // true on a systemd machine
+ */
+export function rootOnlyFolder(dir: string): boolean {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() && st.uid === 0 && (st.mode & 0o022) === 0 && !untrustedFolder(dir, 0);
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,8 @@
 import {
   chmodSync,
+  chownSync,
   lchownSync,
+  lstatSync,
   mkdirSync,
   existsSync,
   mkdtempSync,
@@ -14,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, isVitalsError } from '@vitals/core';
-import { HeapSnapshotWriter } from './heap-snapshot.writer';
+import { HeapSnapshotWriter, defaultSnapshotDir } from './heap-snapshot.writer';
 
 describe('HeapSnapshotWriter', () => {
   let dir: string;
@@ -31,6 +33,24 @@ describe('HeapSnapshotWriter', () => {
     }
     return undefined;
   };
+
+  it("puts root's snapshots under a /var/lib only root can write, else one folder per user in tmp", () => {
+    const varLib = join(dir, 'var-lib');
+    mkdirSync(varLib, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    expect(defaultSnapshotDir(0, varLib)).toBe(join(varLib, 'vitals', 'snapshots'));
+    expect(defaultSnapshotDir(1000, varLib)).toBe(join(tmpdir(), 'vitals-snapshots-1000'));
+    // Missing folders are made 0700, one at a time, and the snapshot goes in.
+    const written = new HeapSnapshotWriter({ dir: defaultSnapshotDir(0, varLib) }).write();
+    expect(written.path.startsWith(join(varLib, 'vitals', 'snapshots'))).toBe(true);
+    expect(lstatSync(join(varLib, 'vitals')).mode & 0o777).toBe(0o700);
+    // A /var/lib others can write or that is not root's: the per-user tmp folder, as before.
+    chmodSync(varLib, 0o1777);
+    expect(defaultSnapshotDir(0, varLib)).toBe(join(tmpdir(), 'vitals-snapshots-0'));
+    chmodSync(varLib, 0o755);
+    chownSync(varLib, 65534, 65534);
+    expect(defaultSnapshotDir(0, varLib)).toBe(join(tmpdir(), 'vitals-snapshots-0'));
+  }, 30_000);
 
   it('refuses when the disk would be too full (minFreeBytes above what statfs reports)', () => {
     const writer = new HeapSnapshotWriter({ dir, minFreeBytes: 1e18 });

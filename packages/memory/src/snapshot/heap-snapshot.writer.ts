@@ -17,6 +17,7 @@ import {
   formatBytes,
   formatDuration,
   makeTrustedFolder,
+  rootOnlyFolder,
   systemClock,
 } from '@vitals/core';
 import type { Clock, UntrustedFolderError } from '@vitals/core';
@@ -26,7 +27,7 @@ import { memoryError } from '../memory.errors';
 export interface HeapSnapshotOptions {
   /**
    * Folder the snapshots go to; it and the folders above it must be yours or root's and not
-   * writable by others unless sticky. @default `<os.tmpdir()>/vitals-snapshots-<uid>` (created 0700)
+   * writable by others unless sticky. @default {@link defaultSnapshotDir} (created 0700)
    */
   readonly dir?: string;
   /** Minimum time between two snapshots, ms (writing one blocks the process). @default 300000 */
@@ -51,11 +52,17 @@ const SUFFIX = '.heapsnapshot';
 const uid = (): number => (typeof process.getuid === 'function' ? process.getuid() : -1);
 
 /**
- * The default folder, one per user. Its name is known, so in a shared `/tmp` another user can make
- * it first: the writer then refuses it (it is not ours) rather than write into it.
+ * The default folder: for root, `/var/lib/vitals/snapshots` when `/var/lib` is root's alone (no
+ * other user can create it first, and a leak's evidence outlives a reboot; `maxFiles` and
+ * `minFreeBytes` bound what it holds); else `<os.tmpdir()>/vitals-snapshots-<uid>`, one per user,
+ * whose name is known: in a shared `/tmp` another user can make it first, and the writer then
+ * refuses it (it is not ours) rather than write into it.
+ * @param euid - whose snapshots. @default the user running this process
+ * @param varLib - where root's folder goes when it may. @default '/var/lib'
  */
-export function defaultSnapshotDir(): string {
-  return join(tmpdir(), `vitals-snapshots-${uid()}`);
+export function defaultSnapshotDir(euid: number = uid(), varLib = '/var/lib'): string {
+  if (euid === 0 && rootOnlyFolder(varLib)) return join(varLib, 'vitals', 'snapshots');
+  return join(tmpdir(), `vitals-snapshots-${euid}`);
 }
 
 /**
