@@ -127,7 +127,11 @@ export const memoryConfigSchema = z.strictObject({
   /** Heap snapshot guards. */
   snapshot: z
     .strictObject({
-      /** @default `/var/lib/vitals/snapshots` for root, else `<os.tmpdir()>/vitals-snapshots-<uid>` (defaultSnapshotDir) */
+      /**
+       * Folder heap snapshots go to (made 0700; every folder on its path yours or root's, and
+       * sticky if others can write it; see `defaultSnapshotDir`).
+       * @default `/var/lib/vitals/snapshots` for root, else `<os.tmpdir()>/vitals-snapshots-<uid>`
+       */
       dir: z.string().min(1).optional(),
       minIntervalMs: ms('5m', 0, 7 * 24 * H, '0 and 7d'),
       minFreeBytes: size('1G', 0, 1024 ** 5, '0 and 1P'),

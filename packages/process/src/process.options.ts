@@ -21,8 +21,8 @@ const serviceGroup = z.strictObject({
 export const processConfigSchema = z.strictObject({
   /**
    * Folder of instance-lock files; must be yours (or root's) and not writable by others unless
-   * sticky. @default `/run/vitals` for root, else
-   * `<os.tmpdir()>/vitals-<uid>` (see `defaultLockDir`)
+   * sticky (see `defaultLockDir`).
+   * @default `/run/vitals` for root, else `<os.tmpdir()>/vitals-<uid>`
    */
   lockDir: z.string().min(1).optional(),
   /** Grace period between SIGTERM and SIGKILL (ms or `"5s"`), 100ms–10m. @default 5000 */
