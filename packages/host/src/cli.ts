@@ -16,7 +16,7 @@ import { startCommand } from './commands/start.command';
 import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
 import { createLogger, type LogFormat } from './host.logger';
-import { loadPlugins } from './plugin.loader';
+import { configuredPlugins, loadPlugins } from './plugin.loader';
 import { supervisorDefaults } from './run.defaults';
 
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
@@ -238,7 +238,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     // that is already running with the same config.
     if (words[0] === 'rules') env['VITALS_HTTP__PORT'] = '0';
     const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
-    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
+    const plugins = loadPlugins(configuredPlugins(loaded), { cwd: io.cwd });
     const isStart = words[0] === 'start';
     const level = (loaded.values['log'] as { level?: LogLevel } | undefined)?.level;
     const logger = createLogger({

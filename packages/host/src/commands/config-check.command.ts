@@ -6,7 +6,7 @@ import {
   isVitalsError,
 } from '@vitals/core';
 import type { Writable } from 'node:stream';
-import { loadPlugins } from '../plugin.loader';
+import { configuredPlugins, loadPlugins } from '../plugin.loader';
 
 /** Inputs of {@link checkConfig}. */
 export interface ConfigCheckInput {
@@ -27,7 +27,7 @@ export async function checkConfig(input: ConfigCheckInput): Promise<number> {
   const out = (line: string) => input.stdout.write(line + '\n');
   try {
     const loaded = loadConfig({ file: input.file, cwd: input.cwd, env: input.env });
-    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, {
+    const plugins = loadPlugins(configuredPlugins(loaded), {
       cwd: input.cwd,
     });
     const result = validateConfig(
