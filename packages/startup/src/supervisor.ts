@@ -71,6 +71,12 @@ export class Supervisor {
   private restarts = 0;
   private lastExitCode = 0;
   private pendingRestart: 'memory' | 'hang' | undefined;
+  /**
+   * Why the supervisor itself stopped the child under `--restart never` (memory ceiling, hang):
+   * then a child that exits 0 (it handles SIGTERM gracefully) still ends `vitals run` with 1, so
+   * an init system's restart-on-failure sees a failure, not a clean exit.
+   */
+  private stoppedFor: 'memory' | 'hang' | undefined;
   private serviceState: ServiceState = 'stopped';
   private hangs = 0;
   private lock: InstanceLock | undefined;
@@ -297,6 +303,7 @@ export class Supervisor {
       `the child has not reported for ${formatDuration(silentMs)} (its event loop is blocked): ${never ? 'stopping it (--restart never)' : 'restarting it'}`,
     );
     if (never) {
+      this.stoppedFor = 'hang';
       void this.stop();
       return;
     }
@@ -322,6 +329,7 @@ export class Supervisor {
         { childPid: pid, rssBytes, limitBytes, overForMs, scope },
         `${over}: stopping the child gracefully (--restart never)`,
       );
+      this.stoppedFor = 'memory';
       void this.stop();
       return true;
     }
@@ -355,7 +363,8 @@ export class Supervisor {
     this.events.next({ type: 'exit', pid: proc.pid ?? 0, code, signal, uptimeMs });
     this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 0 }]);
     if (this.state === 'done') return;
-    if (this.state === 'stopping') return this.finish(this.lastExitCode);
+    if (this.state === 'stopping')
+      return this.finish(this.stoppedFor && this.lastExitCode === 0 ? 1 : this.lastExitCode);
     if (this.pendingRestart) {
       this.pendingRestart = undefined;
       this.setServiceState('restarting');
