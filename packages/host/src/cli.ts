@@ -15,7 +15,7 @@ import {
 import { startCommand } from './commands/start.command';
 import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
-import { createLogger, type LogFormat } from './host.logger';
+import { createLogger, logFormatProblem, parseLogFormat } from './host.logger';
 import { configuredPlugins, loadPlugins } from './plugin.loader';
 import { supervisorDefaults } from './run.defaults';
 
@@ -153,14 +153,6 @@ function findCommand(
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
 }
 
-const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'auto'];
-
-/** `VITALS_LOG_FORMAT`: unset or empty is `auto`; anything else must be one of LOG_FORMATS. */
-function logFormat(value: string | undefined): LogFormat | undefined {
-  if (value === undefined || value === '') return 'auto';
-  return LOG_FORMATS.find((f) => f === value);
-}
-
 function defaultIo(): CliIo {
   const controller = new AbortController();
   let signals = 0;
@@ -224,11 +216,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }
 
-  const format = logFormat(io.env['VITALS_LOG_FORMAT']);
+  const format = parseLogFormat(io.env['VITALS_LOG_FORMAT']);
   if (format === undefined) {
-    err(
-      `VITALS_LOG_FORMAT ${JSON.stringify(io.env['VITALS_LOG_FORMAT'])} is not a log format; set json, pretty or auto, or unset it`,
-    );
+    err(logFormatProblem(io.env['VITALS_LOG_FORMAT']) as string);
     return EXIT_USAGE;
   }
   let host: HostHandle;

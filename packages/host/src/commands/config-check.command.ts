@@ -6,6 +6,7 @@ import {
   isVitalsError,
 } from '@vitals/core';
 import type { Writable } from 'node:stream';
+import { logFormatProblem } from '../host.logger';
 import { configuredPlugins, loadPlugins } from '../plugin.loader';
 
 /** Inputs of {@link checkConfig}. */
@@ -25,6 +26,9 @@ export interface ConfigCheckInput {
  */
 export async function checkConfig(input: ConfigCheckInput): Promise<number> {
   const out = (line: string) => input.stdout.write(line + '\n');
+  // Not config, but every other command refuses it (exit 64): so does the check.
+  const format = logFormatProblem(input.env['VITALS_LOG_FORMAT']);
+  if (format !== undefined) out(format);
   try {
     const loaded = loadConfig({ file: input.file, cwd: input.cwd, env: input.env });
     const plugins = loadPlugins(configuredPlugins(loaded), {
@@ -47,6 +51,7 @@ export async function checkConfig(input: ConfigCheckInput): Promise<number> {
         env: input.env,
       });
       await host.stop('config check');
+      if (format !== undefined) return 1;
       out(`${label}: ok (plugins: ${plugins.map((p) => p.plugin.name).join(', ') || 'none'})`);
       return 0;
     }
