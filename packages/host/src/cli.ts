@@ -190,6 +190,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return 0;
   }
   const configFile = findConfigFlag(head);
+  // `-c "$CONFIG"` with $CONFIG empty must not quietly run on ./vitals.config.json or defaults.
+  if (configFile === '') {
+    err('-c/--config needs a file name (got "")');
+    return EXIT_USAGE;
+  }
   const words = commandWords(head);
   if (words[0] === 'config' && (words[1] === 'check' || words[1] === undefined)) {
     if (head.includes('--help') || head.includes('-h')) {
