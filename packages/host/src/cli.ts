@@ -15,8 +15,8 @@ import {
 import { startCommand } from './commands/start.command';
 import { checkConfig } from './commands/config-check.command';
 import { renderCommandHelp, renderHelp } from './cli.help';
-import { createLogger, type LogFormat } from './host.logger';
-import { loadPlugins } from './plugin.loader';
+import { createLogger, logFormatProblem, parseLogFormat } from './host.logger';
+import { configuredPlugins, loadPlugins } from './plugin.loader';
 import { supervisorDefaults } from './run.defaults';
 
 /** Exit code of a command-line usage error (BSD `EX_USAGE`), distinct from diagnose's 1 and 2. */
@@ -153,14 +153,6 @@ function findCommand(
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0]);
 }
 
-const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'auto'];
-
-/** `VITALS_LOG_FORMAT`: unset or empty is `auto`; anything else must be one of LOG_FORMATS. */
-function logFormat(value: string | undefined): LogFormat | undefined {
-  if (value === undefined || value === '') return 'auto';
-  return LOG_FORMATS.find((f) => f === value);
-}
-
 function defaultIo(): CliIo {
   const controller = new AbortController();
   let signals = 0;
@@ -198,6 +190,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return 0;
   }
   const configFile = findConfigFlag(head);
+  // `-c "$CONFIG"` with $CONFIG empty must not quietly run on ./vitals.config.json or defaults.
+  if (configFile === '') {
+    err('-c/--config needs a file name (got "")');
+    return EXIT_USAGE;
+  }
   const words = commandWords(head);
   if (words[0] === 'config' && (words[1] === 'check' || words[1] === undefined)) {
     if (head.includes('--help') || head.includes('-h')) {
@@ -224,11 +221,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return await checkConfig({ file, cwd: io.cwd, env: io.env, stdout: io.stdout });
   }
 
-  const format = logFormat(io.env['VITALS_LOG_FORMAT']);
+  const format = parseLogFormat(io.env['VITALS_LOG_FORMAT']);
   if (format === undefined) {
-    err(
-      `VITALS_LOG_FORMAT ${JSON.stringify(io.env['VITALS_LOG_FORMAT'])} is not a log format; set json, pretty or auto, or unset it`,
-    );
+    err(logFormatProblem(io.env['VITALS_LOG_FORMAT']) as string);
     return EXIT_USAGE;
   }
   let host: HostHandle;
@@ -238,7 +233,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     // that is already running with the same config.
     if (words[0] === 'rules') env['VITALS_HTTP__PORT'] = '0';
     const loaded = loadConfig({ file: configFile, cwd: io.cwd, env });
-    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, { cwd: io.cwd });
+    const plugins = loadPlugins(configuredPlugins(loaded), { cwd: io.cwd });
     const isStart = words[0] === 'start';
     const level = (loaded.values['log'] as { level?: LogLevel } | undefined)?.level;
     const logger = createLogger({

@@ -5,6 +5,21 @@ import type { Logger, LogFn, LogLevel } from '@vitals/core';
 /** How log lines look: pino JSON, or one readable line each; `auto` is readable on a terminal. */
 export type LogFormat = 'json' | 'pretty' | 'auto';
 
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'auto'];
+
+/** `VITALS_LOG_FORMAT`: unset or empty is `auto`; anything else must be one of LOG_FORMATS. */
+export function parseLogFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined || value === '') return 'auto';
+  return LOG_FORMATS.find((f) => f === value);
+}
+
+/** The one line that refuses a `VITALS_LOG_FORMAT`, or undefined when it is fine. */
+export function logFormatProblem(value: string | undefined): string | undefined {
+  return parseLogFormat(value) === undefined
+    ? `VITALS_LOG_FORMAT ${JSON.stringify(value)} is not a log format; set json, pretty or auto, or unset it`
+    : undefined;
+}
+
 const LEVEL_NAMES: Record<number, string> = {
   10: 'TRACE',
   20: 'DEBUG',

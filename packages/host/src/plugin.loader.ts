@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { VitalsError, type Plugin } from '@vitals/core';
+import { VitalsError, validateConfig, type LoadedConfig, type Plugin } from '@vitals/core';
 
 /** First-party plugins the host looks for when config names none. */
 export const FIRST_PARTY_PLUGINS = [
@@ -104,4 +104,23 @@ export function loadPlugins(
     loaded.push({ id, module: moduleId, plugin: factory() as Plugin<unknown> });
   }
   return loaded;
+}
+
+/**
+ * The config's `plugins` list, checked before any plugin loads (validation of the whole config
+ * needs the plugins' schemas, so it comes later): a value that is not a list of names (`5`, a
+ * string in the file, `[5]` from `VITALS_PLUGINS`) is bad input, ERR_CONFIG_INVALID worded as
+ * core's validation words it, not a TypeError from iterating it. Undefined when none is set.
+ * @throws VitalsError `ERR_CONFIG_INVALID` naming the file or variable, one line per problem.
+ */
+export function configuredPlugins(loaded: LoadedConfig): string[] | undefined {
+  const names = loaded.values['plugins'];
+  if (names === undefined) return undefined;
+  if (Array.isArray(names) && names.every((n) => typeof n === 'string')) return names;
+  const { problems } = validateConfig({ ...loaded, values: { plugins: names } }, []);
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => p.message);
+  throw new VitalsError(
+    'ERR_CONFIG_INVALID',
+    errors.length > 0 ? errors.join('\n') : 'plugins must be a list of plugin package names',
+  );
 }

@@ -20,6 +20,8 @@ export interface ChildRunnerHooks {
   readonly onCeiling: (pid: number, rssBytes: number, overForMs: number) => boolean;
   /** The agent stopped reporting while the child runs: its event loop is blocked. */
   readonly onHang: (pid: number, silentMs: number) => void;
+  /** A memory reading of the running child was published (about once a second). */
+  readonly onReading?: () => void;
 }
 
 /** Tree readings in `child` scope happen every this many memory checks (each costs a /proc scan). */
@@ -92,7 +94,7 @@ export class ChildRunner {
       readRss: (pid) => this.readFigures(pid),
       maxMemoryBytes: options.maxMemoryBytes,
       maxMemoryForMs: options.maxMemoryForMs,
-      onReading: () => undefined, // readFigures published them
+      onReading: () => hooks.onReading?.(), // readFigures published the figures
       onOver: (pid, rssBytes, sinceMs) =>
         hooks.emit({ type: 'memory-over', pid, rssBytes, sinceMs }),
       onCeiling: (pid, rssBytes, overForMs) => hooks.onCeiling(pid, rssBytes, overForMs),

@@ -56,6 +56,11 @@ export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 120_000;
  * const code = await sup.run();
  */
 export class Supervisor {
+  /**
+   * How often, at most, the supervisor's own series are published again while nothing changes,
+   * ms: well under the exporter's default staleness (5 min) and a full stream's idle limit (10 min).
+   */
+  static readonly STATE_REFRESH_MS = 30_000;
   readonly name: string;
   private readonly events = new Subject<SupervisorEvent>();
   /** Everything the supervisor does, in order; completes when it is done. */
@@ -71,6 +76,14 @@ export class Supervisor {
   private restarts = 0;
   private lastExitCode = 0;
   private pendingRestart: 'memory' | 'hang' | undefined;
+  /**
+   * Why the supervisor itself stopped the child under `--restart never` (memory ceiling, hang):
+   * then a child that exits 0 (it handles SIGTERM gracefully) still ends `vitals run` with 1, so
+   * an init system's restart-on-failure sees a failure, not a clean exit.
+   */
+  private stoppedFor: 'memory' | 'hang' | undefined;
+  /** `clock.now()` when the supervisor's own series were last published in full. */
+  private stateAt = 0;
   private serviceState: ServiceState = 'stopped';
   private hangs = 0;
   private lock: InstanceLock | undefined;
@@ -103,6 +116,7 @@ export class Supervisor {
         onExit: (proc, code, signal) => this.onExit(proc, code, signal),
         onCeiling: (pid, rssBytes, overForMs) => this.onCeiling(pid, rssBytes, overForMs),
         onHang: (pid, silentMs) => this.onHang(pid, silentMs),
+        onReading: () => this.refreshState(),
       },
     );
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -273,6 +287,31 @@ export class Supervisor {
     if (this.state === 'running' && this.serviceState === 'starting') this.setServiceState('up');
   }
 
+  /**
+   * The supervisor's own series (child up, state, restarts, pid, hangs) change only on events,
+   * but the exporter leaves out a series not published for `prometheus.staleAfterMs` (5 min) and
+   * a full stream forgets the series idle longest: so they are published again every
+   * {@link Supervisor.STATE_REFRESH_MS} while the child runs, on a memory reading (no timer).
+   */
+  private refreshState(): void {
+    const now = this.clock.now();
+    if (this.state !== 'running' || now - this.stateAt < Supervisor.STATE_REFRESH_MS) return;
+    this.stateAt = now;
+    const samples: Sample[] = [
+      { name: SUPERVISOR_METRICS.childUp, value: 1 },
+      { name: SUPERVISOR_METRICS.restarts, value: this.restarts },
+      { name: SUPERVISOR_METRICS.childPid, value: this.runner.pid ?? 0 },
+      ...SERVICE_STATES.map((s) => ({
+        name: METRICS.serviceState,
+        value: s === this.serviceState ? 1 : 0,
+        labels: { state: s },
+      })),
+    ];
+    // Published first on a hang, as before: not a new series of 0.
+    if (this.hangs > 0) samples.push({ name: METRICS.serviceHangs, value: this.hangs });
+    this.publish(samples);
+  }
+
   private setServiceState(state: ServiceState): void {
     if (state === this.serviceState) return;
     this.serviceState = state;
@@ -297,6 +336,7 @@ export class Supervisor {
       `the child has not reported for ${formatDuration(silentMs)} (its event loop is blocked): ${never ? 'stopping it (--restart never)' : 'restarting it'}`,
     );
     if (never) {
+      this.stoppedFor = 'hang';
       void this.stop();
       return;
     }
@@ -322,6 +362,7 @@ export class Supervisor {
         { childPid: pid, rssBytes, limitBytes, overForMs, scope },
         `${over}: stopping the child gracefully (--restart never)`,
       );
+      this.stoppedFor = 'memory';
       void this.stop();
       return true;
     }
@@ -355,7 +396,8 @@ export class Supervisor {
     this.events.next({ type: 'exit', pid: proc.pid ?? 0, code, signal, uptimeMs });
     this.publish([{ name: SUPERVISOR_METRICS.childUp, value: 0 }]);
     if (this.state === 'done') return;
-    if (this.state === 'stopping') return this.finish(this.lastExitCode);
+    if (this.state === 'stopping')
+      return this.finish(this.stoppedFor && this.lastExitCode === 0 ? 1 : this.lastExitCode);
     if (this.pendingRestart) {
       this.pendingRestart = undefined;
       this.setServiceState('restarting');

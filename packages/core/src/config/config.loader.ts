@@ -119,14 +119,64 @@ export interface LoadConfigOptions {
 
 const CANDIDATES = ['vitals.config.json', 'vitals.config.js', 'vitals.config.cjs'];
 
+/**
+ * Deepest nesting a config may have. Real ones are a few levels deep (`monitor.alerts.rules`);
+ * a value nested thousands deep overflowed the stack in `structuredClone` and validation (a
+ * RangeError, reported as a failure rather than bad input).
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * Whether `value` nests objects or arrays deeper than {@link MAX_CONFIG_DEPTH} (a cycle does).
+ * Iterative; an object reached again no deeper than before is not walked again, so objects shared
+ * in a `.js` config cost one walk each (at most MAX_CONFIG_DEPTH for one in a cycle).
+ */
+function tooDeep(value: unknown): boolean {
+  const reached = new Map<object, number>();
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_CONFIG_DEPTH) return true;
+    const before = reached.get(v);
+    if (before !== undefined && before >= depth) continue;
+    reached.set(v, depth);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+const tooDeepText = `nested deeper than ${MAX_CONFIG_DEPTH} levels (or refers to itself); a configuration is a few levels deep`;
+
 function readFile(file: string): Record<string, unknown> {
   const shown = path.basename(file);
   if (!fs.existsSync(file)) {
     throw new VitalsError('ERR_CONFIG_FILE', `${shown}: no such file (looked at ${file})`);
   }
+  const unreadable = (error: unknown): VitalsError =>
+    new VitalsError(
+      'ERR_CONFIG_FILE',
+      `${shown}: cannot be read (${escapeControl(describeError(error))})`,
+      { cause: error },
+    );
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  // A folder (EISDIR), a pipe (a read waits for a writer for ever), a device (/dev/zero never ends).
+  if (!stat.isFile()) {
+    throw new VitalsError('ERR_CONFIG_FILE', `${shown}: not a regular file (looked at ${file})`);
+  }
   let value: unknown;
   if (file.endsWith('.json')) {
-    const text = fs.readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw unreadable(error);
+    }
     try {
       value = JSON.parse(text);
     } catch (error) {
@@ -156,7 +206,25 @@ function readFile(file: string): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new VitalsError('ERR_CONFIG_FILE', `${shown}: must hold an object at the top level`);
   }
-  return value as Record<string, unknown>;
+  const notData = (error: unknown): VitalsError =>
+    new VitalsError(
+      'ERR_CONFIG_FILE',
+      `${shown}: holds a value that is not plain data (${escapeControl(describeError(error))}); a configuration holds objects, arrays, strings, numbers and booleans`,
+      { cause: error },
+    );
+  let deep: boolean;
+  try {
+    deep = tooDeep(value); // a .js module's getter may throw
+  } catch (error) {
+    throw notData(error);
+  }
+  if (deep) throw new VitalsError('ERR_CONFIG_FILE', `${shown}: ${tooDeepText}`);
+  try {
+    // A copy the CLI may change (VITALS_* overrides) without touching a .js module's export.
+    return structuredClone(value as Record<string, unknown>);
+  } catch (error) {
+    throw notData(error);
+  }
 }
 
 /**
@@ -228,7 +296,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     file = CANDIDATES.map((c) => path.join(cwd, c)).find((c) => fs.existsSync(c));
     if (file) refuseForeignCode(file, options.uid ?? process.geteuid?.() ?? 0);
   }
-  const values: Record<string, unknown> = file ? structuredClone(readFile(file)) : {};
+  const values: Record<string, unknown> = file ? readFile(file) : {};
   const envPaths: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('VITALS_') || NOT_CONFIG.test(name) || raw === undefined) continue;
@@ -248,6 +316,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
             .map((s) => s.trim())
             .filter(Boolean)
         : parseEnvValue(raw);
+    if (tooDeep(target[last]))
+      throw new VitalsError('ERR_CONFIG_INVALID', `${name}: ${tooDeepText}`);
     envPaths[segments.join('.')] = name;
   }
   return { values, file, envPaths };

@@ -64,7 +64,11 @@ export function trustedFolder(dir: string, uid: number, options: TrustOptions = 
 
 /** Options of {@link makeTrustedFolder}. */
 export interface MakeFolderOptions extends TrustOptions {
-  /** Mode of each folder created, before the umask. @default 0o777 (the umask decides, as mkdir -p) */
+  /**
+   * Mode of each folder created, before the umask, less group's and others' write bits, which
+   * the trust rule refuses (under umask 000 a folder made 0777 was refused as soon as it was
+   * made, and left behind world-writable). @default 0o777 (then the umask decides, as mkdir -p)
+   */
   readonly mode?: number;
 }
 
@@ -106,9 +110,12 @@ export function makeTrustedFolder(
     }
   }
   let made = checked(at, dir, uid, options);
+  // Never group-writable either, even with groupWritable: what it makes stays trusted under the
+  // stricter rule too (a log folder and a lock folder may share the parent made first).
+  const mode = (options.mode ?? 0o777) & ~0o022;
   for (const name of missing) {
     try {
-      mkdirSync(join(made, name), { mode: options.mode ?? 0o777 });
+      mkdirSync(join(made, name), { mode });
     } catch (error) {
       // Made meanwhile, by us or by another user: judged below like one we made.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

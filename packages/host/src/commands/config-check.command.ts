@@ -6,7 +6,8 @@ import {
   isVitalsError,
 } from '@vitals/core';
 import type { Writable } from 'node:stream';
-import { loadPlugins } from '../plugin.loader';
+import { logFormatProblem } from '../host.logger';
+import { configuredPlugins, loadPlugins } from '../plugin.loader';
 
 /** Inputs of {@link checkConfig}. */
 export interface ConfigCheckInput {
@@ -25,9 +26,12 @@ export interface ConfigCheckInput {
  */
 export async function checkConfig(input: ConfigCheckInput): Promise<number> {
   const out = (line: string) => input.stdout.write(line + '\n');
+  // Not config, but every other command refuses it (exit 64): so does the check.
+  const format = logFormatProblem(input.env['VITALS_LOG_FORMAT']);
+  if (format !== undefined) out(format);
   try {
     const loaded = loadConfig({ file: input.file, cwd: input.cwd, env: input.env });
-    const plugins = loadPlugins(loaded.values['plugins'] as string[] | undefined, {
+    const plugins = loadPlugins(configuredPlugins(loaded), {
       cwd: input.cwd,
     });
     const result = validateConfig(
@@ -47,6 +51,7 @@ export async function checkConfig(input: ConfigCheckInput): Promise<number> {
         env: input.env,
       });
       await host.stop('config check');
+      if (format !== undefined) return 1;
       out(`${label}: ok (plugins: ${plugins.map((p) => p.plugin.name).join(', ') || 'none'})`);
       return 0;
     }

@@ -1,4 +1,5 @@
 import { statfsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import {
   METRICS,
   PSEUDO_FS_TYPES,
@@ -20,6 +21,11 @@ export interface DiskCollectorOptions {
   readonly excludeMountpoints?: readonly string[];
   /** @default '/proc' */
   readonly procRoot?: string;
+  /**
+   * How old the mount table may get before a collection reads it again, ms (new mounts, and a
+   * filesystem remounted read-only, show within this). @default DiskCollector.MOUNTS_MAX_AGE_MS
+   */
+  readonly mountsMaxAgeMs?: number;
 }
 
 interface WatchedMount {
@@ -39,20 +45,36 @@ interface WatchedMount {
  * come from `statfs(2)` (no process spawned); the mounts are chosen by core's `realFilesystems`
  * (the same policy as diagnostics: pseudo filesystems and runtime internals skipped, overlay kept
  * as a container's root, each device once) with `includeReadOnly`. The mount table is re-read
- * every 60 collections. Without `/proc` (macOS, Windows) it asks systeminformation.
+ * when it is {@link DiskCollector.MOUNTS_MAX_AGE_MS} old (node_exporter reads it on every scrape;
+ * every 60 collections was a minute at 1 s, 15 at 15 s, before a remount read-only showed).
+ * Without `/proc` (macOS, Windows) it asks systeminformation.
  *
  * @example new DiskCollector({ includeFsTypes: ['tmpfs'] }).collect()
  */
 export class DiskCollector implements Collector {
   readonly name = 'system.disk';
   readonly descriptors = DISK_DESCRIPTORS;
+  /**
+   * Default age at which the mount table is read again, ms: under a usual Prometheus scrape
+   * interval (15 s). Reading and parsing /proc/self/mounts costs ≈ 0.12 ms (25 mounts, measured
+   * here), 0.012 ms a second amortized.
+   */
+  static readonly MOUNTS_MAX_AGE_MS = 10_000;
   private mounts?: WatchedMount[];
-  private collections = 0;
+  /** `performance.now()` of the last read of the mount table, ms. */
+  private mountsReadAt = -Infinity;
 
   constructor(private readonly options: DiskCollectorOptions = {}) {}
 
   collect(): Sample[] | Promise<Sample[]> {
-    if (this.collections++ % 60 === 0) this.mounts = this.readMounts();
+    const now = performance.now();
+    if (
+      now - this.mountsReadAt >=
+      (this.options.mountsMaxAgeMs ?? DiskCollector.MOUNTS_MAX_AGE_MS)
+    ) {
+      this.mountsReadAt = now;
+      this.mounts = this.readMounts();
+    }
     if (this.mounts === undefined) return this.fallback();
     const out: Sample[] = [];
     for (const m of this.mounts) {
