@@ -210,7 +210,8 @@ export class History {
    * {@link EVICT_EVERY_MS}. @returns true when there is room now.
    */
   private evictIdle(at: number): boolean {
-    if (at - this.evictedAt < EVICT_EVERY_MS) return false;
+    // Negated: a batch whose `at` is NaN (a plain-JS plugin) must not look every time.
+    if (!(at - this.evictedAt >= EVICT_EVERY_MS)) return false;
     this.evictedAt = at;
     const n = this.rings.evictIdle(
       Math.max(1, Math.ceil(this.maxSeries / 10)),

@@ -102,6 +102,15 @@ describe('MetricStream', () => {
     expect(stream.latestValue('rss', { pid: '13' })).toBeUndefined();
     expect(stream.latestValue('rss', { pid: '4' })?.value).toBe(4);
     expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(2);
+    // A batch without a usable time never makes the full stream look (nor evict).
+    stream.publish(batch(NaN, [{ name: 'rss', value: 14, labels: { pid: '14' } }]));
+    expect(stream.latestValue('rss', { pid: '14' })).toBeUndefined();
+    // Nor does it reset the 10 s between looks: pid 4, idle 10 min 5 s now, still holds its place.
+    stream.publish(batch(14 * MIN + 5_000, [{ name: 'rss', value: 16, labels: { pid: '16' } }]));
+    expect(stream.latestValue('rss', { pid: '16' })).toBeUndefined();
+    expect(stream.latestValue('rss', { pid: '4' })?.value).toBe(4);
+    stream.publish(batch(30 * MIN, [{ name: 'rss', value: 15, labels: { pid: '15' } }]));
+    expect(stream.latestValue('rss', { pid: '15' })?.value).toBe(15);
   });
 
   it('hands out copies that later publishes do not change, and the bare number without a copy', () => {
