@@ -287,7 +287,12 @@ export function createRunCommand(
         await supervisor.start();
         if (supervisor.pid !== undefined) say(`${supervisor.name} started (pid ${supervisor.pid})`);
         const code = await supervisor.done;
-        say(`${supervisor.name} exited with code ${code}`);
+        const why = supervisor.stoppedReason;
+        say(
+          why === undefined
+            ? `${supervisor.name} exited with code ${code}`
+            : `${supervisor.name} stopped (${why === 'memory' ? 'over the memory ceiling' : 'hung'}, --restart never): exit code ${code}`,
+        );
         return code;
       } finally {
         alerts.unsubscribe();

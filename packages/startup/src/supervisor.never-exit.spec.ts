@@ -52,6 +52,8 @@ describe('Supervisor under --restart never', () => {
     expect(log.of('exit')).toEqual([expect.objectContaining({ pid, code: 0, signal: null })]);
     expect(log.of('spawn')).toHaveLength(1);
     expect(code).toBe(1);
+    // What run's closing line says, instead of "exited with code 1" for a child that exited 0.
+    expect(supervisor.stoppedReason).toBe('memory');
   });
 
   it('still exits 0 when the child ends on its own with 0', async () => {
@@ -64,5 +66,6 @@ describe('Supervisor under --restart never', () => {
       stdout: new OutputLog(),
     });
     expect(await supervisor.run()).toBe(0);
+    expect(supervisor.stoppedReason).toBeUndefined();
   });
 });

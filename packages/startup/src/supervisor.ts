@@ -172,6 +172,11 @@ export class Supervisor {
     return this.done;
   }
 
+  /** Why the supervisor itself stopped the child for good (`--restart never`), if it did. */
+  get stoppedReason(): 'memory' | 'hang' | undefined {
+    return this.stoppedFor;
+  }
+
   /** The current child's pid, if one runs. */
   get pid(): number | undefined {
     return this.runner.pid;
