@@ -23,15 +23,18 @@ import { supervisorDefaults } from './run.defaults';
 export const EXIT_USAGE = 64;
 
 /**
- * Errors that are bad input, not a fault: a wrong flag (`ERR_USAGE`) and a bad configuration (a
+ * Errors that are bad input, not a fault: a wrong flag (`ERR_USAGE`), a bad configuration (a
  * missing or unreadable file, invalid JSON, a value out of range in the file or a `VITALS_*`
- * variable). Each exits {@link EXIT_USAGE} whichever command found it; `vitals config check`
+ * variable) and a lock folder that cannot be trusted (`ERR_LOCK_DIR`). Each exits {@link EXIT_USAGE} whichever command found it; `vitals config check`
  * keeps its own contract (1 when the file has any problem).
  */
 const USAGE_CODES: ReadonlySet<string> = new Set([
   'ERR_USAGE',
   'ERR_CONFIG_FILE',
   'ERR_CONFIG_INVALID',
+  // @vitals/process: the lock folder (`--lock-dir`, `process.lockDir`) is not a folder or others
+  // could replace the lock in it.
+  'ERR_LOCK_DIR',
 ]);
 
 /** The exit code of a VitalsError: 64 for bad input, 1 for any other failure. */

@@ -4,6 +4,8 @@ import { VitalsError } from '@vitals/core';
 export type ProcessErrorCode =
   | 'ERR_INSTANCE_LOCKED'
   | 'ERR_LOCK_IO'
+  /** The lock folder was refused (not a folder, or others could replace the lock): bad input. */
+  | 'ERR_LOCK_DIR'
   | 'ERR_PROCFS_UNAVAILABLE'
   | 'ERR_SYSTEMD_UNAVAILABLE'
   | 'ERR_SYSTEMCTL_FAILED'
@@ -36,8 +38,14 @@ export const processErrors = {
   },
   lockDirUnsafe(dir: string, why = 'is writable by every user'): VitalsError {
     return new VitalsError(
-      'ERR_LOCK_IO',
+      'ERR_LOCK_DIR',
       `the lock folder ${dir} ${why}, so someone else could replace the lock: set process.lockDir to a folder of your own (mode 0700)`,
+    );
+  },
+  lockDirNotFolder(dir: string, why: string): VitalsError {
+    return new VitalsError(
+      'ERR_LOCK_DIR',
+      `the lock folder ${dir} ${why}: set process.lockDir to a folder of your own (mode 0700)`,
     );
   },
   lockForeign(path: string, uid: number, cause: unknown): VitalsError {

@@ -130,8 +130,15 @@ describe('makeTrustedFolder', () => {
     const file = path.join(dir, 'file');
     fs.writeFileSync(file, '');
     expect(() => makeTrustedFolder(file, 0)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
-    expect(() => makeTrustedFolder(path.join(file, 'x'), 0)).toThrow(
-      expect.objectContaining({ code: 'ENOTDIR' }),
+    expect(() => makeTrustedFolder(path.join(file, 'x', 'y'), 0)).toThrow(
+      expect.objectContaining({
+        code: 'ENOTDIR',
+        reason: `goes through ${file}, which is not a folder`,
+      }),
+    );
+    // A device others can write is not a folder, before it is anything else.
+    expect(() => makeTrustedFolder('/dev/null', 0)).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR', message: '/dev/null is not a folder' }),
     );
   });
 });

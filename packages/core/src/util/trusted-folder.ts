@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
@@ -99,16 +100,22 @@ export function makeTrustedFolder(
 ): string {
   const missing: string[] = [];
   let at = resolve(dir);
+  let found: Stats;
   for (;;) {
     try {
-      lstatSync(at);
+      found = lstatSync(at);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file on the way (`/tmp/afile/sub`), named below.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(at) === at) throw error;
       missing.unshift(basename(at));
       at = dirname(at);
     }
   }
+  // Before the folder rule, which would judge a file by its mode (`/dev/null`: "writable by
+  // others"); a link is the rule's to judge first (whose it is), then where it leads (below).
+  if (!found.isDirectory() && !found.isSymbolicLink()) throw notFolder(dir, at);
   let made = checked(at, dir, uid, options);
   // Never group-writable either, even with groupWritable: what it makes stays trusted under the
   // stricter rule too (a log folder and a lock folder may share the parent made first).
@@ -122,12 +129,18 @@ export function makeTrustedFolder(
     }
     made = checked(join(made, name), dir, uid, options);
   }
-  if (!statSync(made).isDirectory()) {
-    const error: NodeJS.ErrnoException = new Error(`${dir} is not a folder`);
-    error.code = 'ENOTDIR';
-    throw error;
-  }
+  if (!statSync(made).isDirectory()) throw notFolder(dir, made);
   return made;
+}
+
+/** ENOTDIR naming `dir` and, when it is deeper, the file on its way; `reason` without `dir`. */
+function notFolder(dir: string, at: string): NodeJS.ErrnoException & { reason: string } {
+  const reason =
+    at === resolve(dir) ? 'is not a folder' : `goes through ${at}, which is not a folder`;
+  const error = new Error(`${dir} ${reason}`) as NodeJS.ErrnoException & { reason: string };
+  error.code = 'ENOTDIR';
+  error.reason = reason;
+  return error;
 }
 
 /** `at` resolved once trusted; the error names `dir`, the folder the caller asked for. */

@@ -92,7 +92,7 @@ describe('acquireInstanceLock', () => {
     } catch (e) {
       error = e;
     }
-    expect(isVitalsError(error, 'ERR_LOCK_IO')).toBe(true);
+    expect(isVitalsError(error, 'ERR_LOCK_DIR')).toBe(true);
     expect((error as Error).message).toContain(`is in a folder other users can write (${dir})`);
     expect(existsSync(join(dir, 'bot.lock'))).toBe(false);
     chmodSync(dir, 0o1777);

@@ -16,7 +16,8 @@ const euid = (): number => process.geteuid?.() ?? 0;
  * they planted on the way (root would make folders where it leads), or a folder above ours that
  * they can write (they could swap ours) is refused, and nothing is created through it.
  * @returns the folder with links resolved: the lock files go there, where it was checked.
- * @throws VitalsError `ERR_LOCK_IO` naming the folder and what is wrong with it.
+ * @throws VitalsError `ERR_LOCK_DIR` naming the folder and what is wrong with it (not a folder,
+ *   another user's, writable by others), `ERR_LOCK_IO` when it cannot be made (EACCES).
  */
 export function prepareLockDir(dir: string): string {
   try {
@@ -25,6 +26,8 @@ export function prepareLockDir(dir: string): string {
     const e = error as UntrustedFolderError | NodeJS.ErrnoException;
     if (e.code === 'EUNTRUSTED')
       throw processErrors.lockDirUnsafe(dir, (e as UntrustedFolderError).reason);
+    if (e.code === 'ENOTDIR' && 'reason' in e)
+      throw processErrors.lockDirNotFolder(dir, (e as { reason: string }).reason);
     throw processErrors.lockIo(dir, error);
   }
 }
