@@ -11,6 +11,9 @@ import {
   isVitalsError,
 } from '@vitals/core';
 import type { AlertEvent, HostHandle } from '@vitals/core';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryPlugin } from './memory.plugin';
 import { MEMORY_SERVICE } from './memory.tokens';
 import { registerCache } from './cleanup/register-cache';
@@ -181,6 +184,36 @@ describe('memoryPlugin', () => {
     }
     expect(isVitalsError(error, 'ERR_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toMatch(/memory\.leak\.minConfidence/);
+  });
+
+  it('refuses at once a snapshot folder that cannot hold the evidence, with --snapshot-on-leak', () => {
+    const base = mkdtempSync(join(tmpdir(), 'vitals-snapdir-'));
+    try {
+      const file = join(base, 'afile');
+      writeFileSync(file, '');
+      const attempt = (snapshotDir: string): unknown => {
+        try {
+          createHost({
+            plugins: [memoryPlugin()],
+            config: { memory: { snapshotOnLeak: true, snapshotDir } },
+          });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      };
+      // Before: accepted, and refused only when the first leak was confirmed.
+      const error = attempt(join(file, 'snaps'));
+      expect(isVitalsError(error, 'ERR_USAGE')).toBe(true);
+      expect((error as Error).message).toBe(
+        `memory.snapshotDir (--snapshot-dir): heap snapshot refused: ${join(file, 'snaps')} goes through ${file}, which is not a folder; choose another snapshot.dir (a folder of yours, mode 0700)`,
+      );
+      // A good folder is made (0700) and the host builds.
+      expect(attempt(join(base, 'snaps'))).toBeUndefined();
+      expect(statSync(join(base, 'snaps')).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('forces a measurement GC when major GCs are rare and the heap grew, and publishes its baseline; never under tests', async () => {

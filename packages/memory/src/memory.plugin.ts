@@ -121,6 +121,17 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
           : undefined;
       defaultProfiler.useGcCounter(() => observer.total);
       const snapshots = new HeapSnapshotWriter(config.snapshot, ctx.clock);
+      if (config.snapshotOnLeak) {
+        // A folder that cannot hold the evidence is bad input now, not a surprise at the leak.
+        try {
+          snapshots.checkDir(config.snapshotDir ?? snapshots.dir);
+        } catch (error) {
+          throw memoryError(
+            'ERR_USAGE',
+            `memory.snapshotDir (--snapshot-dir): ${(error as Error).message}`,
+          );
+        }
+      }
       const service = new DefaultMemoryService({
         container,
         leaks: reader,

@@ -18,7 +18,7 @@ import {
   METRIC_STREAM,
   SHUTDOWN_HOOK,
 } from '../core.tokens';
-import { VitalsError, describeError } from '../errors';
+import { VitalsError, describeError, isVitalsError } from '../errors';
 import { HttpServer, httpUrl } from '../http/http.server';
 import type { HttpRoute } from '../http/http.types';
 import type { Logger } from '../logging/logger';
@@ -298,6 +298,13 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
         logger: logger.child({ plugin: plugin.name }),
       });
     } catch (error) {
+      // Bad input the plugin found in its own config (a folder that is a file): already one line
+      // naming the key, and a usage error (exit 64), not a fault of the plugin.
+      if (
+        isVitalsError(error) &&
+        (error.code === 'ERR_USAGE' || error.code === 'ERR_CONFIG_INVALID')
+      )
+        throw error;
       throw new VitalsError(
         'ERR_PLUGIN_REGISTER',
         `plugin "${plugin.name}" failed to register: ${describeError(error)}`,

@@ -68,7 +68,7 @@ describe('HeapSnapshotWriter', () => {
     );
     expect(isVitalsError(error, 'ERR_SNAPSHOT_FAILED')).toBe(true);
     expect((error as Error).message).toBe(
-      `heap snapshot refused: cannot create ${target} (ENOTDIR); choose another snapshot.dir`,
+      `heap snapshot refused: ${target} goes through ${join(dir, 'a-file')}, which is not a folder; choose another snapshot.dir (a folder of yours, mode 0700)`,
     );
   });
 

@@ -20,7 +20,7 @@ import {
   rootOnlyFolder,
   systemClock,
 } from '@vitals/core';
-import type { Clock, UntrustedFolderError } from '@vitals/core';
+import type { Clock } from '@vitals/core';
 import { memoryError } from '../memory.errors';
 
 /** Guards of {@link HeapSnapshotWriter}. */
@@ -210,19 +210,22 @@ export class HeapSnapshotWriter {
   }
 
   /**
-   * Creates the folder (0700) when missing, each missing folder checked before the next is made
-   * in it, and refuses a path others could tamper with (core's `makeTrustedFolder`).
+   * Creates `dir` (0700) when missing, each missing folder checked before the next is made in it,
+   * and refuses a path others could tamper with or that is not a folder (core's
+   * `makeTrustedFolder`). Run at start by the memory plugin for `--snapshot-on-leak`, so a bad
+   * `--snapshot-dir` is refused then, not when the first leak is confirmed.
+   * @throws VitalsError `ERR_SNAPSHOT_FAILED` naming the folder, what is wrong and what to do.
    */
-  private checkDir(): void {
+  checkDir(dir: string = this.dir): void {
     try {
-      makeTrustedFolder(this.dir, uid(), { mode: 0o700 });
+      makeTrustedFolder(dir, uid(), { mode: 0o700 });
     } catch (error) {
-      const e = error as UntrustedFolderError | NodeJS.ErrnoException;
+      const e = error as NodeJS.ErrnoException & { reason?: string };
       throw memoryError(
         'ERR_SNAPSHOT_FAILED',
-        e.code === 'EUNTRUSTED'
-          ? `heap snapshot refused: ${this.dir} ${(e as UntrustedFolderError).reason}; choose another snapshot.dir (a folder of yours, mode 0700)`
-          : `heap snapshot refused: cannot create ${this.dir} (${e.code ?? 'error'}); choose another snapshot.dir`,
+        e.code === 'EUNTRUSTED' || (e.code === 'ENOTDIR' && e.reason)
+          ? `heap snapshot refused: ${dir} ${e.reason}; choose another snapshot.dir (a folder of yours, mode 0700)`
+          : `heap snapshot refused: cannot create ${dir} (${e.code ?? 'error'}); choose another snapshot.dir`,
         error,
       );
     }
