@@ -78,7 +78,11 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
 
   /** Resolves once the last `n` reports stood for on-time samples only (the sampler is off). */
   async function samplerOff(reports: Report[], n: number): Promise<void> {
-    const off = (r: Report) => r.gauge(METRICS.eventLoopLagMax) === 0;
+    // Both: a window of the running sampler can read lag 0 too (1–2 samples, each no later than
+    // the resolution: its repeat is timed from the loop's cached clock), and the window that
+    // turns it off reads 0 on the gauge but real samples.
+    const off = (r: Report) =>
+      r.gauge(METRICS.eventLoopDelaySampling) === 0 && r.gauge(METRICS.eventLoopLagMax) === 0;
     for (let i = 0; i < 100; i++) {
       if (reports.length >= n && reports.slice(-n).every(off)) return;
       await sleep(100);
