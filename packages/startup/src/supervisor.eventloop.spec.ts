@@ -161,8 +161,15 @@ describe('Supervisor: the agent samples the event loop only while it works', () 
     const late = reports.filter((r) => r.receivedAt >= from);
     expect(late.length).toBeGreaterThanOrEqual(5);
     for (const r of late) expect(r.gauge(METRICS.eventLoopDelaySampling)).toBe(1);
-    // Its loop is busy 25 ms in 30: real samples, most of them late.
-    const withLag = late.filter((r) => (r.gauge(METRICS.eventLoopLagMax) as number) > 0);
-    expect(withLag.length).toBeGreaterThanOrEqual(Math.ceil(late.length / 2));
+    // Its loop is busy 25 ms in 30: real samples, whose fires wait up to 25 ms for the callback
+    // running when they fall due (a window while the sampler is off reads exactly 0). Each 100 ms
+    // window holds one sample at most (the fire after a report's reset records nothing), and one
+    // whose repeat came early (it is timed from the loop's cached clock) reads 0: at load 6–10 some
+    // runs had 2 of 6 sampled windows with a lag, none had its longest under 10 ms (24 runs).
+    const lags = late
+      .map((r) => r.gauge(METRICS.eventLoopLagMax))
+      .filter((v): v is number => v !== undefined);
+    expect(lags.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...lags)).toBeGreaterThanOrEqual(0.005);
   }, 15_000);
 });
