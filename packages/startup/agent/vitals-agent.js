@@ -286,10 +286,11 @@
       // sampled in one window would otherwise pass for the next one's ordinary turn and hide a
       // stall there that the sampler did not record (as @vitals/monitor's RuntimeCollector).
       if (n > 0) busyTurnsNs = [Math.max(0, p90 - RESOLUTION_NS)].concat(busyTurnsNs.slice(0, 1));
+      // Before any window had a sample there is no turn to go by: nothing is inferred.
       const turns = n > 0 ? busyTurnsNs.slice(0, 1) : busyTurnsNs;
-      const busyNs = turns.length > 0 ? Math.min(...turns) : 0;
+      const busyNs = Math.min(...turns);
       const uncovered = windowMs * 1e6 - covered;
-      if (uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
+      if (turns.length > 0 && uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
         const late = (uncovered - RESOLUTION_NS) / 1e9;
         let at = lags.length;
         while (at > 0 && lags[at - 1] > late) at--;
