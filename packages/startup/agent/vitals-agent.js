@@ -245,8 +245,9 @@
   delay.enable();
   let samplerOn = true;
   let quietWindows = 0;
-  /** The last window's ordinary busy turn (p90 sample less the resolution), ns. */
-  let busyNs = 0;
+  /** The ordinary busy turns (p90 sample less the resolution) of the last two windows that had a
+   * sample, latest first, ns. */
+  let busyTurnsNs = [];
   let lastElu = performance.eventLoopUtilization();
 
   /**
@@ -280,10 +281,16 @@
       // Each end may also be one ordinary busy turn longer (p90 sample less the resolution): back-
       // to-back 180 ms callbacks at a 100 ms resolution left 360 ms uncovered and no stall.
       // A window with no sample (two such turns, the sampler firing before the report at one end
-      // and after it at the other) has no turn of its own to go by: the last window's is used.
-      if (n > 0) busyNs = Math.max(0, p90 - RESOLUTION_NS);
+      // and after it at the other) has no turn of its own to go by: the smaller of the last two
+      // windows' is used. A window of up to five samples has its longest as its p90, so a stall
+      // sampled in one window would otherwise pass for the next one's ordinary turn and hide a
+      // stall there that the sampler did not record (as @vitals/monitor's RuntimeCollector).
+      if (n > 0) busyTurnsNs = [Math.max(0, p90 - RESOLUTION_NS)].concat(busyTurnsNs.slice(0, 1));
+      // Before any window had a sample there is no turn to go by: nothing is inferred.
+      const turns = n > 0 ? busyTurnsNs.slice(0, 1) : busyTurnsNs;
+      const busyNs = Math.min(...turns);
       const uncovered = windowMs * 1e6 - covered;
-      if (uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
+      if (turns.length > 0 && uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
         const late = (uncovered - RESOLUTION_NS) / 1e9;
         let at = lags.length;
         while (at > 0 && lags[at - 1] > late) at--;
