@@ -11,7 +11,7 @@ import {
   isVitalsError,
 } from '@vitals/core';
 import type { AlertEvent, HostHandle } from '@vitals/core';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryPlugin } from './memory.plugin';
@@ -186,30 +186,38 @@ describe('memoryPlugin', () => {
     expect((error as Error).message).toMatch(/memory\.leak\.minConfidence/);
   });
 
-  it('refuses at once a snapshot folder that cannot hold the evidence, with --snapshot-on-leak', () => {
+  it('refuses at start a snapshot folder that cannot hold the evidence, with --snapshot-on-leak; register makes nothing', async () => {
     const base = mkdtempSync(join(tmpdir(), 'vitals-snapdir-'));
     try {
       const file = join(base, 'afile');
       writeFileSync(file, '');
-      const attempt = (snapshotDir: string): unknown => {
+      const attempt = async (snapshotDir: string): Promise<unknown> => {
+        const host = createHost({
+          plugins: [memoryPlugin()],
+          config: { memory: { snapshotOnLeak: true, snapshotDir } },
+        });
         try {
-          createHost({
-            plugins: [memoryPlugin()],
-            config: { memory: { snapshotOnLeak: true, snapshotDir } },
-          });
+          await host.start();
         } catch (e) {
           return e;
+        } finally {
+          await host.stop();
         }
         return undefined;
       };
       // Before: accepted, and refused only when the first leak was confirmed.
-      const error = attempt(join(file, 'snaps'));
+      const error = await attempt(join(file, 'snaps'));
       expect(isVitalsError(error, 'ERR_USAGE')).toBe(true);
       expect((error as Error).message).toBe(
         `memory.snapshotDir (--snapshot-dir): heap snapshot refused: ${join(file, 'snaps')} goes through ${file}, which is not a folder; choose another snapshot.dir (a folder of yours, mode 0700)`,
       );
-      // A good folder is made (0700) and the host builds.
-      expect(attempt(join(base, 'snaps'))).toBeUndefined();
+      // Building a host (every CLI command does) makes nothing; starting it makes the folder 0700.
+      createHost({
+        plugins: [memoryPlugin()],
+        config: { memory: { snapshotOnLeak: true, snapshotDir: join(base, 'snaps') } },
+      });
+      expect(existsSync(join(base, 'snaps'))).toBe(false);
+      expect(await attempt(join(base, 'snaps'))).toBeUndefined();
       expect(statSync(join(base, 'snaps')).mode & 0o777).toBe(0o700);
     } finally {
       rmSync(base, { recursive: true, force: true });

@@ -121,17 +121,6 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
           : undefined;
       defaultProfiler.useGcCounter(() => observer.total);
       const snapshots = new HeapSnapshotWriter(config.snapshot, ctx.clock);
-      if (config.snapshotOnLeak) {
-        // A folder that cannot hold the evidence is bad input now, not a surprise at the leak.
-        try {
-          snapshots.checkDir(config.snapshotDir ?? snapshots.dir);
-        } catch (error) {
-          throw memoryError(
-            'ERR_USAGE',
-            `memory.snapshotDir (--snapshot-dir): ${(error as Error).message}`,
-          );
-        }
-      }
       const service = new DefaultMemoryService({
         container,
         leaks: reader,
@@ -160,6 +149,19 @@ export function memoryPlugin(options: MemoryOptions = {}): Plugin<MemoryConfig> 
     start(ctx: PluginContext) {
       if (!state) return;
       const { config, observer, reader, runtime, measurement, snapshots, service } = state;
+      if (config.snapshotOnLeak) {
+        // A folder that cannot hold the evidence is bad input at start (`vitals run` starts the
+        // host before its child), not a surprise at the leak; not at register, which every
+        // command runs (`vitals --help` made the folder, `vitals ps` failed on it).
+        try {
+          snapshots.checkDir(config.snapshotDir ?? snapshots.dir);
+        } catch (error) {
+          throw memoryError(
+            'ERR_USAGE',
+            `memory.snapshotDir (--snapshot-dir): ${(error as Error).message}`,
+          );
+        }
+      }
       const { host, logger } = ctx;
       const publish = (batch: MetricBatch): void => {
         try {

@@ -61,7 +61,8 @@ function isLoaded(value: CreateHostOptions['config']): value is LoadedConfig {
  * Builds a host: a child tsyringe container of its own (two hosts in one process share nothing),
  * the core services, and every plugin registered in dependency order with its validated config
  * section. Throws ERR_CONFIG_INVALID (one line per problem), ERR_PLUGIN_DEPENDENCY or
- * ERR_PLUGIN_REGISTER. Nothing runs until `start()`.
+ * ERR_PLUGIN_REGISTER (a plugin's ERR_USAGE or ERR_CONFIG_INVALID unwrapped, at register and at
+ * `start()` alike). Nothing runs until `start()`.
  * @example const host = createHost({ plugins: [monitorPlugin()], config: { monitor: { intervalMs: 500 } } });
  * await host.start(); ... await host.stop();
  */
@@ -184,14 +185,18 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
         const cause = result.timedOut
           ? `did not start within ${ms} ms`
           : describeError(result.error);
-        logger.error(
-          { plugin: plugin.name, err: result.error },
-          `plugin ${plugin.name} failed to start; rolling back`,
-        );
+        const badInput = !result.timedOut && isBadInput(result.error);
+        if (!badInput)
+          logger.error(
+            { plugin: plugin.name, err: result.error },
+            `plugin ${plugin.name} failed to start; rolling back`,
+          );
         await stopPlugins(started);
         started = [];
         await teardown();
         setState('failed');
+        // As at register: one line naming the key, a usage error (exit 64), not a fault.
+        if (badInput) throw result.error;
         throw new VitalsError(
           'ERR_PLUGIN_START',
           `plugin "${plugin.name}" failed to start: ${cause}`,
@@ -300,11 +305,7 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
     } catch (error) {
       // Bad input the plugin found in its own config (a folder that is a file): already one line
       // naming the key, and a usage error (exit 64), not a fault of the plugin.
-      if (
-        isVitalsError(error) &&
-        (error.code === 'ERR_USAGE' || error.code === 'ERR_CONFIG_INVALID')
-      )
-        throw error;
+      if (isBadInput(error)) throw error;
       throw new VitalsError(
         'ERR_PLUGIN_REGISTER',
         `plugin "${plugin.name}" failed to register: ${describeError(error)}`,
@@ -313,4 +314,11 @@ export function createHost(options: CreateHostOptions = {}): HostHandle {
     }
   }
   return host;
+}
+
+/** Bad input a plugin found in its own config (a folder that is a file), passed on unwrapped. */
+function isBadInput(error: unknown): error is VitalsError {
+  return (
+    isVitalsError(error) && (error.code === 'ERR_USAGE' || error.code === 'ERR_CONFIG_INVALID')
+  );
 }
