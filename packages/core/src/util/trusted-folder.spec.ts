@@ -141,4 +141,44 @@ describe('makeTrustedFolder', () => {
       expect.objectContaining({ code: 'ENOTDIR', message: '/dev/null is not a folder' }),
     );
   });
+
+  it('says ENOTDIR for a link of ours to a device or a file, to nothing, or in a loop; whose link first', () => {
+    const file = path.join(dir, 'file');
+    fs.writeFileSync(file, '');
+    const cases: [string, string][] = [
+      ['to-null', '/dev/null'],
+      ['to-file', file],
+      ['to-nothing', path.join(dir, 'nothing')],
+      ['loop-a', path.join(dir, 'loop-b')],
+    ];
+    fs.symlinkSync(path.join(dir, 'loop-a'), path.join(dir, 'loop-b'));
+    for (const [name, to] of cases) {
+      const link = path.join(dir, name);
+      fs.symlinkSync(to, link);
+      // Before: "is in a folder other users can write (/dev/null)", ENOTDIR or ENOENT unnamed.
+      expect(() => makeTrustedFolder(link, 0)).toThrow(
+        expect.objectContaining({
+          code: 'ENOTDIR',
+          reason: `is a link to ${to}, which is not a folder`,
+        }),
+      );
+      expect(() => makeTrustedFolder(path.join(link, 'sub'), 0)).toThrow(
+        expect.objectContaining({
+          code: 'ENOTDIR',
+          reason: `goes through ${link}, a link to ${to}, which is not a folder`,
+        }),
+      );
+    }
+    expect(fs.existsSync(path.join(dir, 'nothing'))).toBe(false);
+    // Another user's link is refused for whose it is, wherever it leads.
+    const theirs = path.join(dir, 'theirs');
+    fs.symlinkSync('/dev/null', theirs);
+    fs.lchownSync(theirs, 65534, 65534);
+    expect(() => makeTrustedFolder(path.join(theirs, 'sub'), 0)).toThrow(
+      expect.objectContaining({
+        code: 'EUNTRUSTED',
+        reason: `goes through a link owned by uid 65534 (${theirs})`,
+      }),
+    );
+  });
 });

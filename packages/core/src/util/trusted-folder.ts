@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** Options of {@link untrustedFolder}. */
@@ -35,6 +35,17 @@ export function untrustedFolder(
 ): string | undefined {
   const writers = options.groupWritable ? 0o002 : 0o022;
   const given = resolve(dir);
+  const why = untrustedPath(given, uid, writers);
+  if (why) return why;
+  for (let d = realpathSync(given); ; d = dirname(d)) {
+    const why = folderRule(d, statSync(d), uid, writers);
+    if (why) return why;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The first check of {@link untrustedFolder}: along `given` as written, links not followed. */
+function untrustedPath(given: string, uid: number, writers: number): string | undefined {
   let at: string = sep;
   for (const part of ['', ...given.split(sep).filter(Boolean)]) {
     at = join(at, part);
@@ -47,11 +58,7 @@ export function untrustedFolder(
     const why = folderRule(at, st, uid, writers);
     if (why) return why;
   }
-  for (let d = realpathSync(given); ; d = dirname(d)) {
-    const why = folderRule(d, statSync(d), uid, writers);
-    if (why) return why;
-    if (dirname(d) === d) return undefined;
-  }
+  return undefined;
 }
 
 /**
@@ -89,8 +96,9 @@ export interface UntrustedFolderError extends NodeJS.ErrnoException {
  * another user put at its name meanwhile (EEXIST in a sticky /tmp) is refused, not entered.
  * @returns the folder resolved (links followed), as {@link trustedFolder}: open files through it.
  * @throws {@link UntrustedFolderError} naming `dir` and what is wrong on its path (nothing is
- *   created below the untrusted folder); the file system's error otherwise (EACCES, ENOTDIR, and
- *   ENOTDIR too when `dir` exists and is not a folder).
+ *   created below the untrusted folder); ENOTDIR with `reason` when `dir`, or something on its
+ *   way, is not a folder or is a link (of yours) to something else, to nothing or in a loop; the
+ *   file system's error otherwise (EACCES).
  * @example makeTrustedFolder('/run/vitals', 0, { mode: 0o700 }) // '/run/vitals', made 0700 if missing
  */
 export function makeTrustedFolder(
@@ -107,8 +115,9 @@ export function makeTrustedFolder(
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // ENOTDIR: a file on the way (`/tmp/afile/sub`), named below.
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(at) === at) throw error;
+      // ENOTDIR: a file on the way (`/tmp/afile/sub`); ELOOP: a link that loops; named below.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') || dirname(at) === at)
+        throw error;
       missing.unshift(basename(at));
       at = dirname(at);
     }
@@ -116,6 +125,13 @@ export function makeTrustedFolder(
   // Before the folder rule, which would judge a file by its mode (`/dev/null`: "writable by
   // others"); a link is the rule's to judge first (whose it is), then where it leads (below).
   if (!found.isDirectory() && !found.isSymbolicLink()) throw notFolder(dir, at);
+  if (found.isSymbolicLink()) {
+    // Whose link first; then where it leads, before the folder rule judges a device or a file
+    // there by its mode (a link to /dev/null: "writable by others") or mkdir meets it (ENOTDIR).
+    const why = untrustedPath(at, uid, options.groupWritable ? 0o002 : 0o022);
+    if (why) throw untrusted(dir, why);
+    if (!leadsToFolder(at)) throw notFolder(dir, at, readlinkSync(at));
+  }
   let made = checked(at, dir, uid, options);
   // Never group-writable either, even with groupWritable: what it makes stays trusted under the
   // stricter rule too (a log folder and a lock folder may share the parent made first).
@@ -133,10 +149,33 @@ export function makeTrustedFolder(
   return made;
 }
 
-/** ENOTDIR naming `dir` and, when it is deeper, the file on its way; `reason` without `dir`. */
-function notFolder(dir: string, at: string): NodeJS.ErrnoException & { reason: string } {
+/** True when the link `at` leads to a folder; false when to anything else, or nowhere (ELOOP). */
+function leadsToFolder(at: string): boolean {
+  try {
+    return statSync(at).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return false;
+    throw error;
+  }
+}
+
+/**
+ * ENOTDIR naming `dir` and, when it is deeper, the file on its way (and where it leads when it is
+ * a link, `to`); `reason` without `dir`.
+ */
+function notFolder(
+  dir: string,
+  at: string,
+  to?: string,
+): NodeJS.ErrnoException & { reason: string } {
+  const link = to === undefined ? '' : `a link to ${to}, `;
   const reason =
-    at === resolve(dir) ? 'is not a folder' : `goes through ${at}, which is not a folder`;
+    at !== resolve(dir)
+      ? `goes through ${at}, ${link}which is not a folder`
+      : to === undefined
+        ? 'is not a folder'
+        : `is ${link}which is not a folder`;
   const error = new Error(`${dir} ${reason}`) as NodeJS.ErrnoException & { reason: string };
   error.code = 'ENOTDIR';
   error.reason = reason;
@@ -146,13 +185,16 @@ function notFolder(dir: string, at: string): NodeJS.ErrnoException & { reason: s
 /** `at` resolved once trusted; the error names `dir`, the folder the caller asked for. */
 function checked(at: string, dir: string, uid: number, options: TrustOptions): string {
   const reason = untrustedFolder(at, uid, options);
-  if (reason) {
-    const error = new Error(`${dir} ${reason}`) as Error & { code: string; reason: string };
-    error.code = 'EUNTRUSTED';
-    error.reason = reason;
-    throw error;
-  }
+  if (reason) throw untrusted(dir, reason);
   return realpathSync(at);
+}
+
+/** The {@link UntrustedFolderError} naming `dir`. */
+function untrusted(dir: string, reason: string): UntrustedFolderError {
+  const error = new Error(`${dir} ${reason}`) as Error & { code: 'EUNTRUSTED'; reason: string };
+  error.code = 'EUNTRUSTED';
+  error.reason = reason;
+  return error;
 }
 
 function folderRule(
