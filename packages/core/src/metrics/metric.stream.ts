@@ -154,8 +154,9 @@ export class MetricStream {
    * @returns true when there is room now.
    */
   private evictIdle(at: number): boolean {
-    // Negated: a batch whose `at` is NaN (a plain-JS plugin) must not look every time.
-    if (!(at - this.evictedAt >= EVICT_EVERY_MS)) return false;
+    // A batch whose `at` is NaN or ±Infinity (a plain-JS plugin) never looks: NaN would look every
+    // time, Infinity would forget every series and put the next look at Infinity (full for good).
+    if (!Number.isFinite(at) || !(at - this.evictedAt >= EVICT_EVERY_MS)) return false;
     this.evictedAt = at;
     const n = this.last.evictIdle(
       Math.max(1, Math.ceil(this.maxSeries / 10)),
