@@ -25,6 +25,23 @@ const vitals = (args: string[]): ReturnType<typeof spawnSync> =>
     timeout: 60_000,
   });
 
+/** `vitals run --snapshot-on-leak --snapshot-dir <snapshotDir> -- node -e <script>`. */
+const runWith = (snapshotDir: string, script: string): ReturnType<typeof spawnSync> =>
+  vitals([
+    'run',
+    '--name',
+    'bot',
+    '--lock-dir',
+    path.join(dir, 'locks'),
+    '--snapshot-on-leak',
+    '--snapshot-dir',
+    snapshotDir,
+    '--',
+    process.execPath,
+    '-e',
+    script,
+  ]);
+
 describe('memory.snapshotDir with snapshotOnLeak', () => {
   it.each(['--help', 'config check'])(
     'vitals %s neither makes the folder nor fails on it',
@@ -56,20 +73,10 @@ describe('memory.snapshotDir with snapshotOnLeak', () => {
   it('vitals run refuses a folder under a file with one line, exit 64, no child', () => {
     fs.writeFileSync(path.join(dir, 'afile'), 'data');
     const marker = path.join(dir, 'started');
-    const r = vitals([
-      'run',
-      '--name',
-      'bot',
-      '--lock-dir',
-      path.join(dir, 'locks'),
-      '--snapshot-on-leak',
-      '--snapshot-dir',
+    const r = runWith(
       path.join(dir, 'afile', 'snaps'),
-      '--',
-      process.execPath,
-      '-e',
       `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
-    ]);
+    );
     expect(r.status).toBe(64);
     const lines = String(r.stderr)
       .trim()
@@ -85,20 +92,10 @@ describe('memory.snapshotDir with snapshotOnLeak', () => {
 
   it('vitals run makes a missing folder 0700 before the child starts', () => {
     const snaps = path.join(dir, 'snaps', 'deep');
-    const r = vitals([
-      'run',
-      '--name',
-      'bot',
-      '--lock-dir',
-      path.join(dir, 'locks'),
-      '--snapshot-on-leak',
-      '--snapshot-dir',
+    const r = runWith(
       snaps,
-      '--',
-      process.execPath,
-      '-e',
       `process.exit(require('fs').statSync(${JSON.stringify(snaps)}).isDirectory() ? 0 : 3)`,
-    ]);
+    );
     expect(r.status).toBe(0);
     expect(fs.statSync(snaps).mode & 0o777).toBe(0o700);
   });

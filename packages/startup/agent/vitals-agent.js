@@ -245,9 +245,10 @@
   delay.enable();
   let samplerOn = true;
   let quietWindows = 0;
-  /** The ordinary busy turns (p90 sample less the resolution) of the last two windows that had a
-   * sample, latest first, ns. */
-  let busyTurnsNs = [];
+  /** The ordinary busy turn (p90 sample less the resolution) of the last window that had a sample,
+   * and of the one before it, ns; -1 while there was none. */
+  let lastBusyNs = -1;
+  let prevBusyNs = -1;
   let lastElu = performance.eventLoopUtilization();
 
   /**
@@ -285,12 +286,14 @@
       // windows' is used. A window of up to five samples has its longest as its p90, so a stall
       // sampled in one window would otherwise pass for the next one's ordinary turn and hide a
       // stall there that the sampler did not record (as @vitals/monitor's RuntimeCollector).
-      if (n > 0) busyTurnsNs = [Math.max(0, p90 - RESOLUTION_NS)].concat(busyTurnsNs.slice(0, 1));
+      if (n > 0) {
+        prevBusyNs = lastBusyNs;
+        lastBusyNs = Math.max(0, p90 - RESOLUTION_NS);
+      }
       // Before any window had a sample there is no turn to go by: nothing is inferred.
-      const turns = n > 0 ? busyTurnsNs.slice(0, 1) : busyTurnsNs;
-      const busyNs = Math.min(...turns);
+      const busyNs = n > 0 || prevBusyNs < 0 ? lastBusyNs : Math.min(lastBusyNs, prevBusyNs);
       const uncovered = windowMs * 1e6 - covered;
-      if (turns.length > 0 && uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
+      if (lastBusyNs >= 0 && uncovered > 3 * RESOLUTION_NS + 2 * busyNs + windowMs * 2e3) {
         const late = (uncovered - RESOLUTION_NS) / 1e9;
         let at = lags.length;
         while (at > 0 && lags[at - 1] > late) at--;

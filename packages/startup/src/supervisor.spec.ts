@@ -52,15 +52,18 @@ describe('Supervisor', () => {
     expect(await supervisor.run()).toBe(0);
   });
 
-  /** A child that holds 200 MB on SIGUSR2, under a 150 MiB ceiling that must hold for 3 s. */
-  function overMemoryCeiling(restart?: 'never') {
+  /**
+   * A child that holds 200 MB on SIGUSR2 (printing `rss`), under a 150 MiB ceiling that must hold
+   * for 3 s; `args` another such child.
+   */
+  function overMemoryCeiling(restart?: 'never', args = ['--expose-gc', fixture('memory'), '200']) {
     const clock = new ManualClock(0);
     const out = new OutputLog();
     const logger = createMemoryLogger();
     const sup = new Supervisor(
       {
         command: process.execPath,
-        args: ['--expose-gc', fixture('memory'), '200'],
+        args,
         env,
         agent: false,
         stdout: out,
@@ -114,6 +117,46 @@ describe('Supervisor', () => {
         e.msg.includes('stopping the child gracefully (--restart never)'),
       ),
     ).toHaveLength(1);
+  });
+
+  // A service that handles SIGTERM gracefully exits 0, and `vitals run` then exited 0 after
+  // stopping it for its memory: under systemd's Restart=on-failure (docs/systemd/vitals-bot.service)
+  // a clean exit is not restarted, so the service stayed down with no failure recorded. A stop the
+  // supervisor chose is never a success.
+  it('exits non-zero under --restart never when it stopped a graceful child for its memory (the child exits 0)', async () => {
+    const graceful = [
+      'const keep = [];',
+      "process.on('SIGTERM', () => process.exit(0));",
+      "process.on('SIGUSR2', () => { keep.push(Buffer.alloc(200 * 1024 * 1024, 1)); console.log('rss ' + process.memoryUsage().rss); });",
+      'setInterval(() => {}, 1000);',
+      "console.log('ready');",
+    ].join('\n');
+    const { clock, out, log, supervisor } = overMemoryCeiling('never', ['-e', graceful]);
+    await supervisor.start();
+    await out.waitFor('ready');
+    const pid = supervisor.pid!;
+    process.kill(pid, 'SIGUSR2');
+    await out.waitForCount('rss ', 1);
+    for (let i = 0; i < 4; i++) clock.advance(1000);
+    const code = await supervisor.done;
+    expect(log.of('exit')).toEqual([expect.objectContaining({ pid, code: 0, signal: null })]);
+    expect(log.of('spawn')).toHaveLength(1);
+    expect(code).toBe(1);
+    // What run's closing line says, instead of "exited with code 1" for a child that exited 0.
+    expect(supervisor.stoppedReason).toBe('memory');
+  });
+
+  it('still exits 0 under --restart never when the child ends on its own with 0', async () => {
+    supervisor = new Supervisor({
+      command: process.execPath,
+      args: ['-e', 'process.exit(0)'],
+      env,
+      agent: false,
+      restart: 'never',
+      stdout: new OutputLog(),
+    });
+    expect(await supervisor.run()).toBe(0);
+    expect(supervisor.stoppedReason).toBeUndefined();
   });
 
   it('does not restart on a single spike over the ceiling', async () => {

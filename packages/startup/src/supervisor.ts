@@ -306,11 +306,7 @@ export class Supervisor {
       { name: SUPERVISOR_METRICS.childUp, value: 1 },
       { name: SUPERVISOR_METRICS.restarts, value: this.restarts },
       { name: SUPERVISOR_METRICS.childPid, value: this.runner.pid ?? 0 },
-      ...SERVICE_STATES.map((s) => ({
-        name: METRICS.serviceState,
-        value: s === this.serviceState ? 1 : 0,
-        labels: { state: s },
-      })),
+      ...this.stateSamples(),
     ];
     // Published first on a hang, as before: not a new series of 0.
     if (this.hangs > 0) samples.push({ name: METRICS.serviceHangs, value: this.hangs });
@@ -320,13 +316,16 @@ export class Supervisor {
   private setServiceState(state: ServiceState): void {
     if (state === this.serviceState) return;
     this.serviceState = state;
-    this.publish(
-      SERVICE_STATES.map((s) => ({
-        name: METRICS.serviceState,
-        value: s === state ? 1 : 0,
-        labels: { state: s },
-      })),
-    );
+    this.publish(this.stateSamples());
+  }
+
+  /** `vitals_service_state{state}`: 1 for the current state, 0 for the others. */
+  private stateSamples(): Sample[] {
+    return SERVICE_STATES.map((s) => ({
+      name: METRICS.serviceState,
+      value: s === this.serviceState ? 1 : 0,
+      labels: { state: s },
+    }));
   }
 
   private onHang(pid: number, silentMs: number): void {

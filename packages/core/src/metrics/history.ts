@@ -3,7 +3,7 @@ import { VitalsError, describeError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
 import type { HistoryConfig } from '../config/config.types';
-import { EVICT_EVERY_MS, IDLE_SERIES_MS, SeriesIndex } from './series.index';
+import { IDLE_SERIES_MS, SeriesIndex } from './series.index';
 import { NO_LABELS, seriesKey } from './labels';
 import type { Labels, MetricBatch } from './metric.types';
 
@@ -127,8 +127,6 @@ export class History {
   private readonly maxSeries: number;
   private readonly logger: Logger;
   private warnedFull = false;
-  /** `batch.at` of the last look for idle series. */
-  private evictedAt = -Infinity;
   /** Metric names recorded (see {@link watch}); `all` once `'*'` was asked for. */
   private readonly watched = new Set<string>();
   private all = false;
@@ -207,19 +205,10 @@ export class History {
   /**
    * Makes room when full: forgets up to a tenth of `maxSeries` of the series whose newest point
    * is older than {@link IDLE_SERIES_MS}, the longest idle first, at most once per
-   * {@link EVICT_EVERY_MS}. @returns true when there is room now.
+   * 10 s (`SeriesIndex.makeRoom`). @returns true when there is room now.
    */
   private evictIdle(at: number): boolean {
-    // A batch whose `at` is NaN or ±Infinity (a plain-JS plugin) never looks: NaN would look every
-    // time, Infinity would forget every series and put the next look at Infinity (full for good).
-    if (!Number.isFinite(at) || !(at - this.evictedAt >= EVICT_EVERY_MS)) return false;
-    this.evictedAt = at;
-    const n = this.rings.evictIdle(
-      Math.max(1, Math.ceil(this.maxSeries / 10)),
-      at - IDLE_SERIES_MS,
-      newestAt,
-      (ring) => ring,
-    );
+    const n = this.rings.makeRoom(at, this.maxSeries, IDLE_SERIES_MS, newestAt, (ring) => ring);
     if (n === 0) return false;
     this.logger.info(
       { evicted: n, idleMs: IDLE_SERIES_MS, maxSeries: this.maxSeries },

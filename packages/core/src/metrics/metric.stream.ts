@@ -8,7 +8,7 @@ import { share } from 'rxjs/internal/operators/share';
 import { VitalsError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createNoopLogger } from '../logging/logger';
-import { EVICT_EVERY_MS, IDLE_SERIES_MS, SeriesIndex } from './series.index';
+import { IDLE_SERIES_MS, SeriesIndex } from './series.index';
 import { NO_LABELS, matchLabels } from './labels';
 import type { Labels, MetricBatch, Sample, SeriesValue } from './metric.types';
 
@@ -76,8 +76,6 @@ export class MetricStream {
   ) {}
 
   private warnedFull = false;
-  /** `batch.at` of the last look for idle series (at most one per {@link EVICT_EVERY_MS}). */
-  private evictedAt = -Infinity;
 
   /**
    * Publishes one batch. Malformed samples (no name, non-finite value) are dropped with a warning
@@ -150,20 +148,11 @@ export class MetricStream {
   /**
    * Makes room in a full stream: forgets up to a tenth of the cap of the series not published for
    * `idleMs`, the longest idle first (a pid label per short-lived process fills the cap in a
-   * service that runs for weeks). At most once per {@link EVICT_EVERY_MS} of `at`.
+   * service that runs for weeks), at most once per 10 s of `at` (`SeriesIndex.makeRoom`).
    * @returns true when there is room now.
    */
   private evictIdle(at: number): boolean {
-    // A batch whose `at` is NaN or ±Infinity (a plain-JS plugin) never looks: NaN would look every
-    // time, Infinity would forget every series and put the next look at Infinity (full for good).
-    if (!Number.isFinite(at) || !(at - this.evictedAt >= EVICT_EVERY_MS)) return false;
-    this.evictedAt = at;
-    const n = this.last.evictIdle(
-      Math.max(1, Math.ceil(this.maxSeries / 10)),
-      at - this.idleMs,
-      slotAt,
-      slotSeries,
-    );
+    const n = this.last.makeRoom(at, this.maxSeries, this.idleMs, slotAt, slotSeries);
     if (n === 0) return false;
     this.seriesVersion++;
     this.liveList = undefined;

@@ -58,6 +58,8 @@ export class SeriesIndex<T> {
   private readonly roots = new Map<string, Node<T>>();
   private readonly names: string[] = [];
   private count = 0;
+  /** `at` of the last look of {@link makeRoom}. */
+  private lookedAt = -Infinity;
 
   /** The value of one series, or undefined. */
   get(name: string, labels?: Labels): T | undefined {
@@ -168,25 +170,31 @@ export class SeriesIndex<T> {
   }
 
   /**
-   * Removes up to `max` series whose `lastAt(value)` is before `before`, the longest idle first:
-   * for a cap filled by series that stopped reporting (a pid label per short-lived process), so
-   * a new series is not refused while a dead one holds its place. O(n log n) over the idle ones;
-   * callers run it only when full, and not more often than they can afford.
-   * @returns how many were removed.
+   * Makes room in a store that is full (`cap` series): removes up to a tenth of `cap` of the series
+   * whose `lastAt(value)` is more than `idleMs` before `at`, the longest idle first, so a new
+   * series is not refused while a dead one holds its place (a pid label per short-lived process).
+   * O(n log n) over the idle ones, and at most once per {@link EVICT_EVERY_MS} of `at`; a look
+   * needs a finite `at` (a plain-JS plugin's NaN would look every time, Infinity would forget
+   * every series and put the next look at Infinity).
+   * @returns how many were removed (0 also when it did not look).
    */
-  evictIdle(
-    max: number,
-    before: number,
+  makeRoom(
+    at: number,
+    cap: number,
+    idleMs: number,
     lastAt: (value: T) => number,
     seriesOf: (value: T) => { readonly name: string; readonly labels: Labels },
   ): number {
+    if (!Number.isFinite(at) || !(at - this.lookedAt >= EVICT_EVERY_MS)) return 0;
+    this.lookedAt = at;
+    const before = at - idleMs;
     const idle: Array<{ at: number; value: T }> = [];
     this.forEach((value) => {
-      const at = lastAt(value);
-      if (at < before) idle.push({ at, value });
+      const last = lastAt(value);
+      if (last < before) idle.push({ at: last, value });
     });
     idle.sort((a, b) => a.at - b.at);
-    const n = Math.min(max, idle.length);
+    const n = Math.min(Math.max(1, Math.ceil(cap / 10)), idle.length);
     for (let i = 0; i < n; i++) {
       const series = seriesOf(idle[i].value);
       this.delete(series.name, series.labels);

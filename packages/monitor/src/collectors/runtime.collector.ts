@@ -92,10 +92,11 @@ export class RuntimeCollector implements Collector {
   /** Paused time not yet counted as a sample (less than one resolution), ms. */
   private pausedCarryMs = 0;
   /**
-   * The ordinary busy turns (p90 sample less the resolution) of the last two windows that had a
-   * sample, latest first, ns; see unsampledNs.
+   * The ordinary busy turn (p90 sample less the resolution) of the last window that had a sample,
+   * and of the one before it, ns; -1 while there was none. See unsampledNs.
    */
-  private busyTurnsNs: number[] = [];
+  private lastBusyNs = -1;
+  private prevBusyNs = -1;
   private readonly typeLabels = new Map<string, Labels>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly version: Sample;
@@ -251,13 +252,16 @@ export class RuntimeCollector implements Collector {
     // a stall the timer sampled would otherwise pass for the next window's ordinary turn and hide
     // a stall there that it did not record (a 400 ms stall after a 400 ms one: 150 + 2 × 350 ms
     // of margin); back-to-back callbacks give every window the same turn.
-    if (n > 0) this.busyTurnsNs = [Math.max(0, p90Ns - res), ...this.busyTurnsNs.slice(0, 1)];
+    if (n > 0) {
+      this.prevBusyNs = this.lastBusyNs;
+      this.lastBusyNs = Math.max(0, p90Ns - res);
+    }
     // Before any window had a sample there is no turn to go by at all: a loop busy from the start
     // made its first window's two ends a 465 ms "stall" (6 of 6 runs of 'makes no stall of the two
     // ends' beside 2 CPU hogs), so such a window infers nothing.
-    if (this.busyTurnsNs.length === 0) return 0;
-    const turns = n > 0 ? this.busyTurnsNs.slice(0, 1) : this.busyTurnsNs;
-    const busyNs = Math.min(...turns);
+    if (this.lastBusyNs < 0) return 0;
+    const busyNs =
+      n > 0 || this.prevBusyNs < 0 ? this.lastBusyNs : Math.min(this.lastBusyNs, this.prevBusyNs);
     return uncovered > 3 * res + 2 * busyNs + windowMs * 2e3 ? uncovered - res : 0;
   }
 
